@@ -1,0 +1,98 @@
+// Command hookswitch runs the switch (`hookswitch` or `hookswitch serve`) and
+// administers it (`hookswitch ext add 1001 --password ...`, `cdr list`,
+// `cert generate`).
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+)
+
+const usage = `hookswitch: a SIP registrar, B2BUA and media anchor driven by scripts.
+
+Usage:
+  hookswitch [serve] [flags]                 run the switch (see 'hookswitch serve -h')
+  hookswitch ext add NUMBER [--password PW] [--name NAME] [--max-contacts N]
+  hookswitch ext list
+  hookswitch ext remove NUMBER
+  hookswitch cdr list [--limit N] [--number N] [--json]
+  hookswitch reg list                         registrations (running switch only)
+  hookswitch cert generate [--host H ...]     self-signed TLS certificate into the data dir
+  hookswitch version
+
+Every command takes --data DIR (env HOOKSWITCH_DATA, default ./data). Admin
+commands work on the data dir directly, or through the running switch's
+control socket when it holds the data dir.
+`
+
+var version = "0.1.0-dev"
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	cmd := "serve"
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	var err error
+	switch cmd {
+	case "serve":
+		err = serve(args, stderr)
+	case "ext":
+		err = extCmd(args, stdout)
+	case "cdr":
+		err = cdrCmd(args, stdout)
+	case "reg":
+		err = regCmd(args, stdout)
+	case "cert":
+		err = certCmd(args, stdout)
+	case "version":
+		fmt.Fprintln(stdout, "hookswitch", version)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+	default:
+		err = fmt.Errorf("unknown command %q (try 'hookswitch help')", cmd)
+	}
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		fmt.Fprintln(stderr, "hookswitch:", err)
+		return 1
+	}
+	return 0
+}
+
+// parse parses flags that may come after positional arguments
+// (`ext add 1001 --password x`), returning the positionals.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// env returns the environment variable's value or def.
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	return def
+}
+
+func dataFlag(fs *flag.FlagSet) *string {
+	return fs.String("data", env("HOOKSWITCH_DATA", "./data"), "data directory (env HOOKSWITCH_DATA)")
+}

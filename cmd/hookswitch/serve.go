@@ -1,0 +1,212 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/hookswitch/hookswitch/switch/server"
+	"github.com/hookswitch/hookswitch/switch/store"
+	"github.com/hookswitch/hookswitch/web"
+)
+
+const socketName = "hookswitch.sock"
+
+type serveFlags struct {
+	data, udp, tcp, tlsAddr, cert, key, advertise, realm string
+	rtpPorts, rtpIP, httpAddr, scripts, logLevel         string
+	rtpTimeout, holdTimeout, drain                       time.Duration
+	maxContacts                                          int
+}
+
+func serve(args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var f serveFlags
+	fs.StringVar(&f.data, "data", env("HOOKSWITCH_DATA", "./data"), "data directory (env HOOKSWITCH_DATA)")
+	fs.StringVar(&f.udp, "sip-udp", env("HOOKSWITCH_SIP_UDP", ":5060"), "SIP UDP listen address, empty to disable (env HOOKSWITCH_SIP_UDP)")
+	fs.StringVar(&f.tcp, "sip-tcp", env("HOOKSWITCH_SIP_TCP", ":5060"), "SIP TCP listen address, empty to disable (env HOOKSWITCH_SIP_TCP)")
+	fs.StringVar(&f.tlsAddr, "sip-tls", env("HOOKSWITCH_SIP_TLS", ":5061"), "SIP TLS listen address, used when a certificate exists (env HOOKSWITCH_SIP_TLS)")
+	fs.StringVar(&f.cert, "tls-cert", env("HOOKSWITCH_TLS_CERT", ""), "TLS certificate PEM (default DATA/tls/cert.pem if present)")
+	fs.StringVar(&f.key, "tls-key", env("HOOKSWITCH_TLS_KEY", ""), "TLS key PEM (default DATA/tls/key.pem if present)")
+	fs.StringVar(&f.advertise, "advertise", env("HOOKSWITCH_ADVERTISE", ""), "address put in SIP headers and SDP (default: the outbound interface's)")
+	fs.StringVar(&f.realm, "realm", env("HOOKSWITCH_REALM", "hookswitch"), "digest authentication realm")
+	fs.StringVar(&f.rtpPorts, "rtp-ports", env("HOOKSWITCH_RTP_PORTS", "10000-20000"), "RTP port range")
+	fs.StringVar(&f.rtpIP, "rtp-ip", env("HOOKSWITCH_RTP_IP", ""), "address RTP sockets bind to (default all)")
+	fs.DurationVar(&f.rtpTimeout, "rtp-timeout", 30*time.Second, "end a call after this long without RTP")
+	fs.DurationVar(&f.holdTimeout, "rtp-hold-timeout", 600*time.Second, "the same while on hold")
+	fs.StringVar(&f.httpAddr, "http", env("HOOKSWITCH_HTTP", "127.0.0.1:8080"), "admin API listen address, empty to disable")
+	fs.StringVar(&f.scripts, "scripts", env("HOOKSWITCH_SCRIPTS", ""), "directory with dialplan.lua (default: the embedded scripts)")
+	fs.StringVar(&f.logLevel, "log-level", env("HOOKSWITCH_LOG_LEVEL", "info"), "debug, info, warn or error")
+	fs.DurationVar(&f.drain, "drain-timeout", 5*time.Minute, "how long SIGTERM waits for calls to end")
+	fs.IntVar(&f.maxContacts, "max-contacts", 2, "default contacts per extension")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(f.logLevel)); err != nil {
+		return fmt.Errorf("--log-level: %w", err)
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: lv}))
+	cfg, err := f.config(log)
+	if err != nil {
+		return err
+	}
+
+	st, err := store.Open(f.data, store.Options{Logger: log})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	admin, err := ensureAdmin(st, stderr)
+	if err != nil {
+		return err
+	}
+	srv, err := server.New(cfg, st)
+	if err != nil {
+		return err
+	}
+	stopHTTP, err := serveAPI(f, st, srv, admin, log)
+	if err != nil {
+		srv.Close()
+		return err
+	}
+	defer stopHTTP()
+
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT)
+	defer signal.Stop(sigs)
+	sig := <-sigs
+	if sig == syscall.SIGTERM {
+		log.Info("draining: no new calls; waiting for calls to end", "active", srv.Calls.Active(), "timeout", f.drain)
+		ctx, cancel := context.WithTimeout(context.Background(), f.drain)
+		go func() { // a second signal cuts the drain short
+			select {
+			case <-sigs:
+				cancel()
+			case <-ctx.Done():
+			}
+		}()
+		if err := srv.Drain(ctx); err != nil {
+			log.Warn("drain ended with calls still up; hung them up")
+		}
+		cancel()
+	}
+	log.Info("stopping", "signal", sig.String())
+	return srv.Close()
+}
+
+func (f *serveFlags) config(log *slog.Logger) (server.Config, error) {
+	cfg := server.Config{SIPUDP: f.udp, SIPTCP: f.tcp, Advertise: f.advertise, Realm: f.realm,
+		RTPTimeout: f.rtpTimeout, RTPHoldTimeout: f.holdTimeout, ScriptsDir: f.scripts, Logger: log}
+	cfg.Registrar.DefaultMaxContacts = f.maxContacts
+	if f.maxContacts < 1 || f.maxContacts > 5 {
+		return cfg, errors.New("--max-contacts must be from 1 to 5")
+	}
+	lo, hi, ok := strings.Cut(f.rtpPorts, "-")
+	a, err1 := strconv.Atoi(strings.TrimSpace(lo))
+	b, err2 := strconv.Atoi(strings.TrimSpace(hi))
+	if !ok || err1 != nil || err2 != nil {
+		return cfg, fmt.Errorf("--rtp-ports %q: want MIN-MAX, e.g. 10000-20000", f.rtpPorts)
+	}
+	cfg.RTPMin, cfg.RTPMax = a, b
+	if f.rtpIP != "" {
+		ip, err := netip.ParseAddr(f.rtpIP)
+		if err != nil {
+			return cfg, fmt.Errorf("--rtp-ip: %w", err)
+		}
+		cfg.RTPIP = ip
+	}
+	if cfg.Advertise == "" {
+		cfg.Advertise = outboundIP()
+	} else if _, err := netip.ParseAddr(cfg.Advertise); err != nil {
+		return cfg, fmt.Errorf("--advertise %q: an IP address is needed (it goes into SDP): %w", cfg.Advertise, err)
+	}
+	cert, key := f.cert, f.key
+	if cert == "" && key == "" {
+		c, k := filepath.Join(f.data, "tls", "cert.pem"), filepath.Join(f.data, "tls", "key.pem")
+		if fileExists(c) && fileExists(k) {
+			cert, key = c, k
+		}
+	}
+	if cert != "" && f.tlsAddr != "" {
+		pair, err := tls.LoadX509KeyPair(cert, key)
+		if err != nil {
+			return cfg, fmt.Errorf("tls certificate: %w", err)
+		}
+		cfg.SIPTLS = f.tlsAddr
+		cfg.TLSConfig = &tls.Config{Certificates: []tls.Certificate{pair}, MinVersion: tls.VersionTLS12}
+	}
+	return cfg, nil
+}
+
+// outboundIP is the address of the interface that routes outward, found
+// without sending anything (a UDP "connect" only picks a route). Falls back
+// to loopback on a machine with no route.
+func outboundIP() string {
+	c, err := net.Dial("udp4", "192.0.2.1:9") // TEST-NET-1: never contacted
+	if err != nil {
+		return "127.0.0.1"
+	}
+	defer c.Close()
+	return c.LocalAddr().(*net.UDPAddr).IP.String()
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+// live adapts the server for the API.
+type live struct{ s *server.Server }
+
+func (l live) Bindings() []store.Binding { return l.s.Registrar.All() }
+func (l live) ActiveCalls() int          { return l.s.Calls.Active() }
+func (l live) Forget(aor string)         { l.s.Registrar.Remove(aor) }
+
+// serveAPI serves the admin API on the control socket (always) and on
+// --http (admin credential required).
+func serveAPI(f serveFlags, st *store.Store, srv *server.Server, admin *adminCredential, log *slog.Logger) (func(), error) {
+	sock := filepath.Join(f.data, socketName)
+	os.Remove(sock) // a stale socket from a crash; the store lock proves no one else runs
+	ul, err := net.Listen("unix", sock)
+	if err != nil {
+		return nil, fmt.Errorf("control socket: %w", err)
+	}
+	os.Chmod(sock, 0o600)
+	servers := []*http.Server{{Handler: (&web.API{B: st, L: live{srv}}).Handler(), ReadHeaderTimeout: 10 * time.Second}}
+	listeners := []net.Listener{ul}
+	if f.httpAddr != "" {
+		tl, err := net.Listen("tcp", f.httpAddr)
+		if err != nil {
+			ul.Close()
+			return nil, fmt.Errorf("admin api: %w", err)
+		}
+		servers = append(servers, &http.Server{Handler: (&web.API{B: st, L: live{srv}, Auth: admin.check}).Handler(), ReadHeaderTimeout: 10 * time.Second})
+		listeners = append(listeners, tl)
+		log.Info("admin api", "addr", tl.Addr().String())
+	}
+	for i := range servers {
+		go servers[i].Serve(listeners[i])
+	}
+	return func() {
+		for _, s := range servers {
+			s.Close()
+		}
+		os.Remove(sock)
+	}, nil
+}

@@ -1,0 +1,390 @@
+package call
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	gosip "github.com/emiago/sipgo/sip"
+
+	"github.com/hookswitch/hookswitch/switch/media"
+	"github.com/hookswitch/hookswitch/switch/sip"
+)
+
+const noAnswer = "Temporarily Unavailable (no answer)"
+
+// fork is one INVITE sent to one registered contact.
+type fork struct {
+	t       target
+	leg     *leg
+	tx      gosip.ClientTransaction
+	req     *gosip.Request
+	ctx     context.Context
+	cancel  context.CancelFunc
+	early      bool // a provisional arrived, so CANCEL is allowed (RFC 3261 9.1)
+	canceling  bool // we want it gone
+	cancelSent bool
+	done       bool
+}
+
+type forkEvent struct {
+	f   *fork
+	res *gosip.Response
+	err error // transport error or timeout
+}
+
+// ring tries the groups one after another, ringing every contact of a group
+// at once; the first 2xx wins and becomes leg b.
+func (c *Call) ring(req *gosip.Request, tx gosip.ServerTransaction, localTag string, groups [][]target, timeout time.Duration, canceled <-chan struct{}) (*gosip.Response, error) {
+	var finals []int
+	for _, g := range groups {
+		res, codes, err := c.ringGroup(req, tx, localTag, g, timeout, canceled)
+		if err != nil || res != nil {
+			return res, err
+		}
+		finals = append(finals, codes...)
+	}
+	return nil, bestFailure(finals)
+}
+
+func (c *Call) ringGroup(req *gosip.Request, tx gosip.ServerTransaction, localTag string, g []target, timeout time.Duration, canceled <-chan struct{}) (*gosip.Response, []int, error) {
+	// Every fork ends with exactly one terminal event, so this capacity
+	// means terminal sends never block; provisionals are dropped when full.
+	events := make(chan forkEvent, 2*len(g)+32)
+	var forks []*fork
+	for _, t := range g {
+		f, err := c.startFork(req, t, events)
+		if err != nil {
+			c.m.log.Debug("fork: send", "to", t.b.Contact, "error", err)
+			continue
+		}
+		forks = append(forks, f)
+	}
+	if len(forks) == 0 {
+		return nil, []int{480}, nil
+	}
+	c.mu.Lock()
+	c.cdr.FinalDest = g[0].ext
+	c.mu.Unlock()
+	ringTimer := time.NewTimer(timeout)
+	defer ringTimer.Stop()
+	var codes []int
+	var earlyFork *fork
+	abandon := func(winner *fork) {
+		for _, o := range forks {
+			if o != winner && !o.done {
+				c.cancelFork(o)
+			}
+		}
+		go drainForks(c, forks, winner, events)
+	}
+	for pending := len(forks); pending > 0; {
+		select {
+		case ev := <-events:
+			f := ev.f
+			if f.done {
+				continue
+			}
+			if ev.err != nil {
+				f.done = true
+				pending--
+				codes = append(codes, 408)
+				c.forget(f.leg)
+				continue
+			}
+			res := ev.res
+			switch {
+			case res.StatusCode < 200:
+				if res.StatusCode == 100 {
+					continue
+				}
+				c.early(f)
+				c.markRinging()
+				c.provisional(req, tx, localTag, f, res, &earlyFork)
+			case res.StatusCode < 300:
+				f.done = true
+				c.win(f, res)
+				abandon(f)
+				return res, nil, nil
+			default:
+				f.done = true
+				pending--
+				codes = append(codes, res.StatusCode)
+				c.forget(f.leg)
+				if res.StatusCode >= 600 {
+					abandon(nil)
+					return nil, codes, nil
+				}
+			}
+		case <-ringTimer.C:
+			abandon(nil)
+			return nil, nil, &sip.Error{Code: 480, Reason: noAnswer}
+		case <-canceled:
+			abandon(nil)
+			return nil, nil, &sip.Error{Code: 487}
+		}
+	}
+	return nil, codes, nil
+}
+
+// startFork sends the INVITE for one contact.
+func (c *Call) startFork(areq *gosip.Request, t target, events chan<- forkEvent) (*fork, error) {
+	m := c.m
+	transport := t.b.Transport
+	if transport == "" {
+		transport = "udp"
+	}
+	var ruri gosip.Uri
+	if err := gosip.ParseUri(t.b.Contact, &ruri); err != nil {
+		return nil, fmt.Errorf("binding contact %q: %w", t.b.Contact, err)
+	}
+	host := m.stack.Host()
+	d := &dialog{
+		callID:    sip.NewCallID(),
+		localTag:  sip.NewTag(),
+		local:     gosip.Uri{Scheme: "sip", User: c.callerID, Host: host},
+		localName: c.cdr.CallerName,
+		remote:    gosip.Uri{Scheme: "sip", User: t.ext, Host: host},
+		target:    ruri,
+		dest:      t.b.Source,
+		transport: transport,
+		contact:   m.stack.Contact(transport, ""),
+	}
+	l := newLeg(c, d, c.sess.B())
+	body, err := l.sdpFor(c.offer, false)
+	if err != nil {
+		return nil, err
+	}
+	req := d.request(gosip.INVITE, 0)
+	if mf := areq.MaxForwards(); mf != nil {
+		v := gosip.MaxForwardsHeader(mf.Val() - 1)
+		req.ReplaceHeader(&v)
+	}
+	req.AppendHeader(gosip.NewHeader("Allow", Allowed))
+	req.AppendHeader(gosip.NewHeader("Content-Type", "application/sdp"))
+	req.AppendHeader(gosip.NewHeader("User-Agent", "hookswitch"))
+	req.SetBody(body)
+	l.invite = req
+	ctx, cancel := context.WithCancel(context.Background())
+	tx, err := m.stack.Request(ctx, req)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	f := &fork{t: t, leg: l, tx: tx, req: req, ctx: ctx, cancel: cancel}
+	m.addDialog(l)
+	go func() {
+		defer tx.Terminate()
+		for {
+			select {
+			case res := <-tx.Responses():
+				if res.StatusCode >= 200 {
+					events <- forkEvent{f: f, res: res}
+					return
+				}
+				if len(events) < cap(events)/2 {
+					events <- forkEvent{f: f, res: res}
+				}
+			case <-tx.Done():
+				err := tx.Err()
+				if err == nil {
+					err = gosip.ErrTransactionTerminated
+				}
+				events <- forkEvent{f: f, err: err}
+				return
+			case <-ctx.Done():
+				events <- forkEvent{f: f, err: ctx.Err()}
+				return
+			}
+		}
+	}()
+	return f, nil
+}
+
+// provisional relays 180/183 to the caller; the first 183 with SDP carries
+// early media through our anchor.
+func (c *Call) provisional(req *gosip.Request, tx gosip.ServerTransaction, localTag string, f *fork, res *gosip.Response, early **fork) {
+	code := res.StatusCode
+	var body []byte
+	if len(res.Body()) > 0 && (*early == nil || *early == f) {
+		if s, err := media.ParseSDP(res.Body()); err == nil {
+			f.leg.learn(s)
+			if b, err := c.a.sdpFor(s, false); err == nil {
+				body = b
+				*early = f
+			}
+		}
+	}
+	if code != 180 && code != 183 {
+		code = 180
+	}
+	out := gosip.NewResponseFromRequest(req, code, sip.StatusText(code), body)
+	out.To().Params.Add("tag", localTag)
+	out.AppendHeader(&gosip.ContactHeader{Address: c.a.d.contact})
+	if body != nil {
+		out.AppendHeader(gosip.NewHeader("Content-Type", "application/sdp"))
+	}
+	tx.Respond(out)
+}
+
+func (c *Call) markRinging() {
+	c.mu.Lock()
+	if c.cdr.RingTime.IsZero() {
+		c.cdr.RingTime = time.Now()
+	}
+	c.mu.Unlock()
+}
+
+
+// win makes a fork's 2xx the call's callee leg and ACKs it.
+func (c *Call) win(f *fork, res *gosip.Response) {
+	f.leg.d.confirm(res)
+	f.leg.res2xx = res
+	c.mu.Lock()
+	c.b = f.leg
+	c.cdr.FinalDest = f.t.ext
+	c.mu.Unlock()
+	c.m.stack.Write(f.leg.d.request(gosip.ACK, f.req.CSeq().SeqNo))
+}
+
+// ackAndBye releases a callee that answered too late (RFC 3261 13.2.2.4).
+func (c *Call) ackAndBye(f *fork, res *gosip.Response) {
+	f.leg.d.confirm(res)
+	c.m.stack.Write(f.leg.d.request(gosip.ACK, f.req.CSeq().SeqNo))
+	go c.m.bye(f.leg)
+	c.forget(f.leg)
+}
+
+func (c *Call) forget(l *leg) {
+	c.m.mu.Lock()
+	if c.m.dialogs[l.d.key()] == l {
+		delete(c.m.dialogs, l.d.key())
+	}
+	c.m.mu.Unlock()
+}
+
+// early records a fork's first provisional and sends a CANCEL that was
+// waiting for it.
+func (c *Call) early(f *fork) {
+	f.early = true
+	if f.canceling {
+		c.cancelFork(f)
+	}
+}
+
+// cancelFork sends CANCEL once a provisional arrived; before that the
+// CANCEL waits for one (RFC 3261 9.1).
+func (c *Call) cancelFork(f *fork) {
+	f.canceling = true
+	if !f.early || f.done || f.cancelSent {
+		return
+	}
+	f.cancelSent = true
+	cancelReq := cancelFor(f.req)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), gosip.Timer_F)
+		defer cancel()
+		tx, err := c.m.stack.RequestAsIs(ctx, cancelReq)
+		if err != nil {
+			return
+		}
+		defer tx.Terminate()
+		select {
+		case <-tx.Responses():
+		case <-tx.Done():
+		case <-ctx.Done():
+		}
+	}()
+}
+
+// cancelFor builds a CANCEL for an INVITE we sent (RFC 3261 9.1).
+func cancelFor(inv *gosip.Request) *gosip.Request {
+	r := gosip.NewRequest(gosip.CANCEL, *inv.Recipient.Clone())
+	r.AppendHeader(gosip.HeaderClone(inv.Via()))
+	for _, h := range inv.GetHeaders("Route") {
+		r.AppendHeader(gosip.HeaderClone(h))
+	}
+	r.AppendHeader(gosip.HeaderClone(inv.From()))
+	r.AppendHeader(gosip.HeaderClone(inv.To()))
+	r.AppendHeader(gosip.HeaderClone(inv.CallID()))
+	r.AppendHeader(&gosip.CSeqHeader{SeqNo: inv.CSeq().SeqNo, MethodName: gosip.CANCEL})
+	mf := gosip.MaxForwardsHeader(70)
+	r.AppendHeader(&mf)
+	r.SetTransport(inv.Transport())
+	r.SetDestination(inv.Destination())
+	r.SetBody(nil)
+	return r
+}
+
+// drainForks waits for the losers of a fork race (or all forks of an
+// abandoned attempt): a late 2xx is ACKed and hung up, the rest just end.
+// Forks that never answer are given up after Timer B.
+func drainForks(c *Call, forks []*fork, winner *fork, events <-chan forkEvent) {
+	pending := 0
+	for _, f := range forks {
+		if f != winner && !f.done {
+			pending++
+		}
+	}
+	deadline := time.NewTimer(gosip.Timer_B)
+	defer deadline.Stop()
+	for pending > 0 {
+		select {
+		case ev := <-events:
+			f := ev.f
+			if f.done || f == winner {
+				continue
+			}
+			switch {
+			case ev.err != nil:
+			case ev.res.StatusCode < 200:
+				if ev.res.StatusCode > 100 {
+					c.early(f)
+				}
+				continue
+			case ev.res.StatusCode < 300:
+				c.ackAndBye(f, ev.res)
+			}
+			f.done = true
+			pending--
+		case <-deadline.C:
+			pending = 0
+		}
+	}
+	for _, f := range forks {
+		if f != winner {
+			f.cancel()
+			c.forget(f.leg)
+		}
+	}
+}
+
+// bestFailure picks the response for the caller when every contact failed
+// (after RFC 3261 16.7 step 6): a 6xx, else busy, else the most specific
+// 4xx, else unavailable.
+func bestFailure(codes []int) error {
+	best := 0
+	for _, c := range codes {
+		switch {
+		case c >= 600:
+			return &sip.Error{Code: c}
+		case c == 486:
+			best = 486
+		case best != 486 && c >= 400 && c < 500 && c != 408 && c != 480 && c != 487:
+			if best == 0 || c < best {
+				best = c
+			}
+		}
+	}
+	if best == 0 {
+		for _, c := range codes {
+			if c >= 500 {
+				best = 503
+			}
+		}
+	}
+	if best == 0 {
+		best = 480
+	}
+	return &sip.Error{Code: best}
+}

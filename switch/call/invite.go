@@ -1,0 +1,197 @@
+package call
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	gosip "github.com/emiago/sipgo/sip"
+
+	"github.com/hookswitch/hookswitch/switch/hook"
+	"github.com/hookswitch/hookswitch/switch/media"
+	"github.com/hookswitch/hookswitch/switch/registrar"
+	"github.com/hookswitch/hookswitch/switch/sip"
+	"github.com/hookswitch/hookswitch/switch/store"
+)
+
+// onInvite handles an INVITE: a re-INVITE inside a call, or a new call. For a
+// new call it runs until the caller has its final response, because sipgo
+// ends the server transaction when the handler returns.
+func (m *Manager) onInvite(req *gosip.Request, tx gosip.ServerTransaction) {
+	if req.To() == nil || req.From() == nil || req.CallID() == nil || req.CSeq() == nil {
+		sip.Respond(tx, req, 400, "Bad Request (missing mandatory header)", nil)
+		return
+	}
+	if tagOf(req.To().Params) != "" {
+		l := m.find(req)
+		if l == nil {
+			sip.Respond(tx, req, 481, "", nil)
+			return
+		}
+		l.call.onReinvite(l, req, tx)
+		return
+	}
+	if mf := req.MaxForwards(); mf != nil && mf.Val() == 0 {
+		sip.Respond(tx, req, 483, "", nil)
+		return
+	}
+	k, branch := mergedKey(req)
+	m.mu.Lock()
+	if b, ok := m.inflight[k]; ok && b != branch {
+		m.mu.Unlock()
+		sip.Respond(tx, req, 482, "", nil)
+		return
+	}
+	m.inflight[k] = branch
+	m.mu.Unlock()
+	defer func() {
+		m.mu.Lock()
+		delete(m.inflight, k)
+		m.mu.Unlock()
+	}()
+
+	c, err := m.admit(req, tx)
+	if err != nil {
+		code, reason := sip.StatusOf(err)
+		var hdrs []gosip.Header
+		var ae *authError
+		if errors.As(err, &ae) {
+			hdrs = ae.hdrs
+		}
+		if code >= 500 && code != 503 {
+			m.log.Warn("call refused", "call_id", req.CallID().Value(), "error", err)
+		}
+		sip.Respond(tx, req, code, reason, nil, hdrs...)
+		return
+	}
+	c.run(req, tx)
+}
+
+// authError is a 401/407 (or 403) with the challenge headers to send.
+type authError struct {
+	err  *sip.Error
+	hdrs []gosip.Header
+}
+
+func (e *authError) Error() string { return e.err.Error() }
+func (e *authError) Unwrap() error { return e.err }
+
+// admit checks a new call and creates it, or says which error to answer.
+func (m *Manager) admit(req *gosip.Request, tx gosip.ServerTransaction) (*Call, error) {
+	if m.draining.Load() {
+		return nil, &sip.Error{Code: 503, Reason: "Service Unavailable (shutting down)"}
+	}
+	if s := req.Recipient.Scheme; s != "sip" && s != "sips" {
+		return nil, &sip.Error{Code: 416}
+	}
+	user, code, hdrs := registrar.Authenticate(m.auth, m.st, req, "Proxy-Authorization", 407)
+	if code != 0 {
+		return nil, &authError{err: &sip.Error{Code: code}, hdrs: hdrs}
+	}
+	if req.From().Address.User != user {
+		return nil, &sip.Error{Code: 403, Reason: "Forbidden (From does not match credentials)"}
+	}
+	if m.cfg.MaxCalls > 0 && m.Active() >= m.cfg.MaxCalls {
+		return nil, &sip.Error{Code: 503, Reason: "Service Unavailable (call limit)"}
+	}
+	if len(req.Body()) == 0 {
+		return nil, &sip.Error{Code: 488, Reason: "Not Acceptable Here (INVITE without SDP offer)"}
+	}
+	if ct := req.ContentType(); ct != nil && !strings.HasPrefix(strings.ToLower(ct.Value()), "application/sdp") {
+		return nil, &sip.Error{Code: 415}
+	}
+	offer, err := media.ParseSDP(req.Body())
+	if err != nil {
+		return nil, &sip.Error{Code: 400, Reason: "Bad Request (invalid SDP)", Err: err}
+	}
+	if _, err := offer.Rewrite(media.RewriteOptions{IP: m.mediaIP(), Port: 9, SessionID: 1, Version: 1}); err != nil {
+		return nil, &sip.Error{Code: 488, Err: err}
+	}
+	c := newCall(m, req, user, offer)
+	sess, err := m.media.NewSession(func() { c.hangup("rtp_timeout") })
+	if err != nil {
+		return nil, &sip.Error{Code: 503, Reason: "Service Unavailable (no media ports)", Err: err}
+	}
+	c.sess = sess
+	return c, nil
+}
+
+// route asks the hook where the call goes and resolves the targets to
+// registered contacts, grouped by ringing step.
+func (c *Call) route(req *gosip.Request) ([][]target, time.Duration, error) {
+	m := c.m
+	ctx, cancel := context.WithTimeout(context.Background(), m.cfg.HookBudget)
+	defer cancel()
+	rr := hook.RouteRequest{
+		CallID: c.cdr.CallID, From: c.cdr.Caller, FromDisplay: c.cdr.CallerName,
+		FromDomain: req.From().Address.Host, To: req.Recipient.User, ToDomain: req.Recipient.Host,
+		SourceIP: hostOf(req.Source()), Transport: strings.ToLower(req.Transport()), Authenticated: true,
+	}
+	dec, err := m.hook.Route(ctx, rr)
+	if err != nil {
+		return nil, 0, &sip.Error{Code: 500, Reason: "Server Internal Error (route hook failed)", Err: err}
+	}
+	switch dec.Action {
+	case hook.ActionReject:
+		c.status = "rejected"
+		return nil, 0, &sip.Error{Code: dec.Code, Reason: dec.Reason}
+	case hook.ActionBridge:
+	default:
+		return nil, 0, &sip.Error{Code: 500, Err: fmt.Errorf("route hook: unknown action %v", dec.Action)}
+	}
+	if dec.CallerID != "" {
+		c.callerID = dec.CallerID
+	}
+	timeout := dec.Timeout
+	if timeout <= 0 {
+		timeout = m.cfg.RingTimeout
+	}
+	var groups [][]target
+	known, all := 0, []target{}
+	for _, num := range dec.Targets {
+		if _, err := m.st.GetExtension(num); err != nil {
+			if errors.Is(err, store.ErrNotFound) {
+				continue
+			}
+			return nil, 0, &sip.Error{Code: 500, Err: fmt.Errorf("extension %s: %w", num, err)}
+		}
+		known++
+		var ts []target
+		for _, b := range m.loc.Lookup(num) {
+			ts = append(ts, target{ext: num, b: b})
+		}
+		if len(ts) == 0 {
+			continue
+		}
+		if dec.Mode == hook.ModeSequential {
+			groups = append(groups, ts)
+		} else {
+			all = append(all, ts...)
+		}
+	}
+	if len(all) > 0 {
+		groups = append(groups, all)
+	}
+	if known == 0 {
+		return nil, 0, &sip.Error{Code: 404}
+	}
+	if len(groups) == 0 {
+		c.cdr.FinalDest = dec.Targets[0]
+		return nil, 0, &sip.Error{Code: 480, Reason: "Temporarily Unavailable (not registered)"}
+	}
+	return groups, timeout, nil
+}
+
+type target struct {
+	ext string
+	b   store.Binding
+}
+
+func hostOf(addr string) string {
+	if i := strings.LastIndexByte(addr, ':'); i > 0 {
+		return strings.Trim(addr[:i], "[]")
+	}
+	return addr
+}

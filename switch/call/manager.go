@@ -1,0 +1,220 @@
+// Package call is the B2BUA: every call has a caller leg (we are its UAS)
+// and a callee leg (we are its UAC), with media anchored between them. The
+// route hook decides where a call goes; this package turns the decision into
+// SIP.
+package call
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	gosip "github.com/emiago/sipgo/sip"
+
+	"github.com/hookswitch/hookswitch/switch/hook"
+	"github.com/hookswitch/hookswitch/switch/media"
+	"github.com/hookswitch/hookswitch/switch/registrar"
+	"github.com/hookswitch/hookswitch/switch/sip"
+	"github.com/hookswitch/hookswitch/switch/store"
+)
+
+// Config holds the B2BUA's timers and limits.
+type Config struct {
+	RingTimeout time.Duration // per attempt, unless the route decision sets one (default 60 s)
+	HookBudget  time.Duration // time budget of the route hook (default 1 s)
+	MaxCalls    int           // concurrent calls; 0 = unlimited
+}
+
+// Locator finds the registered contacts of an extension.
+type Locator interface {
+	Lookup(aor string) []store.Binding
+}
+
+// Store is what calls need from storage.
+type Store interface {
+	registrar.Store
+	AddCDR(c *store.CDR) error
+}
+
+// Manager owns every call.
+type Manager struct {
+	cfg   Config
+	stack *sip.Stack
+	loc   Locator
+	st    Store
+	auth  registrar.Authenticator
+	hook  hook.Engine
+	media *media.Engine
+	log   *slog.Logger
+
+	mu       sync.Mutex
+	dialogs  map[string]*leg  // by dialog key, both sides
+	calls    map[*Call]struct{}
+	inflight map[string]string // merged-request detection: from-tag/call-id/cseq -> branch
+	draining atomic.Bool
+	wg       sync.WaitGroup
+}
+
+// New creates the B2BUA; Register attaches it to the SIP stack.
+func New(cfg Config, stack *sip.Stack, loc Locator, st Store, auth registrar.Authenticator, h hook.Engine, m *media.Engine, log *slog.Logger) *Manager {
+	if cfg.RingTimeout <= 0 {
+		cfg.RingTimeout = 60 * time.Second
+	}
+	if cfg.HookBudget <= 0 {
+		cfg.HookBudget = time.Second
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Manager{cfg: cfg, stack: stack, loc: loc, st: st, auth: auth, hook: h, media: m, log: log,
+		dialogs: map[string]*leg{}, calls: map[*Call]struct{}{}, inflight: map[string]string{}}
+}
+
+// Allowed is our Allow header value.
+const Allowed = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, REGISTER"
+
+// Register attaches the handlers for call methods.
+func (m *Manager) Register(s *sip.Stack) {
+	s.Handle(gosip.INVITE, m.onInvite)
+	s.Handle(gosip.ACK, m.onAck)
+	s.Handle(gosip.BYE, m.onBye)
+	s.Handle(gosip.CANCEL, m.onCancel)
+	s.Handle(gosip.OPTIONS, m.onOptions)
+	s.Handle(gosip.INFO, m.onInfo)
+	s.HandleOther(m.onOther)
+}
+
+// Active is the number of calls in progress.
+func (m *Manager) Active() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.calls)
+}
+
+// Drain refuses new calls (503) from now on.
+func (m *Manager) Drain() { m.draining.Store(true) }
+
+// Wait blocks until every call ended or ctx ends.
+func (m *Manager) Wait(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() { m.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// HangupAll ends every call (fast stop, or a drain that ran out of time).
+func (m *Manager) HangupAll(reason string) {
+	m.mu.Lock()
+	calls := make([]*Call, 0, len(m.calls))
+	for c := range m.calls {
+		calls = append(calls, c)
+	}
+	m.mu.Unlock()
+	for _, c := range calls {
+		c.hangup(reason)
+	}
+}
+
+func (m *Manager) find(req *gosip.Request) *leg {
+	to := req.To()
+	cid := req.CallID()
+	if to == nil || cid == nil {
+		return nil
+	}
+	t := tagOf(to.Params)
+	if t == "" {
+		return nil
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.dialogs[key(cid.Value(), t)]
+}
+
+func (m *Manager) addDialog(l *leg) {
+	m.mu.Lock()
+	m.dialogs[l.d.key()] = l
+	m.mu.Unlock()
+}
+
+func (m *Manager) onAck(req *gosip.Request, tx gosip.ServerTransaction) {
+	if l := m.find(req); l != nil {
+		l.call.onAck(l, req)
+	}
+}
+
+func (m *Manager) onBye(req *gosip.Request, tx gosip.ServerTransaction) {
+	l := m.find(req)
+	if l == nil {
+		sip.Respond(tx, req, 481, "", nil)
+		return
+	}
+	l.call.onBye(l, req, tx)
+}
+
+// onCancel sees only CANCELs that matched no INVITE transaction (the
+// transaction layer answers the others and we learn of them through OnCancel).
+func (m *Manager) onCancel(req *gosip.Request, tx gosip.ServerTransaction) {
+	sip.Respond(tx, req, 481, "", nil)
+}
+
+func (m *Manager) onOptions(req *gosip.Request, tx gosip.ServerTransaction) {
+	sip.Respond(tx, req, 200, "", nil,
+		gosip.NewHeader("Allow", Allowed),
+		gosip.NewHeader("Accept", "application/sdp"),
+		gosip.NewHeader("Accept-Language", "en"),
+		gosip.NewHeader("Supported", ""))
+}
+
+func (m *Manager) onInfo(req *gosip.Request, tx gosip.ServerTransaction) {
+	l := m.find(req)
+	if l == nil {
+		sip.Respond(tx, req, 481, "", nil)
+		return
+	}
+	l.call.relay(l, req, tx)
+}
+
+func (m *Manager) onOther(req *gosip.Request, tx gosip.ServerTransaction) {
+	if req.To() != nil && tagOf(req.To().Params) != "" && m.find(req) != nil {
+		sip.Respond(tx, req, 501, "", nil, gosip.NewHeader("Allow", Allowed))
+		return
+	}
+	sip.Respond(tx, req, 405, "", nil, gosip.NewHeader("Allow", Allowed))
+}
+
+// OnStrayResponse re-ACKs a retransmitted 2xx of one of our INVITEs (our
+// ACK was lost, RFC 3261 13.2.2.4); other strays are dropped.
+func (m *Manager) OnStrayResponse(res *gosip.Response) {
+	cs := res.CSeq()
+	if cs == nil || cs.MethodName != gosip.INVITE || !res.IsSuccess() || res.From() == nil || res.CallID() == nil {
+		return
+	}
+	m.mu.Lock()
+	l := m.dialogs[key(res.CallID().Value(), tagOf(res.From().Params))]
+	m.mu.Unlock()
+	if l != nil {
+		l.call.reack(l, cs.SeqNo)
+	}
+}
+
+// mergedKey identifies a request for loop detection (RFC 3261 8.2.2.2).
+func mergedKey(req *gosip.Request) (string, string) {
+	var b strings.Builder
+	b.WriteString(tagOf(req.From().Params))
+	b.WriteByte(0)
+	b.WriteString(req.CallID().Value())
+	b.WriteByte(0)
+	b.WriteString(req.CSeq().Value())
+	branch := ""
+	if v := req.Via(); v != nil {
+		branch, _ = v.Params.Get("branch")
+	}
+	return b.String(), branch
+}

@@ -1,0 +1,122 @@
+package media
+
+import (
+	"sync"
+	"sync/atomic"
+)
+
+// Lifecycle of onInactive: it fires at most once, and never once Close has
+// begun.
+const (
+	lifeOpen int32 = iota
+	lifeFired
+	lifeClosed
+)
+
+// Session is one anchored call: leg A faces the caller, leg B the callee.
+// RTP and RTCP arriving on one leg leave through the other.
+type Session struct {
+	e          *Engine
+	a, b       Leg
+	onInactive func()
+
+	hold    atomic.Bool
+	running atomic.Bool  // set by Start, read by the ticker
+	last    atomic.Int64 // engine clock of the last accepted RTP packet, either leg
+	life    atomic.Int32
+
+	mu      sync.Mutex // orders Start and Close
+	started bool
+	closed  bool
+	readers sync.WaitGroup
+}
+
+func newSession(e *Engine, a, b socketPair, onInactive func()) *Session {
+	s := &Session{e: e, onInactive: onInactive}
+	s.a.init(s, a)
+	s.b.init(s, b)
+	return s
+}
+
+// A returns the leg facing the caller.
+func (s *Session) A() *Leg { return &s.a }
+
+// B returns the leg facing the callee.
+func (s *Session) B() *Leg { return &s.b }
+
+// Start begins relaying and the inactivity watch. It is idempotent and does
+// nothing after Close.
+func (s *Session) Start() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.started || s.closed {
+		return
+	}
+	s.started = true
+	s.last.Store(s.e.now())
+	s.running.Store(true)
+	s.readers.Add(4)
+	go s.relayRTP(&s.a, &s.b)
+	go s.relayRTP(&s.b, &s.a)
+	go s.relayRTCP(&s.a, &s.b)
+	go s.relayRTCP(&s.b, &s.a)
+}
+
+// SetHold switches the inactivity timeout between talk and hold. A change
+// counts as activity: the re-INVITE that caused it proves the call is alive.
+func (s *Session) SetHold(on bool) {
+	if s.hold.Swap(on) != on {
+		s.last.Store(s.e.now())
+	}
+}
+
+// Close stops relaying, closes the sockets and frees the ports. It is
+// idempotent; onInactive does not fire once Close has been called.
+func (s *Session) Close() {
+	s.life.Store(lifeClosed)
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return
+	}
+	s.closed = true
+	s.mu.Unlock()
+
+	// Closing the sockets unblocks the readers; wait for them so no packet
+	// is relayed and no counter moves after Close returns.
+	s.a.pair.close()
+	s.b.pair.close()
+	s.readers.Wait()
+	s.e.pool.free(s.a.pair)
+	s.e.pool.free(s.b.pair)
+	s.e.forget(s)
+}
+
+// checkInactive runs on the engine ticker, under the engine lock.
+func (s *Session) checkInactive(now, talk, hold int64) {
+	if s.life.Load() != lifeOpen {
+		return
+	}
+	if !s.running.Load() {
+		return
+	}
+	timeout := talk
+	if s.hold.Load() {
+		timeout = hold
+	}
+	if now-s.last.Load() < timeout {
+		return
+	}
+	if s.life.CompareAndSwap(lifeOpen, lifeFired) && s.onInactive != nil {
+		go s.onInactive()
+	}
+}
+
+// touch records RTP activity.
+func (s *Session) touch() {
+	// Skip the store when the clock has not moved: both legs' readers hit
+	// this line for every packet and a plain load does not contend.
+	if now := s.e.now(); s.last.Load() != now {
+		s.last.Store(now)
+	}
+}

@@ -1,0 +1,275 @@
+package registrar
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	gosip "github.com/emiago/sipgo/sip"
+
+	"github.com/hookswitch/hookswitch/switch/sip"
+	"github.com/hookswitch/hookswitch/switch/sip/digest"
+	"github.com/hookswitch/hookswitch/switch/store"
+)
+
+// Authenticator checks digest credentials (see switch/sip/digest).
+type Authenticator interface {
+	Challenges(stale bool) []string
+	Verify(method, header string, password func(user string) (string, bool)) (string, error)
+}
+
+// Handler answers REGISTER requests.
+type Handler struct {
+	R    *Registrar
+	Auth Authenticator
+}
+
+// ServeSIP handles one REGISTER (RFC 3261 10.3).
+func (h *Handler) ServeSIP(req *gosip.Request, tx gosip.ServerTransaction) {
+	code, reason, hdrs := h.register(req)
+	if err := sip.Respond(tx, req, code, reason, nil, hdrs...); err != nil {
+		h.R.log.Debug("register: respond", "error", err)
+	}
+}
+
+func (h *Handler) register(req *gosip.Request) (int, string, []gosip.Header) {
+	to := req.To()
+	if to == nil || to.Address.User == "" {
+		return 400, "Bad Request (To has no user)", nil
+	}
+	aor := to.Address.User
+	user, code, hdrs := Authenticate(h.Auth, h.R.store, req, "Authorization", 401)
+	if code != 0 {
+		return code, "", hdrs
+	}
+	if user != aor {
+		return 403, "Forbidden (credentials do not match the AOR)", nil
+	}
+	ext, err := h.R.store.GetExtension(aor)
+	if err != nil {
+		return 404, "", nil
+	}
+	max := ext.MaxContacts
+	if max <= 0 {
+		max = h.R.cfg.DefaultMaxContacts
+	}
+	bs, err := h.R.apply(aor, max, req)
+	if err != nil {
+		c, r := sip.StatusOf(err)
+		var se *sip.Error
+		if errors.As(err, &se) && c == 423 {
+			return c, r, []gosip.Header{gosip.NewHeader("Min-Expires", strconv.Itoa(int(h.R.cfg.MinExpires/time.Second)))}
+		}
+		if !errors.As(err, &se) {
+			h.R.log.Error("register: store", "aor", aor, "error", err)
+		}
+		return c, r, nil
+	}
+	now := h.R.now()
+	out := []gosip.Header{gosip.NewHeader("Date", now.UTC().Format(time.RFC1123))}
+	for _, b := range bs {
+		secs := int(b.Expires.Sub(now).Round(time.Second) / time.Second)
+		out = append(out, gosip.NewHeader("Contact", "<"+b.Contact+">;expires="+strconv.Itoa(secs)))
+	}
+	return 200, "", out
+}
+
+// Authenticate verifies the digest credentials in header (Authorization or
+// Proxy-Authorization). On failure it returns the status to answer
+// (challengeCode is 401 or 407) and the challenge headers.
+func Authenticate(a Authenticator, st Store, req *gosip.Request, header string, challengeCode int) (string, int, []gosip.Header) {
+	chName := "WWW-Authenticate"
+	if challengeCode == 407 {
+		chName = "Proxy-Authenticate"
+	}
+	challenge := func(stale bool) []gosip.Header {
+		var hs []gosip.Header
+		for _, c := range a.Challenges(stale) {
+			hs = append(hs, gosip.NewHeader(chName, c))
+		}
+		return hs
+	}
+	h := req.GetHeader(header)
+	if h == nil {
+		return "", challengeCode, challenge(false)
+	}
+	user, err := a.Verify(string(req.Method), h.Value(), func(u string) (string, bool) {
+		e, err := st.GetExtension(u)
+		if err != nil {
+			return "", false
+		}
+		return e.Password, true
+	})
+	switch {
+	case err == nil:
+		return user, 0, nil
+	case errors.Is(err, digest.ErrStale), errors.Is(err, digest.ErrReplay):
+		return "", challengeCode, challenge(true)
+	case errors.Is(err, digest.ErrMalformed):
+		return "", 400, nil
+	case errors.Is(err, digest.ErrRealm), errors.Is(err, digest.ErrAlgorithm):
+		return "", challengeCode, challenge(false)
+	default: // unknown user or wrong password: one answer for both
+		return "", 403, nil
+	}
+}
+
+// apply updates aor's bindings from a REGISTER and returns the bindings
+// after the change. It is all-or-nothing: a request that breaks a rule
+// changes nothing.
+func (r *Registrar) apply(aor string, max int, req *gosip.Request) ([]store.Binding, error) {
+	now := r.now()
+	callID := ""
+	if h := req.CallID(); h != nil {
+		callID = h.Value()
+	}
+	var cseq uint32
+	if h := req.CSeq(); h != nil {
+		cseq = h.SeqNo
+	}
+	defExp := -1
+	if h := req.GetHeader("Expires"); h != nil {
+		v, err := strconv.Atoi(strings.TrimSpace(h.Value()))
+		if err != nil || v < 0 {
+			return nil, &sip.Error{Code: 400, Reason: "Bad Request (invalid Expires)"}
+		}
+		defExp = v
+	}
+	contacts := req.GetHeaders("Contact")
+
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	cur := append([]store.Binding(nil), r.live(aor, now)...)
+	if len(contacts) == 0 { // a query (RFC 3261 10.2.3)
+		return cur, nil
+	}
+	var puts []store.Binding
+	var dels []string
+	for _, hdr := range contacts {
+		c, ok := hdr.(*gosip.ContactHeader)
+		if !ok {
+			return nil, &sip.Error{Code: 400, Reason: "Bad Request (invalid Contact)"}
+		}
+		if c.Address.Wildcard {
+			if defExp != 0 || len(contacts) != 1 {
+				return nil, &sip.Error{Code: 400, Reason: "Bad Request (wildcard Contact needs Expires: 0)"}
+			}
+			for _, b := range cur {
+				dels = append(dels, b.Contact)
+			}
+			cur = nil
+			continue
+		}
+		exp := defExp
+		if v, ok := c.Params.Get("expires"); ok {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return nil, &sip.Error{Code: 400, Reason: "Bad Request (invalid expires parameter)"}
+			}
+			exp = n
+		}
+		if exp < 0 {
+			exp = int(r.cfg.DefaultExpires / time.Second)
+		}
+		uri := c.Address.String()
+		idx := indexOf(cur, uri)
+		if exp == 0 {
+			if idx >= 0 {
+				dels = append(dels, uri)
+				cur = append(cur[:idx], cur[idx+1:]...)
+			}
+			continue
+		}
+		d := time.Duration(exp) * time.Second
+		if d < r.cfg.MinExpires {
+			return nil, &sip.Error{Code: 423}
+		}
+		if d > r.cfg.MaxExpires {
+			d = r.cfg.MaxExpires
+		}
+		if idx >= 0 && cur[idx].CallID == callID && cur[idx].CSeq >= cseq {
+			continue // out of order (RFC 3261 10.3 step 7): keep what we have
+		}
+		instance, _ := c.Params.Get("+sip.instance")
+		b := store.Binding{
+			AOR: aor, Contact: uri, Source: req.Source(), Transport: strings.ToLower(req.Transport()),
+			CallID: callID, CSeq: cseq, Expires: now.Add(d), InstanceID: strings.Trim(instance, `"<>`),
+			UpdatedAt: now,
+		}
+		if ua := req.GetHeader("User-Agent"); ua != nil {
+			b.UserAgent = truncate(ua.Value(), 128)
+		}
+		if idx < 0 {
+			// The same device re-registering from a new address replaces its
+			// old binding instead of taking another slot.
+			if j := sameDevice(cur, b); j >= 0 {
+				dels = append(dels, cur[j].Contact)
+				cur = append(cur[:j], cur[j+1:]...)
+			}
+			cur = append(cur, b)
+		} else {
+			cur[idx] = b
+		}
+		puts = append(puts, b)
+	}
+	if len(cur) > max {
+		return nil, &sip.Error{Code: 403, Reason: fmt.Sprintf("Forbidden (at most %d contacts)", max)}
+	}
+	for _, c := range dels {
+		if err := r.store.DeleteBinding(aor, c); err != nil {
+			return nil, fmt.Errorf("delete binding: %w", err)
+		}
+	}
+	for _, b := range puts {
+		if err := r.store.PutBinding(b); err != nil {
+			return nil, fmt.Errorf("put binding: %w", err)
+		}
+	}
+	if len(cur) == 0 {
+		delete(r.bindings, aor)
+	} else {
+		r.bindings[aor] = cur
+	}
+	return cur, nil
+}
+
+// live returns aor's unexpired bindings; r.mu must be held.
+func (r *Registrar) live(aor string, now time.Time) []store.Binding {
+	var out []store.Binding
+	for _, b := range r.bindings[aor] {
+		if b.Expires.After(now) {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+func indexOf(bs []store.Binding, contact string) int {
+	for i, b := range bs {
+		if b.Contact == contact {
+			return i
+		}
+	}
+	return -1
+}
+
+// sameDevice finds a binding of the same UA instance: the same
+// +sip.instance (RFC 5626) or the same Call-ID (RFC 3261 10.2 asks a UA to
+// keep one Call-ID for all its registrations).
+func sameDevice(bs []store.Binding, b store.Binding) int {
+	for i, o := range bs {
+		if (b.InstanceID != "" && o.InstanceID == b.InstanceID) || (b.CallID != "" && o.CallID == b.CallID) {
+			return i
+		}
+	}
+	return -1
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}

@@ -1,0 +1,192 @@
+// Package server assembles one hookswitch node from the core packages: the
+// store, the SIP stack, the registrar, the route hook engine, the media
+// anchor and the B2BUA. cmd/hookswitch runs it; tests boot it in-process.
+package server
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/netip"
+	"time"
+
+	gosip "github.com/emiago/sipgo/sip"
+
+	"github.com/hookswitch/hookswitch/switch/call"
+	"github.com/hookswitch/hookswitch/switch/hook"
+	"github.com/hookswitch/hookswitch/switch/lua"
+	"github.com/hookswitch/hookswitch/switch/media"
+	"github.com/hookswitch/hookswitch/switch/registrar"
+	"github.com/hookswitch/hookswitch/switch/sip"
+	"github.com/hookswitch/hookswitch/switch/sip/digest"
+	"github.com/hookswitch/hookswitch/switch/store"
+)
+
+// Config is everything a node needs; zero values take the defaults.
+type Config struct {
+	SIPUDP, SIPTCP, SIPTLS string // listen addresses; "" disables
+	TLSConfig              *tls.Config
+	Advertise              string // address in Via/Contact/SDP; "" = the bound address
+	Realm                  string // digest realm (default "hookswitch")
+	RTPIP                  netip.Addr
+	RTPMin, RTPMax         int
+	RTPTimeout             time.Duration // talking (default 30 s)
+	RTPHoldTimeout         time.Duration // on hold (default 600 s)
+	ScriptsDir             string        // "" = the embedded default scripts
+	Registrar              registrar.Config
+	Call                   call.Config
+	Logger                 *slog.Logger
+}
+
+// Server is a running node.
+type Server struct {
+	Store     *store.Store
+	Stack     *sip.Stack
+	Registrar *registrar.Registrar
+	Calls     *call.Manager
+	Media     *media.Engine
+	hook      *lua.Engine
+	log       *slog.Logger
+	cancel    context.CancelFunc
+	done      chan struct{}
+}
+
+// New builds a node over an open store and binds its listeners.
+func New(cfg Config, st *store.Store) (*Server, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Realm == "" {
+		cfg.Realm = "hookswitch"
+	}
+	if !cfg.RTPIP.IsValid() {
+		cfg.RTPIP = netip.IPv6Unspecified()
+	}
+	if cfg.RTPMin == 0 && cfg.RTPMax == 0 {
+		cfg.RTPMin, cfg.RTPMax = 10000, 20000
+	}
+	log := cfg.Logger
+	s := &Server{Store: st, log: log, done: make(chan struct{})}
+	var err error
+	s.hook, err = lua.New(lua.Options{Dir: cfg.ScriptsDir, Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("scripts: %w", err)
+	}
+	s.Media, err = media.NewEngine(media.Config{BindIP: cfg.RTPIP, PortMin: cfg.RTPMin, PortMax: cfg.RTPMax,
+		TalkTimeout: cfg.RTPTimeout, HoldTimeout: cfg.RTPHoldTimeout})
+	if err != nil {
+		s.hook.Close()
+		return nil, fmt.Errorf("media: %w", err)
+	}
+	s.Registrar, err = registrar.New(cfg.Registrar, st, log)
+	if err != nil {
+		s.closeParts()
+		return nil, fmt.Errorf("registrar: %w", err)
+	}
+	var calls *call.Manager
+	s.Stack, err = sip.New(sip.Config{UDP: cfg.SIPUDP, TCP: cfg.SIPTCP, TLS: cfg.SIPTLS, TLSConfig: cfg.TLSConfig,
+		Advertise: cfg.Advertise, Logger: log,
+		OnStrayResponse: func(r *gosip.Response) { calls.OnStrayResponse(r) }})
+	if err != nil {
+		s.closeParts()
+		return nil, err
+	}
+	auth := digest.New(cfg.Realm, digest.Options{})
+	var h hook.Engine = s.hook
+	calls = call.New(cfg.Call, s.Stack, s.Registrar, st, auth, h, s.Media, log)
+	s.Calls = calls
+	calls.Register(s.Stack)
+	reg := &registrar.Handler{R: s.Registrar, Auth: auth}
+	s.Stack.Handle(gosip.REGISTER, reg.ServeSIP)
+	if err := s.Stack.Listen(); err != nil {
+		s.closeParts()
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	go func() {
+		defer close(s.done)
+		s.Registrar.Run(ctx, pinger{s.Stack})
+	}()
+	log.Info("hookswitch ready", "udp", s.Stack.Addr("udp"), "tcp", s.Stack.Addr("tcp"), "tls", s.Stack.Addr("tls"),
+		"rtp", fmt.Sprintf("%d-%d", cfg.RTPMin, cfg.RTPMax), "bindings", s.Registrar.Count())
+	return s, nil
+}
+
+func (s *Server) closeParts() {
+	if s.Media != nil {
+		s.Media.Close()
+	}
+	if s.hook != nil {
+		s.hook.Close()
+	}
+}
+
+// Drain stops taking calls and waits (bounded by ctx) for the running ones
+// to end; those still up when ctx ends are hung up.
+func (s *Server) Drain(ctx context.Context) error {
+	s.Calls.Drain()
+	err := s.Calls.Wait(ctx)
+	if err != nil {
+		s.Calls.HangupAll("shutdown")
+	}
+	return err
+}
+
+// Close hangs up whatever is left and releases everything but the store,
+// which belongs to the caller.
+func (s *Server) Close() error {
+	s.Calls.Drain()
+	s.Calls.HangupAll("shutdown")
+	wctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	s.Calls.Wait(wctx)
+	cancel()
+	s.cancel()
+	<-s.done
+	err := s.Stack.Close()
+	s.closeParts()
+	return err
+}
+
+// pinger sends the registrar's NAT keepalives as OPTIONS requests.
+type pinger struct{ stack *sip.Stack }
+
+func (p pinger) Ping(ctx context.Context, b store.Binding) error {
+	var uri gosip.Uri
+	if err := gosip.ParseUri(b.Contact, &uri); err != nil {
+		return fmt.Errorf("keepalive: contact %q: %w", b.Contact, err)
+	}
+	req := gosip.NewRequest(gosip.OPTIONS, uri)
+	host := p.stack.Host()
+	from := &gosip.FromHeader{Address: gosip.Uri{Scheme: "sip", User: "hookswitch", Host: host}, Params: gosip.NewParams()}
+	from.Params.Add("tag", sip.NewTag())
+	to := &gosip.ToHeader{Address: gosip.Uri{Scheme: "sip", User: b.AOR, Host: host}}
+	cid := gosip.CallIDHeader(sip.NewCallID())
+	mf := gosip.MaxForwardsHeader(70)
+	req.AppendHeader(from)
+	req.AppendHeader(to)
+	req.AppendHeader(&cid)
+	req.AppendHeader(&gosip.CSeqHeader{SeqNo: 1, MethodName: gosip.OPTIONS})
+	req.AppendHeader(&mf)
+	req.SetBody(nil)
+	req.SetTransport("UDP")
+	req.SetDestination(b.Source)
+	tx, err := p.stack.Request(ctx, req)
+	if err != nil {
+		return err
+	}
+	defer tx.Terminate()
+	select {
+	case <-tx.Responses():
+		return nil
+	case <-tx.Done():
+		if err := tx.Err(); err != nil {
+			return err
+		}
+		return errors.New("keepalive: no answer")
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

@@ -1,0 +1,164 @@
+// Package web serves hookswitch over HTTP. For now: the admin REST API that
+// the CLI and scripts use, on a TCP address (admin credential required) and
+// on a unix socket in the data directory (file permissions are the check).
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/hookswitch/hookswitch/switch/store"
+)
+
+// Backend is what the API reads and changes.
+type Backend interface {
+	CreateExtension(e store.Extension) error
+	ListExtensions() ([]store.Extension, error)
+	DeleteExtension(number string) error
+	ListCDRs(q store.CDRQuery) ([]store.CDR, error)
+}
+
+// Live is the running switch's state, for status and registrations.
+type Live interface {
+	Bindings() []store.Binding
+	ActiveCalls() int
+	Forget(aor string) // an extension was deleted
+}
+
+// API is the REST handler.
+type API struct {
+	B    Backend
+	L    Live
+	Auth func(user, password string) bool // nil: no authentication (unix socket)
+}
+
+// Handler returns the router.
+func (a *API) Handler() http.Handler {
+	r := chi.NewRouter()
+	r.Use(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+			if a.Auth != nil {
+				u, p, ok := req.BasicAuth()
+				if !ok || !a.Auth(u, p) {
+					w.Header().Set("WWW-Authenticate", `Basic realm="hookswitch"`)
+					writeErr(w, http.StatusUnauthorized, errors.New("admin credentials required"))
+					return
+				}
+			}
+			next.ServeHTTP(w, req)
+		})
+	})
+	r.Get("/api/v1/status", a.status)
+	r.Get("/api/v1/extensions", a.listExt)
+	r.Post("/api/v1/extensions", a.addExt)
+	r.Delete("/api/v1/extensions/{number}", a.delExt)
+	r.Get("/api/v1/registrations", a.regs)
+	r.Get("/api/v1/cdrs", a.cdrs)
+	return r
+}
+
+func (a *API) status(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, 200, map[string]any{"active_calls": a.L.ActiveCalls(), "registrations": len(a.L.Bindings())})
+}
+
+func (a *API) listExt(w http.ResponseWriter, r *http.Request) {
+	es, err := a.B.ListExtensions()
+	if err != nil {
+		writeErr(w, 500, err)
+		return
+	}
+	for i := range es {
+		es[i].Password = "" // listings never show secrets
+	}
+	writeJSON(w, 200, es)
+}
+
+func (a *API) addExt(w http.ResponseWriter, r *http.Request) {
+	var e store.Extension
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&e); err != nil {
+		writeErr(w, 400, fmt.Errorf("invalid extension JSON: %w", err))
+		return
+	}
+	if err := store.CheckPassword(e.Number, e.Password); err != nil {
+		writeErr(w, 400, err)
+		return
+	}
+	if err := a.B.CreateExtension(e); err != nil {
+		writeErr(w, statusOf(err), err)
+		return
+	}
+	e.Password = ""
+	writeJSON(w, 201, e)
+}
+
+func (a *API) delExt(w http.ResponseWriter, r *http.Request) {
+	n := chi.URLParam(r, "number")
+	if err := a.B.DeleteExtension(n); err != nil {
+		writeErr(w, statusOf(err), err)
+		return
+	}
+	a.L.Forget(n)
+	w.WriteHeader(204)
+}
+
+func (a *API) regs(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, 200, a.L.Bindings())
+}
+
+func (a *API) cdrs(w http.ResponseWriter, r *http.Request) {
+	q := store.CDRQuery{Number: r.URL.Query().Get("number")}
+	if v := r.URL.Query().Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 100000 {
+			writeErr(w, 400, errors.New("limit must be a number from 0 to 100000"))
+			return
+		}
+		q.Limit = n
+	}
+	for name, dst := range map[string]*time.Time{"since": &q.Since, "until": &q.Until} {
+		if v := r.URL.Query().Get(name); v != "" {
+			t, err := time.Parse(time.RFC3339, v)
+			if err != nil {
+				writeErr(w, 400, fmt.Errorf("%s must be an RFC 3339 time: %w", name, err))
+				return
+			}
+			*dst = t
+		}
+	}
+	cs, err := a.B.ListCDRs(q)
+	if err != nil {
+		writeErr(w, 500, err)
+		return
+	}
+	writeJSON(w, 200, cs)
+}
+
+func statusOf(err error) int {
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return 404
+	case errors.Is(err, store.ErrExists):
+		return 409
+	case errors.Is(err, store.ErrInvalid):
+		return 400
+	}
+	return 500
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	json.NewEncoder(w).Encode(v)
+}
+
+func writeErr(w http.ResponseWriter, code int, err error) {
+	writeJSON(w, code, map[string]string{"error": err.Error()})
+}
