@@ -109,6 +109,9 @@ func (c *Call) run(req *gosip.Request, tx gosip.ServerTransaction) {
 		c.fail(req, tx, localTag, err)
 		return
 	}
+	// While ringing only the long (hold) RTP timeout applies: early media is
+	// optional. Answering switches back, which also restarts the clock.
+	c.sess.SetHold(true)
 	c.sess.Start()
 	res, err := c.ring(req, tx, localTag, groups, timeout, canceled)
 	if err != nil {
@@ -178,6 +181,7 @@ func (c *Call) answer(req *gosip.Request, tx gosip.ServerTransaction, calleeRes 
 	res.AppendHeader(&gosip.ContactHeader{Address: c.a.d.contact})
 	res.AppendHeader(gosip.NewHeader("Content-Type", "application/sdp"))
 	res.AppendHeader(gosip.NewHeader("Allow", Allowed))
+	c.sess.SetHold(answer.Audio().Hold)
 	c.mu.Lock()
 	c.answered = true
 	c.status = "answered"
@@ -188,24 +192,38 @@ func (c *Call) answer(req *gosip.Request, tx gosip.ServerTransaction, calleeRes 
 		c.hangup("caller_unreachable")
 		return
 	}
+	if !c.waitAck(req, tx, res, c.acked) {
+		c.hangup("no_ack")
+	}
+}
+
+// waitAck waits for the ACK of a 2xx we sent, retransmitting the 2xx over
+// UDP (RFC 3261 13.3.1.4). The ACK comes through onAck (closing acked) or,
+// from RFC 2543 phones that reuse the INVITE's branch, through the
+// transaction. It reports false when no ACK came in 64*T1.
+func (c *Call) waitAck(req *gosip.Request, tx gosip.ServerTransaction, res *gosip.Response, acked <-chan struct{}) bool {
 	reliable := gosip.IsReliable(req.Transport())
 	wait := gosip.T1
+	retransmit := time.NewTimer(wait)
+	defer retransmit.Stop()
 	deadline := time.NewTimer(64 * gosip.T1)
 	defer deadline.Stop()
 	for {
 		select {
-		case <-c.acked:
-			return
+		case <-acked:
+			return true
+		case <-tx.Acks():
+			return true
 		case <-c.done:
-			return
+			return true
 		case <-deadline.C:
-			c.hangup("no_ack")
-			return
-		case <-time.After(wait):
+			return false
+		case <-retransmit.C:
 			if !reliable {
 				tx.Respond(res)
 			}
 			wait = min(wait*2, gosip.T2)
+			retransmit.Reset(wait)
 		}
 	}
 }

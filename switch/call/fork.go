@@ -122,6 +122,9 @@ func (c *Call) ringGroup(req *gosip.Request, tx gosip.ServerTransaction, localTa
 		case <-canceled:
 			abandon(nil)
 			return nil, nil, &sip.Error{Code: 487}
+		case <-c.done: // hung up from outside (shutdown)
+			abandon(nil)
+			return nil, nil, &sip.Error{Code: 503, Reason: "Service Unavailable (shutting down)"}
 		}
 	}
 	return nil, codes, nil

@@ -2,7 +2,6 @@ package call
 
 import (
 	"context"
-	"time"
 
 	gosip "github.com/emiago/sipgo/sip"
 
@@ -140,26 +139,8 @@ func (c *Call) onReinvite(l *leg, req *gosip.Request, tx gosip.ServerTransaction
 		ok.AppendHeader(gosip.NewHeader("Content-Type", "application/sdp"))
 	}
 	tx.Respond(ok)
-	// Wait for the ACK, retransmitting the 2xx over UDP (RFC 3261 13.3.1.4).
-	reliable := gosip.IsReliable(req.Transport())
-	wait := gosip.T1
-	deadline := time.NewTimer(64 * gosip.T1)
-	defer deadline.Stop()
-	for {
-		select {
-		case <-p.acked:
-			return
-		case <-c.done:
-			return
-		case <-deadline.C:
-			c.hangup("no_ack")
-			return
-		case <-time.After(wait):
-			if !reliable {
-				tx.Respond(ok)
-			}
-			wait = min(wait*2, gosip.T2)
-		}
+	if !c.waitAck(req, tx, ok, p.acked) {
+		c.hangup("no_ack")
 	}
 }
 

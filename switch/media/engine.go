@@ -69,7 +69,8 @@ func (e *Engine) NewSession(onInactive func()) (*Session, error) {
 	}
 	b, err := e.pool.alloc()
 	if err != nil {
-		e.pool.free(a)
+		a.close()
+		e.pool.release(a)
 		return nil, fmt.Errorf("new media session: leg b: %w", err)
 	}
 	s := newSession(e, a, b, onInactive)
@@ -77,8 +78,10 @@ func (e *Engine) NewSession(onInactive func()) (*Session, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.closed {
-		e.pool.free(a)
-		e.pool.free(b)
+		for _, p := range []socketPair{a, b} {
+			p.close()
+			e.pool.release(p)
+		}
 		return nil, ErrClosed
 	}
 	e.sessions[s] = struct{}{}

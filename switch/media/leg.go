@@ -34,7 +34,6 @@ func (p *peer) dest() netip.AddrPort {
 
 // Leg is one side of a Session: our RTP/RTCP socket pair and its peer.
 type Leg struct {
-	s    *Session
 	pair socketPair
 
 	rtpPeer  atomic.Pointer[peer]
@@ -48,8 +47,7 @@ type Leg struct {
 	dropped               atomic.Uint64
 }
 
-func (l *Leg) init(s *Session, pair socketPair) {
-	l.s = s
+func (l *Leg) init(pair socketPair) {
 	l.pair = pair
 	l.rtpPeer.Store(&peer{})
 	l.rtcpPeer.Store(&peer{})

@@ -99,9 +99,8 @@ func (p *portPool) allocEphemeral() (socketPair, error) {
 	return socketPair{}, ErrNoPorts
 }
 
-// free closes the pair's sockets and returns its ports to the pool.
-func (p *portPool) free(pair socketPair) {
-	pair.close()
+// release returns a pair's ports to the pool once its sockets are closed.
+func (p *portPool) release(pair socketPair) {
 	if p.used == nil {
 		return
 	}

@@ -8,7 +8,7 @@ import (
 
 // call sets up a started session with two endpoints whose SDP addresses are
 // their real sockets.
-func call(t *testing.T) (s *Session, epA, epB *endpoint) {
+func call(t testing.TB) (s *Session, epA, epB *endpoint) {
 	t.Helper()
 	e := newTestEngine(t, Config{})
 	s = newTestSession(t, e, nil)

@@ -33,8 +33,8 @@ type Session struct {
 
 func newSession(e *Engine, a, b socketPair, onInactive func()) *Session {
 	s := &Session{e: e, onInactive: onInactive}
-	s.a.init(s, a)
-	s.b.init(s, b)
+	s.a.init(a)
+	s.b.init(b)
 	return s
 }
 
@@ -87,8 +87,8 @@ func (s *Session) Close() {
 	s.a.pair.close()
 	s.b.pair.close()
 	s.readers.Wait()
-	s.e.pool.free(s.a.pair)
-	s.e.pool.free(s.b.pair)
+	s.e.pool.release(s.a.pair)
+	s.e.pool.release(s.b.pair)
 	s.e.forget(s)
 }
 

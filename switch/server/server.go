@@ -31,7 +31,7 @@ type Config struct {
 	Advertise              string // address in Via/Contact/SDP; "" = the bound address
 	Realm                  string // digest realm (default "hookswitch")
 	RTPIP                  netip.Addr
-	RTPMin, RTPMax         int
+	RTPMin, RTPMax         int           // RTP port range; 0-0 lets the OS pick (tests)
 	RTPTimeout             time.Duration // talking (default 30 s)
 	RTPHoldTimeout         time.Duration // on hold (default 600 s)
 	ScriptsDir             string        // "" = the embedded default scripts
@@ -63,9 +63,6 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 	}
 	if !cfg.RTPIP.IsValid() {
 		cfg.RTPIP = netip.IPv6Unspecified()
-	}
-	if cfg.RTPMin == 0 && cfg.RTPMax == 0 {
-		cfg.RTPMin, cfg.RTPMax = 10000, 20000
 	}
 	log := cfg.Logger
 	s := &Server{Store: st, log: log, done: make(chan struct{})}

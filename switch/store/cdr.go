@@ -16,10 +16,13 @@ import (
 // key range.
 const cdrPrefix = "cdr/"
 
-// CDR IDs: milliseconds since cdrEpoch in the top 41 bits (until 2089),
-// 22 random bits below. IDs stay below 2^63, so they fit an int64 too.
+// CDR IDs: milliseconds since cdrEpoch in the top 41 bits (until 2089), then
+// the microsecond within that millisecond (10 bits), then 12 random bits.
+// IDs stay below 2^63, so they fit an int64 too.
 const (
-	cdrRandBits     = 22
+	cdrRandBits     = 12
+	cdrMicroBits    = 10
+	cdrMsShift      = cdrRandBits + cdrMicroBits
 	cdrMaxMillis    = 1<<41 - 1
 	DefaultCDRLimit = 100
 	MaxCDRLimit     = 10000
@@ -70,12 +73,15 @@ func newCDRID(start time.Time) uint64 {
 	return cdrIDBase(start) | rand.Uint64N(1<<cdrRandBits)
 }
 
-// cdrIDBase is the smallest ID for start's millisecond.
+// cdrIDBase is the smallest ID for t's microsecond.
 func cdrIDBase(t time.Time) uint64 {
-	ms := t.Sub(cdrEpoch).Milliseconds()
-	ms = max(0, min(ms, cdrMaxMillis))
-	return uint64(ms) << cdrRandBits
+	us := t.Sub(cdrEpoch).Microseconds()
+	us = max(0, min(us, (cdrMaxMillis+1)*1000-1))
+	return uint64(us/1000)<<cdrMsShift | uint64(us%1000)<<cdrRandBits
 }
+
+// cdrMsBase is the smallest ID for t's millisecond.
+func cdrMsBase(t time.Time) uint64 { return cdrIDBase(t) >> cdrMsShift << cdrMsShift }
 
 func cdrKey(id uint64) []byte {
 	k := make([]byte, len(cdrPrefix)+8)
@@ -84,7 +90,7 @@ func cdrKey(id uint64) []byte {
 	return k
 }
 
-// parseCDRID parses an ID and checks it belongs to start's millisecond, which
+// parseCDRID parses an ID and checks it belongs to start's microsecond, which
 // ListCDRs relies on to turn time ranges into key ranges.
 func parseCDRID(s string, start time.Time) (uint64, error) {
 	id, err := strconv.ParseUint(s, 10, 64)
@@ -148,7 +154,7 @@ func (s *Store) AddCDR(c *CDR) error {
 	rec := *c
 	var id uint64
 	err := s.update(true, func(txn *badger.Txn) error {
-		for range 8 {
+		for range 16 {
 			id = fixed
 			if !hasFixed {
 				id = newCDRID(rec.StartTime)
@@ -158,7 +164,7 @@ func (s *Store) AddCDR(c *CDR) error {
 				if hasFixed {
 					return ErrExists
 				}
-				continue // 22 random bits collided within one millisecond: draw again
+				continue // 12 random bits collided within one microsecond: draw again
 			} else if !errors.Is(err, badger.ErrKeyNotFound) {
 				return err
 			}
@@ -229,11 +235,11 @@ func (s *Store) ListCDRs(q CDRQuery) ([]CDR, error) {
 			return nil, nil // nothing can start before 2020
 		}
 		// The last ID of Until's millisecond; the exact bound is checked below.
-		seek = cdrKey(cdrIDBase(q.Until) | (1<<cdrRandBits - 1))
+		seek = cdrKey(cdrMsBase(q.Until) | (1<<cdrMsShift - 1))
 	}
 	var stop uint64 // keys below this start before Since's millisecond
 	if !q.Since.IsZero() {
-		stop = cdrIDBase(q.Since)
+		stop = cdrMsBase(q.Since)
 	}
 
 	var out []CDR

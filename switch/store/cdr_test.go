@@ -5,16 +5,17 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
 
-var seq int
+var seq atomic.Int64
 
 func testCDR(caller, callee string, start time.Time) CDR {
-	seq++
+
 	return CDR{
-		CallID: fmt.Sprintf("call-%d@test", seq), Caller: caller, Callee: callee, Direction: "internal",
+		CallID: fmt.Sprintf("call-%d@test", seq.Add(1)), Caller: caller, Callee: callee, Direction: "internal",
 		StartTime: start, RingTime: start.Add(time.Second), AnswerTime: start.Add(3 * time.Second),
 		EndTime: start.Add(10 * time.Second), RingSeconds: 2, TalkSeconds: 7,
 		Status: StatusAnswered, EndedReason: "caller_hangup", FinalDest: "sip:" + callee + "@192.0.2.5",
@@ -40,8 +41,9 @@ func TestAddCDRAssignsID(t *testing.T) {
 	if err != nil || n == 0 || n >= 1<<63 {
 		t.Fatalf("id %q not a positive 63-bit decimal", c.ID)
 	}
-	if ms, want := int64(n>>cdrRandBits), start.Sub(cdrEpoch).Milliseconds(); ms != want {
-		t.Errorf("id holds %d ms since epoch, start is %d", ms, want)
+	us := int64(n>>cdrMsShift)*1000 + int64(n>>cdrRandBits)&(1<<cdrMicroBits-1)
+	if want := start.Sub(cdrEpoch).Microseconds(); us != want {
+		t.Errorf("id holds %d us since epoch, start is %d", us, want)
 	}
 	got, err := s.GetCDR(c.ID)
 	if err != nil {
@@ -76,9 +78,11 @@ func TestAddCDRGivenID(t *testing.T) {
 		t.Errorf("duplicate id: err = %v, want ErrExists", err)
 	}
 	bad := testCDR("100", "101", start)
-	bad.ID = NewCDRID(start.Add(-time.Hour))
-	if err := s.AddCDR(&bad); !errors.Is(err, ErrInvalid) {
-		t.Errorf("id from another time: err = %v, want ErrInvalid", err)
+	for _, other := range []time.Duration{-time.Hour, time.Microsecond} {
+		bad.ID = NewCDRID(start.Add(other))
+		if err := s.AddCDR(&bad); !errors.Is(err, ErrInvalid) {
+			t.Errorf("id from start%+v: err = %v, want ErrInvalid", other, err)
+		}
 	}
 	for _, id := range []string{"abc", "-1", "18446744073709551615"} {
 		bad.ID = id
@@ -141,7 +145,7 @@ func TestListCDRsOrderAndFilters(t *testing.T) {
 	add("e", "103", "104", 4*time.Hour)
 	add("b", "101", "100", time.Hour)
 	add("d", "102", "103", 3*time.Hour)
-	add("d2", "102", "103", 3*time.Hour+500*time.Microsecond) // same millisecond as d
+	add("d2", "102", "103", 3*time.Hour+500*time.Microsecond) // same millisecond as d, later
 
 	cases := []struct {
 		name string
@@ -198,7 +202,7 @@ func TestListCDRsDefaultLimit(t *testing.T) {
 	}
 }
 
-// Many CDRs in the same millisecond get distinct IDs.
+// Many CDRs with the same start microsecond get distinct IDs.
 func TestAddCDRSameMillisecond(t *testing.T) {
 	s := openMem(t)
 	start := time.Now()

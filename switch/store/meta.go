@@ -12,7 +12,7 @@ const metaPrefix = "meta/"
 
 const (
 	maxMetaNameLen  = 256
-	MaxMetaValueLen = 1 << 20
+	MaxMetaValueLen = 256 << 10
 )
 
 func validMetaName(name string) error {
@@ -50,7 +50,7 @@ func (s *Store) PutMeta(name string, value []byte) error {
 		return fmt.Errorf("put meta: %w", err)
 	}
 	if len(value) > MaxMetaValueLen {
-		return fmt.Errorf("put meta %s: %w", name, invalid("value", "larger than 1 MiB"))
+		return fmt.Errorf("put meta %s: %w", name, invalid("value", fmt.Sprintf("larger than %d bytes", MaxMetaValueLen)))
 	}
 	key := []byte(metaPrefix + name)
 	if err := s.update(true, func(txn *badger.Txn) error { return txn.Set(key, value) }); err != nil {

@@ -95,9 +95,12 @@ func Open(dir string, o Options) (*Store, error) {
 		WithCompression(options.None).
 		WithNumCompactors(2).
 		WithValueLogFileSize(16 << 20).
-		// Must stay under badger's batch limit (15% of MemTableSize); bigger
-		// values (large meta blobs) go to the value log.
-		WithValueThreshold(64 << 10).
+		// Values below this size live in the LSM tree, larger ones in the
+		// value log. It must stay under badger's batch limit (15% of
+		// MemTableSize). In memory it bounds value size, and badger v4.9.6
+		// panics on a value of exactly the threshold (its size check uses >,
+		// its write path <), hence threshold = MaxMetaValueLen+1.
+		WithValueThreshold(MaxMetaValueLen + 1).
 		WithMetricsEnabled(false).
 		// Durability is ours to decide per write (see Store.syncTo).
 		WithSyncWrites(false).

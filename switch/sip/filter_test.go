@@ -1,0 +1,84 @@
+package sip
+
+import (
+	"errors"
+	"net"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestBadRequestEchoesMatchingHeaders(t *testing.T) {
+	raw := "INVITE sip:1002@h SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bKx\r\nFrom: <sip:a@h>;tag=1\r\n" +
+		"To: <sip:b@h>\r\nCall-ID: c1\r\nCSeq: 1 INVITE\r\nX-Evil: \"quote\"\r\nContent-Length: abc\r\n\r\n"
+	res := string(BadRequest([]byte(raw), errors.New(`bad "length"`)))
+	for _, want := range []string{"SIP/2.0 400 Bad Request\r\n", "Via: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bKx\r\n",
+		"From: <sip:a@h>;tag=1\r\n", "To: <sip:b@h>\r\n", "Call-ID: c1\r\n", "CSeq: 1 INVITE\r\n",
+		`Warning: 399 hookswitch "bad 'length'"`, "Content-Length: 0\r\n\r\n"} {
+		if !strings.Contains(res, want) {
+			t.Errorf("400 lacks %q:\n%s", want, res)
+		}
+	}
+	if strings.Contains(res, "X-Evil") {
+		t.Errorf("400 echoes a header it should not:\n%s", res)
+	}
+}
+
+func TestBadRequestNotForResponsesOrUnmatchable(t *testing.T) {
+	for name, raw := range map[string]string{
+		"response": "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP h;branch=z9hG4bKx\r\nCSeq: 1 INVITE\r\n\r\n",
+		"no via":   "INVITE sip:x SIP/2.0\r\nCSeq: 1 INVITE\r\n\r\n",
+		"no cseq":  "INVITE sip:x SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bKx\r\n\r\n",
+		"garbage":  "\x00\x01\x02",
+		"empty":    "",
+	} {
+		if res := BadRequest([]byte(raw), errors.New("x")); res != nil {
+			t.Errorf("%s: got a 400 for something unanswerable:\n%s", name, res)
+		}
+	}
+}
+
+// A malformed request over UDP gets a 400, and the stack still serves after it.
+func TestMalformedDatagramGets400(t *testing.T) {
+	s, err := New(Config{UDP: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Listen(); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	c, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	dst := net.UDPAddrFromAddrPort(s.Addr("udp"))
+	msg := "INVITE sip:x@h SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1;branch=z9hG4bK1\r\nFrom: <sip:a@h>;tag=1\r\n" +
+		"To: <sip:x@h>\r\nCall-ID: m1\r\nCSeq: 1 INVITE\r\nContent-Length: nope\r\n\r\n"
+	if _, err := c.WriteTo([]byte(msg), dst); err != nil {
+		t.Fatal(err)
+	}
+	c.SetReadDeadline(time.Now().Add(3 * time.Second))
+	buf := make([]byte, 4096)
+	n, _, err := c.ReadFrom(buf)
+	if err != nil {
+		t.Fatalf("no answer to a malformed INVITE: %v", err)
+	}
+	if got := string(buf[:n]); !strings.HasPrefix(got, "SIP/2.0 400 ") || !strings.Contains(got, "Call-ID: m1") {
+		t.Fatalf("want a 400 for the malformed INVITE, got:\n%s", got)
+	}
+}
+
+func TestErrorCarriesStatus(t *testing.T) {
+	err := Errorf(486, "callee %s busy", "1002")
+	if code, reason := StatusOf(err); code != 486 || reason != "Busy Here" {
+		t.Fatalf("StatusOf = %d %q", code, reason)
+	}
+	if code, _ := StatusOf(errors.New("plain")); code != 500 {
+		t.Fatalf("a plain error should map to 500, got %d", code)
+	}
+	if got := (&Error{Code: 403, Reason: "Forbidden (x)"}).Error(); got != "sip 403 Forbidden (x)" {
+		t.Fatalf("Error() = %q", got)
+	}
+}
