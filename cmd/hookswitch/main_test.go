@@ -66,6 +66,7 @@ func TestBadCLIInputGetsClearErrors(t *testing.T) {
 		{[]string{"serve", "--max-contacts", "9"}, "--max-contacts"},
 		{[]string{"serve", "--advertise", "not an ip"}, "--advertise"},
 		{[]string{"serve", "--log-level", "loud"}, "--log-level"},
+		{[]string{"serve", "--digest", "sha-512"}, "--digest"},
 		{[]string{"cert", "generate", "--days", "0"}, "--days"},
 	} {
 		_, errs, code := cli(t, append(tc.args, "--data", dir)...)
@@ -100,7 +101,7 @@ func TestCertGenerate(t *testing.T) {
 		t.Fatalf("a second generate should refuse without --force: %q", errs)
 	}
 	// serve's config step loads the certificate and turns TLS on.
-	f := serveFlags{data: dir, udp: "127.0.0.1:0", tlsAddr: "127.0.0.1:0", rtpPorts: "20000-20100", advertise: "127.0.0.1", maxContacts: 2}
+	f := serveFlags{data: dir, udp: "127.0.0.1:0", tlsAddr: "127.0.0.1:0", rtpPorts: "20000-20100", advertise: "127.0.0.1", maxContacts: 2, digest: "md5"}
 	cfg, err := f.config(nil)
 	if err != nil || cfg.TLSConfig == nil || cfg.SIPTLS == "" {
 		t.Fatalf("config did not pick up the generated certificate: %v", err)

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/hookswitch/hookswitch/switch/server"
+	"github.com/hookswitch/hookswitch/switch/sip/digest"
 	"github.com/hookswitch/hookswitch/switch/store"
 	"github.com/hookswitch/hookswitch/web"
 )
@@ -28,7 +29,7 @@ const socketName = "hookswitch.sock"
 
 type serveFlags struct {
 	data, udp, tcp, tlsAddr, cert, key, advertise, realm string
-	rtpPorts, rtpIP, httpAddr, scripts, logLevel         string
+	rtpPorts, rtpIP, httpAddr, scripts, logLevel, digest string
 	rtpTimeout, holdTimeout, drain                       time.Duration
 	maxContacts                                          int
 }
@@ -45,6 +46,7 @@ func serve(args []string, stderr io.Writer) error {
 	fs.StringVar(&f.key, "tls-key", env("HOOKSWITCH_TLS_KEY", ""), "TLS key PEM (default DATA/tls/key.pem if present)")
 	fs.StringVar(&f.advertise, "advertise", env("HOOKSWITCH_ADVERTISE", ""), "address put in SIP headers and SDP (default: the outbound interface's)")
 	fs.StringVar(&f.realm, "realm", env("HOOKSWITCH_REALM", "hookswitch"), "digest authentication realm")
+	fs.StringVar(&f.digest, "digest", env("HOOKSWITCH_DIGEST", "md5"), "digest challenges offered, in order: md5, sha-256 or both (sha-256,md5)")
 	fs.StringVar(&f.rtpPorts, "rtp-ports", env("HOOKSWITCH_RTP_PORTS", "10000-20000"), "RTP port range")
 	fs.StringVar(&f.rtpIP, "rtp-ip", env("HOOKSWITCH_RTP_IP", ""), "address RTP sockets bind to (default all)")
 	fs.DurationVar(&f.rtpTimeout, "rtp-timeout", 30*time.Second, "end a call after this long without RTP")
@@ -116,6 +118,13 @@ func (f *serveFlags) config(log *slog.Logger) (server.Config, error) {
 	cfg.Registrar.DefaultMaxContacts = f.maxContacts
 	if f.maxContacts < 1 || f.maxContacts > 5 {
 		return cfg, errors.New("--max-contacts must be from 1 to 5")
+	}
+	for _, a := range strings.Split(f.digest, ",") {
+		alg := digest.ParseAlgorithm(strings.TrimSpace(a))
+		if alg != digest.MD5 && alg != digest.SHA256 {
+			return cfg, fmt.Errorf("--digest %q: want md5, sha-256 or a list of both", f.digest)
+		}
+		cfg.DigestAlgorithms = append(cfg.DigestAlgorithms, alg)
 	}
 	lo, hi, ok := strings.Cut(f.rtpPorts, "-")
 	a, err1 := strconv.Atoi(strings.TrimSpace(lo))

@@ -91,7 +91,10 @@ func (c *Call) run(req *gosip.Request, tx gosip.ServerTransaction) {
 	m.mu.Lock()
 	m.calls[c] = struct{}{}
 	m.mu.Unlock()
-	m.wg.Add(1)
+	// Wait covers both the call's life (end) and this goroutine, which may
+	// still be answering the caller after a hang-up from outside.
+	m.wg.Add(2)
+	defer m.wg.Done()
 
 	localTag := sip.NewTag()
 	c.a = newLeg(c, uasDialog(req, localTag, m.stack.Contact(req.Transport(), "")), c.sess.A())

@@ -108,6 +108,7 @@ func (d *dialog) request(method gosip.RequestMethod, cseq uint32) *gosip.Request
 	req.AppendHeader(&gosip.ContactHeader{Address: d.contact})
 	req.SetTransport(strings.ToUpper(d.transport))
 	req.SetDestination(d.dest)
+	req.SetBody(nil) // Content-Length: 0, required on streams (RFC 3261 20.14)
 	return req
 }
 

@@ -15,12 +15,12 @@ const noAnswer = "Temporarily Unavailable (no answer)"
 
 // fork is one INVITE sent to one registered contact.
 type fork struct {
-	t       target
-	leg     *leg
-	tx      gosip.ClientTransaction
-	req     *gosip.Request
-	ctx     context.Context
-	cancel  context.CancelFunc
+	t          target
+	leg        *leg
+	tx         gosip.ClientTransaction
+	req        *gosip.Request
+	ctx        context.Context
+	cancel     context.CancelFunc
 	early      bool // a provisional arrived, so CANCEL is allowed (RFC 3261 9.1)
 	canceling  bool // we want it gone
 	cancelSent bool
@@ -238,7 +238,6 @@ func (c *Call) markRinging() {
 	c.mu.Unlock()
 }
 
-
 // win makes a fork's 2xx the call's callee leg and ACKs it.
 func (c *Call) win(f *fork, res *gosip.Response) {
 	f.leg.d.confirm(res)
@@ -284,7 +283,9 @@ func (c *Call) cancelFork(f *fork) {
 	}
 	f.cancelSent = true
 	cancelReq := cancelFor(f.req)
+	c.m.wg.Add(1) // Close waits for CANCELs on the wire
 	go func() {
+		defer c.m.wg.Done()
 		ctx, cancel := context.WithTimeout(context.Background(), gosip.Timer_F)
 		defer cancel()
 		tx, err := c.m.stack.RequestAsIs(ctx, cancelReq)

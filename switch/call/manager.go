@@ -51,7 +51,7 @@ type Manager struct {
 	log   *slog.Logger
 
 	mu       sync.Mutex
-	dialogs  map[string]*leg  // by dialog key, both sides
+	dialogs  map[string]*leg // by dialog key, both sides
 	calls    map[*Call]struct{}
 	inflight map[string]string // merged-request detection: from-tag/call-id/cseq -> branch
 	draining atomic.Bool

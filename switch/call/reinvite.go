@@ -2,6 +2,7 @@ package call
 
 import (
 	"context"
+	"time"
 
 	gosip "github.com/emiago/sipgo/sip"
 
@@ -16,6 +17,7 @@ type reinvite struct {
 	res2xx   *gosip.Response // its 2xx, to ACK
 	offered  bool            // the re-INVITE carried an offer: we ACK `to` at once
 	acked    chan struct{}
+	finished chan struct{} // closed once the relay is over
 }
 
 func (c *Call) other(l *leg) *leg {
@@ -30,6 +32,18 @@ func (c *Call) other(l *leg) *leg {
 // onReinvite relays a re-INVITE (hold, unhold, media change) to the other
 // leg, rewriting SDP both ways and re-pointing the anchor (RFC 3261 14).
 func (c *Call) onReinvite(l *leg, req *gosip.Request, tx gosip.ServerTransaction) {
+	// Each datagram is handled on its own goroutine, so a phone's next
+	// re-INVITE can overtake the ACK of its previous one: give that ACK a
+	// moment before calling it glare.
+	c.mu.Lock()
+	prev := c.pending
+	c.mu.Unlock()
+	if prev != nil && prev.from == l {
+		select {
+		case <-prev.finished:
+		case <-time.After(time.Second):
+		}
+	}
 	c.mu.Lock()
 	ready := c.answered && !c.ended && c.b != nil
 	busy := c.pending != nil
@@ -48,7 +62,7 @@ func (c *Call) onReinvite(l *leg, req *gosip.Request, tx gosip.ServerTransaction
 	}
 	to := c.other(l)
 	out := to.d.request(gosip.INVITE, 0)
-	p := &reinvite{from: l, to: to, out: out, acked: make(chan struct{})}
+	p := &reinvite{from: l, to: to, out: out, acked: make(chan struct{}), finished: make(chan struct{})}
 	if len(req.Body()) > 0 {
 		offer, err := media.ParseSDP(req.Body())
 		if err != nil {
@@ -69,6 +83,11 @@ func (c *Call) onReinvite(l *leg, req *gosip.Request, tx gosip.ServerTransaction
 		out.SetBody(nil)
 	}
 	c.mu.Lock()
+	if c.pending != nil { // another re-INVITE got in first
+		c.mu.Unlock()
+		sip.Respond(tx, req, 491, "", nil)
+		return
+	}
 	c.pending = p
 	c.mu.Unlock()
 	defer func() {
@@ -77,6 +96,7 @@ func (c *Call) onReinvite(l *leg, req *gosip.Request, tx gosip.ServerTransaction
 			c.pending = nil
 		}
 		c.mu.Unlock()
+		close(p.finished)
 	}()
 
 	ctx, cancel := context.WithTimeout(context.Background(), gosip.Timer_B)

@@ -92,8 +92,8 @@ func Authenticate(a Authenticator, st Store, req *gosip.Request, header string, 
 		return hs
 	}
 	h := req.GetHeader(header)
-	if h == nil {
-		return "", challengeCode, challenge(false)
+	if h == nil || !strings.HasPrefix(strings.ToLower(strings.TrimSpace(h.Value())), "digest ") {
+		return "", challengeCode, challenge(false) // absent, or a scheme we do not offer
 	}
 	user, err := a.Verify(string(req.Method), h.Value(), func(u string) (string, bool) {
 		e, err := st.GetExtension(u)
@@ -108,7 +108,7 @@ func Authenticate(a Authenticator, st Store, req *gosip.Request, header string, 
 	case errors.Is(err, digest.ErrStale), errors.Is(err, digest.ErrReplay):
 		return "", challengeCode, challenge(true)
 	case errors.Is(err, digest.ErrMalformed):
-		return "", 400, nil
+		return "", 400, []gosip.Header{gosip.NewHeader("Warning", `399 hookswitch "malformed `+header+`"`)}
 	case errors.Is(err, digest.ErrRealm), errors.Is(err, digest.ErrAlgorithm):
 		return "", challengeCode, challenge(false)
 	default: // unknown user or wrong password: one answer for both

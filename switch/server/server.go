@@ -30,14 +30,18 @@ type Config struct {
 	TLSConfig              *tls.Config
 	Advertise              string // address in Via/Contact/SDP; "" = the bound address
 	Realm                  string // digest realm (default "hookswitch")
-	RTPIP                  netip.Addr
-	RTPMin, RTPMax         int           // RTP port range; 0-0 lets the OS pick (tests)
-	RTPTimeout             time.Duration // talking (default 30 s)
-	RTPHoldTimeout         time.Duration // on hold (default 600 s)
-	ScriptsDir             string        // "" = the embedded default scripts
-	Registrar              registrar.Config
-	Call                   call.Config
-	Logger                 *slog.Logger
+	// DigestAlgorithms are the challenges offered, in order (default MD5
+	// only: common phones, baresip among them, give up on a SHA-256
+	// challenge even when an MD5 one follows).
+	DigestAlgorithms []digest.Algorithm
+	RTPIP            netip.Addr
+	RTPMin, RTPMax   int           // RTP port range; 0-0 lets the OS pick (tests)
+	RTPTimeout       time.Duration // talking (default 30 s)
+	RTPHoldTimeout   time.Duration // on hold (default 600 s)
+	ScriptsDir       string        // "" = the embedded default scripts
+	Registrar        registrar.Config
+	Call             call.Config
+	Logger           *slog.Logger
 }
 
 // Server is a running node.
@@ -90,7 +94,10 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 		s.closeParts()
 		return nil, err
 	}
-	auth := digest.New(cfg.Realm, digest.Options{})
+	if len(cfg.DigestAlgorithms) == 0 {
+		cfg.DigestAlgorithms = []digest.Algorithm{digest.MD5}
+	}
+	auth := digest.New(cfg.Realm, digest.Options{Algorithms: cfg.DigestAlgorithms})
 	var h hook.Engine = s.hook
 	calls = call.New(cfg.Call, s.Stack, s.Registrar, st, auth, h, s.Media, log)
 	s.Calls = calls

@@ -10,6 +10,8 @@ type Error struct {
 	Code   int
 	Reason string // reason phrase; empty means the standard phrase for Code
 	Err    error
+
+	unsupported string // for a 420: the Unsupported header value
 }
 
 func (e *Error) Error() string {

@@ -31,14 +31,15 @@ func (s *Stack) filter(p gosip.TransportReadProps, data []byte) ([]byte, error) 
 
 // BadRequest builds a stateless 400 for raw bytes that failed to parse,
 // echoing the headers a client needs to match it (Via, From, To, Call-ID,
-// CSeq). It returns nil for responses and for messages that carry no Via or
-// CSeq: there is nothing the sender could match.
+// CSeq). Only headers that parse on their own are echoed, so the 400 itself
+// always parses. It returns nil for responses and for messages without a
+// usable Via and CSeq: there is nothing the sender could match.
 func BadRequest(data []byte, cause error) []byte {
 	if len(data) > 65535 {
 		data = data[:65535]
 	}
 	head, _, _ := bytes.Cut(data, []byte("\r\n\r\n"))
-	lines := strings.Split(strings.ReplaceAll(string(head), "\r\n", "\n"), "\n")
+	lines := unfold(strings.Split(strings.ReplaceAll(string(head), "\r\n", "\n"), "\n"))
 	if len(lines) == 0 || strings.HasPrefix(lines[0], "SIP/") {
 		return nil
 	}
@@ -50,17 +51,17 @@ func BadRequest(data []byte, cause error) []byte {
 		if !ok || len(l) > 1024 {
 			continue
 		}
-		switch strings.ToLower(strings.TrimSpace(name)) {
-		case "via", "v":
-			via = true
-		case "cseq":
-			cseq = true
-		case "from", "f", "to", "t", "call-id", "i":
-		default:
-			continue
+		switch n := strings.ToLower(strings.TrimSpace(name)); n {
+		case "via", "v", "cseq", "from", "f", "to", "t", "call-id", "i":
+			l = strings.TrimSpace(l)
+			if !parses(l) {
+				continue
+			}
+			via = via || n == "via" || n == "v"
+			cseq = cseq || n == "cseq"
+			b.WriteString(l)
+			b.WriteString("\r\n")
 		}
-		b.WriteString(strings.TrimSpace(l))
-		b.WriteString("\r\n")
 	}
 	if !via || !cseq {
 		return nil
@@ -68,7 +69,30 @@ func BadRequest(data []byte, cause error) []byte {
 	b.WriteString(`Warning: 399 hookswitch "`)
 	b.WriteString(warnText(cause.Error()))
 	b.WriteString("\"\r\nContent-Length: 0\r\n\r\n")
-	return []byte(b.String())
+	res := []byte(b.String())
+	if _, err := gosip.ParseMessage(res); err != nil {
+		return nil
+	}
+	return res
+}
+
+// unfold joins header continuation lines (RFC 3261 7.3.1).
+func unfold(lines []string) []string {
+	out := lines[:0:0]
+	for _, l := range lines {
+		if len(out) > 1 && (strings.HasPrefix(l, " ") || strings.HasPrefix(l, "\t")) {
+			out[len(out)-1] += " " + strings.TrimSpace(l)
+			continue
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+// parses reports whether one header line parses on its own.
+func parses(line string) bool {
+	_, err := gosip.ParseMessage([]byte("SIP/2.0 400 Bad Request\r\n" + line + "\r\nContent-Length: 0\r\n\r\n"))
+	return err == nil
 }
 
 // warnText makes an error safe inside a quoted Warning text.
@@ -83,4 +107,3 @@ func warnText(s string) string {
 		return r
 	}, s)
 }
-

@@ -49,6 +49,7 @@ type Stack struct {
 	addrs   map[string]netip.AddrPort
 	udp     net.PacketConn
 	closers []func() error
+	runs    []func() error
 	wg      sync.WaitGroup
 }
 
@@ -114,10 +115,12 @@ func (s *Stack) stray(r *gosip.Response) {
 }
 
 // Handle registers the handler of a request method.
-func (s *Stack) Handle(m gosip.RequestMethod, h sipgo.RequestHandler) { s.srv.OnRequest(m, h) }
+func (s *Stack) Handle(m gosip.RequestMethod, h sipgo.RequestHandler) {
+	s.srv.OnRequest(m, validated(h))
+}
 
 // HandleOther registers the handler of methods nobody registered.
-func (s *Stack) HandleOther(h sipgo.RequestHandler) { s.srv.OnNoRoute(h) }
+func (s *Stack) HandleOther(h sipgo.RequestHandler) { s.srv.OnNoRoute(validated(h)) }
 
 // Listen binds every configured listener (so a busy port is reported here)
 // and serves them in the background until Close.
@@ -133,6 +136,7 @@ func (s *Stack) Listen() error {
 		}
 		s.udp = c
 		if err := s.bound("udp", c.LocalAddr()); err != nil {
+			s.Close()
 			return err
 		}
 		s.serve(c.Close, func() error { return s.srv.ServeUDP(c) })
@@ -144,6 +148,7 @@ func (s *Stack) Listen() error {
 			return fmt.Errorf("sip: listen tcp %s: %w", s.cfg.TCP, err)
 		}
 		if err := s.bound("tcp", l.Addr()); err != nil {
+			s.Close()
 			return err
 		}
 		s.serve(l.Close, func() error { return s.srv.ServeTCP(l) })
@@ -155,22 +160,33 @@ func (s *Stack) Listen() error {
 			return fmt.Errorf("sip: listen tls %s: %w", s.cfg.TLS, err)
 		}
 		if err := s.bound("tls", l.Addr()); err != nil {
+			s.Close()
 			return err
 		}
 		s.serve(l.Close, func() error { return s.srv.ServeTLS(l) })
 	}
+	s.start()
 	return nil
 }
 
+// serve records a bound listener; Listen starts them all once every
+// address and client is known (handlers read those maps without a lock).
 func (s *Stack) serve(closer func() error, run func() error) {
 	s.closers = append(s.closers, closer)
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		if err := run(); err != nil && !errors.Is(err, net.ErrClosed) {
-			s.log.Debug("sip listener stopped", "error", err)
-		}
-	}()
+	s.runs = append(s.runs, run)
+}
+
+func (s *Stack) start() {
+	for _, run := range s.runs {
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			if err := run(); err != nil && !errors.Is(err, net.ErrClosed) {
+				s.log.Debug("sip listener stopped", "error", err)
+			}
+		}()
+	}
+	s.runs = nil
 }
 
 // bound records a listener's address and creates the client that sends

@@ -71,6 +71,8 @@ func StatusText(code int) string {
 		return "Service Unavailable"
 	case 504:
 		return "Server Time-out"
+	case 505:
+		return "Version Not Supported"
 	case 513:
 		return "Message Too Large"
 	case 600:

@@ -16,6 +16,13 @@ import (
 	"time"
 )
 
+// The switch's RTP port range; baresips use other ranges, so a peer that
+// receives media from this range proves the media is anchored.
+const (
+	switchRTPMin = 30000
+	switchRTPMax = 30999
+)
+
 // hookswitch is a built switch binary with its data directory.
 type hookswitch struct {
 	bin  string
@@ -75,7 +82,7 @@ func (s *hookswitch) serve(t *testing.T) (*proc, int) {
 			"--sip-udp", "127.0.0.1:"+strconv.Itoa(udpPort),
 			"--sip-tcp", "127.0.0.1:"+strconv.Itoa(tcpPort),
 			"--advertise", "127.0.0.1",
-			"--rtp-ports", "30000-30999",
+			"--rtp-ports", fmt.Sprintf("%d-%d", switchRTPMin, switchRTPMax),
 			"--rtp-ip", "127.0.0.1",
 			"--http", "")
 		if lastErr = waitOptions(p, "127.0.0.1:"+strconv.Itoa(udpPort), 15*time.Second); lastErr == nil {

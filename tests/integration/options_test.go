@@ -80,16 +80,22 @@ func TestMalformedDatagrams(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		msg     string
-		want400 bool // the message names Via and CSeq, so a 400 can be matched
+		want400 bool // Via and CSeq parse, so a 400 can be matched
 	}{
 		{"garbage", "HELLO WORLD\r\n\r\n", false},
 		{"binary", "\x00\x01\x02\xff\xfe INVITE", false},
 		{"broken Via", "INVITE sip:1002@" + host + " SIP/2.0\r\nVia: this is not a via\r\n" +
 			"From: <sip:1001@127.0.0.1>;tag=a\r\nTo: <sip:1002@127.0.0.1>\r\nCall-ID: bad-via\r\n" +
-			"CSeq: 1 INVITE\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n", true},
+			"CSeq: 1 INVITE\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n", false},
 		{"broken CSeq", "OPTIONS sip:" + host + " SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bK-bad\r\n" +
 			"From: <sip:1001@127.0.0.1>;tag=a\r\nTo: <sip:1002@127.0.0.1>\r\nCall-ID: bad-cseq\r\n" +
-			"CSeq: one OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n", true},
+			"CSeq: one OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n", false},
+		{"broken Max-Forwards", "OPTIONS sip:" + host + " SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bK-mf\r\n" +
+			"From: <sip:1001@127.0.0.1>;tag=a\r\nTo: <sip:1002@127.0.0.1>\r\nCall-ID: bad-mf\r\n" +
+			"CSeq: 1 OPTIONS\r\nMax-Forwards: seventy\r\nContent-Length: 0\r\n\r\n", true},
+		{"broken From", "OPTIONS sip:" + host + " SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bK-from\r\n" +
+			"From: <sip:1001@127.0.0.1;tag=a\r\nTo: <sip:1002@127.0.0.1>\r\nCall-ID: bad-from\r\n" +
+			"CSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n", true},
 		{"short body", "OPTIONS sip:" + host + " SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bK-cl\r\n" +
 			"From: <sip:1001@127.0.0.1>;tag=a\r\nTo: <sip:1002@127.0.0.1>\r\nCall-ID: bad-cl\r\n" +
 			"CSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 500\r\n\r\nv=0\r\n", false},
@@ -100,7 +106,7 @@ func TestMalformedDatagrams(t *testing.T) {
 				t.Fatalf("reply %q, want a 400 or nothing", reply)
 			}
 			if tc.want400 && reply == nil {
-				t.Fatal("no 400 for a malformed request that names its Via and CSeq")
+				t.Fatal("no 400 for a malformed request whose Via and CSeq parse")
 			}
 			if res := p.options(t); res.StatusCode != 200 {
 				t.Fatalf("OPTIONS after the bad datagram: %d", res.StatusCode)

@@ -1,10 +1,14 @@
 package integration
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/emiago/sipgo/sip"
+
+	"github.com/hookswitch/hookswitch/switch/server"
+	"github.com/hookswitch/hookswitch/switch/sip/digest"
 )
 
 // contacts maps each Contact of a REGISTER response to its expires param.
@@ -40,9 +44,10 @@ func TestRegisterGoodPassword(t *testing.T) {
 	}
 }
 
-func TestRegisterChallenge(t *testing.T) {
-	t.Parallel()
-	sw := newSwitch(t)
+// challengeAlgorithms returns the algorithm of each WWW-Authenticate of a
+// 401 to an unauthenticated REGISTER, checking the common parameters.
+func challengeAlgorithms(t *testing.T, sw *testSwitch) []string {
+	t.Helper()
 	p := newPhone(t, sw, "1001")
 	res := p.do(t, p.registerReq(600, true, ""))
 	if res.StatusCode != 401 {
@@ -51,21 +56,41 @@ func TestRegisterChallenge(t *testing.T) {
 	var algs []string
 	for _, h := range res.GetHeaders("WWW-Authenticate") {
 		v := h.Value()
-		if !strings.HasPrefix(v, "Digest ") || !strings.Contains(v, `realm="hookswitch"`) || !strings.Contains(v, "nonce=") {
+		if !strings.HasPrefix(v, "Digest ") || !strings.Contains(v, `realm="hookswitch"`) ||
+			!strings.Contains(v, "nonce=") || !strings.Contains(v, `qop="auth"`) {
 			t.Errorf("challenge %q", v)
 		}
-		for _, a := range []string{"algorithm=SHA-256", "algorithm=MD5"} {
-			if strings.Contains(v, a+",") || strings.HasSuffix(v, a) {
-				algs = append(algs, a)
-			}
-		}
-	}
-	if len(algs) != 2 || algs[0] != "algorithm=SHA-256" || algs[1] != "algorithm=MD5" {
-		t.Fatalf("challenge algorithms %v, want SHA-256 then MD5", algs)
+		_, alg, _ := strings.Cut(v, "algorithm=")
+		alg, _, _ = strings.Cut(alg, ",")
+		algs = append(algs, alg)
 	}
 	if n := len(sw.srv.Registrar.Lookup("1001")); n != 0 {
 		t.Fatalf("%d bindings after an unauthenticated REGISTER", n)
 	}
+	return algs
+}
+
+func TestRegisterChallenge(t *testing.T) {
+	t.Parallel()
+	t.Run("default", func(t *testing.T) {
+		t.Parallel()
+		if algs := challengeAlgorithms(t, newSwitch(t)); !slices.Equal(algs, []string{"MD5"}) {
+			t.Fatalf("challenge algorithms %v, want [MD5]", algs)
+		}
+	})
+	t.Run("SHA-256 and MD5", func(t *testing.T) {
+		t.Parallel()
+		sw := newSwitch(t, func(c *server.Config) {
+			c.DigestAlgorithms = []digest.Algorithm{digest.SHA256, digest.MD5}
+		})
+		if algs := challengeAlgorithms(t, sw); !slices.Equal(algs, []string{"SHA-256", "MD5"}) {
+			t.Fatalf("challenge algorithms %v, want [SHA-256 MD5]", algs)
+		}
+		// The phone answers the first (SHA-256) challenge.
+		if res := newPhone(t, sw, "1002").register(t, 600, true); res.StatusCode != 200 {
+			t.Fatalf("REGISTER with SHA-256 credentials: %d, want 200", res.StatusCode)
+		}
+	})
 }
 
 func TestRegisterWrongPassword(t *testing.T) {
@@ -81,9 +106,13 @@ func TestRegisterWrongPassword(t *testing.T) {
 	}
 }
 
+// With SHA-256 offered first, a phone that only does MD5 answers the
+// second challenge and gets in.
 func TestRegisterMD5(t *testing.T) {
 	t.Parallel()
-	sw := newSwitch(t)
+	sw := newSwitch(t, func(c *server.Config) {
+		c.DigestAlgorithms = []digest.Algorithm{digest.SHA256, digest.MD5}
+	})
 	p := newPhone(t, sw, "1001")
 	ch := p.do(t, p.registerReq(600, true, ""))
 	// Answer the second (MD5) challenge instead of the first.

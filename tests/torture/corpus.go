@@ -138,3 +138,37 @@ func inline(l string) ([]byte, error) {
 		}
 	}
 }
+
+// Aim points the top Via of a corpus request at port on 127.0.0.1. The
+// corpus names 127.0.0.1 there without a port, and a server answers UDP at
+// the source address but the Via port (RFC 3261 18.2.2), 5060 by default:
+// a test sender must aim the answers at its own socket.
+func Aim(raw []byte, port int) []byte {
+	head, _, _ := bytes.Cut(raw, []byte("\r\n\r\n"))
+	start := -1
+	for off := 0; off < len(head); {
+		line, _, _ := bytes.Cut(head[off:], []byte("\r\n"))
+		name, _, ok := bytes.Cut(line, []byte(":"))
+		if n := strings.ToLower(strings.TrimSpace(string(name))); off > 0 && ok && (n == "via" || n == "v") {
+			start = off
+			break
+		}
+		off += len(line) + 2
+	}
+	if start < 0 {
+		return raw
+	}
+	i := bytes.Index(raw[start:], []byte("127.0.0.1"))
+	if i < 0 {
+		return raw
+	}
+	i += start
+	j := i + len("127.0.0.1")
+	if j < len(raw) && raw[j] == ':' {
+		for j++; j < len(raw) && raw[j] >= '0' && raw[j] <= '9'; j++ {
+		}
+	}
+	out := append([]byte(nil), raw[:i]...)
+	out = append(out, "127.0.0.1:"+strconv.Itoa(port)...)
+	return append(out, raw[j:]...)
+}

@@ -77,8 +77,9 @@ type reply struct {
 
 func parseReply(b []byte) (reply, bool) {
 	line, _, _ := bytes.Cut(b, []byte("\r\n"))
-	rest, ok := bytes.CutPrefix(line, []byte("SIP/2.0 "))
-	if !ok || len(rest) < 3 {
+	// Any SIP version: a switch that echoes a bad one must still be seen.
+	_, rest, ok := bytes.Cut(line, []byte(" "))
+	if !ok || !bytes.HasPrefix(line, []byte("SIP/")) || len(rest) < 3 {
 		return reply{}, false
 	}
 	code, err := strconv.Atoi(string(rest[:3]))

@@ -1,0 +1,235 @@
+package lua
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	glua "github.com/yuin/gopher-lua"
+
+	"github.com/hookswitch/hookswitch/switch/hook"
+)
+
+// Decision limits. Targets are extension numbers; caller_id becomes a SIP
+// URI user part and reason a Reason-Phrase, so both are checked here and the
+// core never has to emit what a script wrote verbatim.
+const (
+	maxTargets      = 64
+	maxTargetLen    = 32
+	maxCallerIDLen  = 64
+	maxReasonLen    = 128
+	maxTimeoutSecs  = 600
+	minRejectCode   = 400
+	maxRejectCode   = 699
+	userPartSpecial = "-_.!~*'()&=+$,;?/" // RFC 3261 section 25.1 unreserved and user-unreserved
+)
+
+// fields accepted for each action; anything else is a typo worth reporting.
+var decisionFields = map[hook.Action][]string{
+	hook.ActionBridge: {"action", "targets", "mode", "timeout", "caller_id"},
+	hook.ActionReject: {"action", "code", "reason"},
+}
+
+type decisionError struct {
+	field, msg string
+}
+
+// decodeDecision validates what route returned.
+func decodeDecision(script string, v glua.LValue) (hook.RouteDecision, error) {
+	dec, derr := decode(v)
+	if derr != nil {
+		if derr.field == "" {
+			return hook.RouteDecision{}, fmt.Errorf("%s: route: %w: %s", script, ErrDecision, derr.msg)
+		}
+		return hook.RouteDecision{}, fmt.Errorf("%s: route: %w: field %q: %s", script, ErrDecision, derr.field, derr.msg)
+	}
+	return dec, nil
+}
+
+func decode(v glua.LValue) (hook.RouteDecision, *decisionError) {
+	var dec hook.RouteDecision
+	t, ok := v.(*glua.LTable)
+	if !ok {
+		return dec, &decisionError{msg: "route must return a table, got " + v.Type().String()}
+	}
+	action, ok := t.RawGetString("action").(glua.LString)
+	switch {
+	case !ok:
+		return dec, &decisionError{"action", "must be \"bridge\" or \"reject\""}
+	case action == "bridge":
+		dec.Action = hook.ActionBridge
+	case action == "reject":
+		dec.Action = hook.ActionReject
+	default:
+		return dec, &decisionError{"action", fmt.Sprintf("unknown action %q", truncate(string(action)))}
+	}
+	if derr := checkFields(t, decisionFields[dec.Action]); derr != nil {
+		return dec, derr
+	}
+	var derr *decisionError
+	if dec.Action == hook.ActionBridge {
+		derr = decodeBridge(t, &dec)
+	} else {
+		derr = decodeReject(t, &dec)
+	}
+	return dec, derr
+}
+
+func checkFields(t *glua.LTable, allowed []string) *decisionError {
+	for k, _ := t.Next(glua.LNil); k != glua.LNil; k, _ = t.Next(k) {
+		s, ok := k.(glua.LString)
+		if !ok {
+			return &decisionError{msg: "unexpected " + k.Type().String() + " key"}
+		}
+		if !slices.Contains(allowed, string(s)) {
+			return &decisionError{truncate(string(s)), "unknown field for this action"}
+		}
+	}
+	return nil
+}
+
+func decodeBridge(t *glua.LTable, dec *hook.RouteDecision) *decisionError {
+	targets, derr := decodeTargets(t.RawGetString("targets"))
+	if derr != nil {
+		return derr
+	}
+	dec.Targets = targets
+
+	switch m := t.RawGetString("mode"); m {
+	case glua.LNil, glua.LString("parallel"):
+		dec.Mode = hook.ModeParallel
+	case glua.LString("sequential"):
+		dec.Mode = hook.ModeSequential
+	default:
+		return &decisionError{"mode", fmt.Sprintf("must be \"parallel\" or \"sequential\", got %s", describe(m))}
+	}
+
+	switch to := t.RawGetString("timeout").(type) {
+	case *glua.LNilType:
+	case glua.LNumber:
+		secs := float64(to)
+		if !(secs > 0 && secs <= maxTimeoutSecs) { // also refuses NaN
+			return &decisionError{"timeout", fmt.Sprintf("must be seconds in (0, %d], got %v", maxTimeoutSecs, secs)}
+		}
+		dec.Timeout = time.Duration(math.Round(secs * float64(time.Second)))
+	default:
+		return &decisionError{"timeout", "must be a number of seconds, got " + to.Type().String()}
+	}
+
+	switch cid := t.RawGetString("caller_id").(type) {
+	case *glua.LNilType:
+	case glua.LString:
+		if !validUserPart(string(cid)) {
+			return &decisionError{"caller_id", fmt.Sprintf("must be 1-%d characters of a SIP user part (letters, digits, %s), got %q", maxCallerIDLen, userPartSpecial, truncate(string(cid)))}
+		}
+		dec.CallerID = string(cid)
+	default:
+		return &decisionError{"caller_id", "must be a string, got " + cid.Type().String()}
+	}
+	return nil
+}
+
+func decodeTargets(v glua.LValue) ([]string, *decisionError) {
+	const want = "must be a non-empty list of digit strings"
+	t, ok := v.(*glua.LTable)
+	if !ok {
+		return nil, &decisionError{"targets", want + ", got " + v.Type().String()}
+	}
+	n := 0
+	for k, _ := t.Next(glua.LNil); k != glua.LNil && n <= maxTargets; k, _ = t.Next(k) {
+		n++
+	}
+	if n == 0 || n > maxTargets {
+		return nil, &decisionError{"targets", fmt.Sprintf("%s (1 to %d entries)", want, maxTargets)}
+	}
+	targets := make([]string, n)
+	for i := range targets {
+		s, ok := t.RawGetInt(i + 1).(glua.LString)
+		if !ok || !isDigits(string(s), maxTargetLen) {
+			return nil, &decisionError{fmt.Sprintf("targets[%d]", i+1), fmt.Sprintf("%s: got %s", want, describe(t.RawGetInt(i+1)))}
+		}
+		targets[i] = string(s)
+	}
+	return targets, nil
+}
+
+func decodeReject(t *glua.LTable, dec *hook.RouteDecision) *decisionError {
+	code, ok := t.RawGetString("code").(glua.LNumber)
+	if !ok || float64(code) != math.Trunc(float64(code)) || code < minRejectCode || code > maxRejectCode {
+		return &decisionError{"code", fmt.Sprintf("must be a SIP status code %d-%d, got %s", minRejectCode, maxRejectCode, describe(t.RawGetString("code")))}
+	}
+	dec.Code = int(code)
+	switch r := t.RawGetString("reason").(type) {
+	case *glua.LNilType:
+	case glua.LString:
+		if !validReason(string(r)) {
+			return &decisionError{"reason", fmt.Sprintf("must be at most %d bytes of UTF-8 text without control characters", maxReasonLen)}
+		}
+		dec.Reason = string(r)
+	default:
+		return &decisionError{"reason", "must be a string, got " + r.Type().String()}
+	}
+	return nil
+}
+
+func isDigits(s string, maxLen int) bool {
+	if s == "" || len(s) > maxLen {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func validUserPart(s string) bool {
+	if s == "" || len(s) > maxCallerIDLen {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		alnum := c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+		if !alnum && strings.IndexByte(userPartSpecial, c) < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// validReason follows RFC 3261 section 25.1 Reason-Phrase: text, spaces and
+// tabs, no CR, LF or other control characters.
+func validReason(s string) bool {
+	if len(s) > maxReasonLen || !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if r < 0x20 && r != '\t' || r == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// describe renders a bad value for an error message, briefly.
+func describe(v glua.LValue) string {
+	switch v := v.(type) {
+	case glua.LString:
+		return fmt.Sprintf("%q", truncate(string(v)))
+	case glua.LNumber:
+		return v.String()
+	}
+	return v.Type().String()
+}
+
+func truncate(s string) string {
+	const n = 40
+	if len(s) > n {
+		return s[:n] + "..."
+	}
+	return s
+}
