@@ -2,6 +2,8 @@ package media
 
 import (
 	"errors"
+	"net"
+	"net/netip"
 	"os"
 	"testing"
 	"time"
@@ -13,14 +15,26 @@ import (
 // buffer) end a window by timeout and are reported as lost/op.
 func BenchmarkRelay(b *testing.B) {
 	s, epA, epB := call(b)
-	pkt := rtpPacket(0, 1, 160)
 	to := legAddr(s.A())
+	// Latch first so the one allocation it costs is not measured.
+	epA.send(to, rtpPacket(0, 1, 160))
+	epB.recv()
+	pump(b, epA, epB, to)
+}
+
+// BenchmarkDirect is the reference for BenchmarkRelay: the same endpoints
+// and windows with no relay between them, i.e. the kernel's loopback cost.
+// docs/PERFORMANCE.md reports Relay as a ratio to it.
+func BenchmarkDirect(b *testing.B) {
+	_, epA, epB := call(b)
+	pump(b, epA, epB, epB.conn.LocalAddr().(*net.UDPAddr).AddrPort())
+}
+
+// pump sends b.N RTP packets from epA to `to` and reads them at epB.
+func pump(b *testing.B, epA, epB *endpoint, to netip.AddrPort) {
+	pkt := rtpPacket(0, 1, 160)
 	buf := make([]byte, 2048)
 	const window = 32
-
-	// Latch first so the one allocation it costs is not measured.
-	epA.send(to, pkt)
-	epB.recv()
 
 	b.ReportAllocs()
 	b.SetBytes(int64(len(pkt)))

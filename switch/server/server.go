@@ -114,7 +114,7 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 		defer close(s.done)
 		s.Registrar.Run(ctx, pinger{s.Stack})
 	}()
-	log.Info("hookswitch ready", "udp", s.Stack.Addr("udp"), "tcp", s.Stack.Addr("tcp"), "tls", s.Stack.Addr("tls"),
+	log.Info("hookswitch ready", "advertise", s.Stack.Host(), "udp", s.Stack.Addr("udp"), "tcp", s.Stack.Addr("tcp"), "tls", s.Stack.Addr("tls"),
 		"rtp", fmt.Sprintf("%d-%d", cfg.RTPMin, cfg.RTPMax), "bindings", s.Registrar.Count())
 	return s, nil
 }

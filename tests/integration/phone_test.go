@@ -2,11 +2,13 @@ package integration
 
 import (
 	"context"
+	"crypto/tls"
 	"io"
 	"log/slog"
 	"net"
 	"net/netip"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -34,6 +36,8 @@ const (
 	policyAnswer policy = iota // 180, then 200 with SDP after the answer delay
 	policyBusy                 // 180, then 486
 	policyRing                 // 180, then ring until CANCEL (sipgo answers 487)
+	policyEarly                // 183 with SDP (early media), then 200 once the test releases the call
+	policyManual               // 180, then 200 once the test releases the call
 )
 
 // phone is a small SIP phone on its own loopback UDP port, talking only to
@@ -42,7 +46,7 @@ const (
 type phone struct {
 	user               string // From and Contact user
 	authUser, password string // digest credentials (default: user and its password)
-	transport          string // "udp" or "tcp"
+	transport          string // "udp", "tcp" or "tls"
 	sw                 *testSwitch
 	cli                *sipgo.Client
 	addr               netip.AddrPort // SIP listener
@@ -54,6 +58,7 @@ type phone struct {
 	delay    time.Duration
 	dialogs  map[string]*dialog // by Call-ID
 	incoming chan *incoming
+	options  chan *sip.Request // OPTIONS the switch sent us (keepalives)
 }
 
 var ssrcs atomic.Uint32
@@ -64,10 +69,15 @@ func newPhone(t testing.TB, sw *testSwitch, user string) *phone {
 	return newPhoneOn(t, sw, user, "udp")
 }
 
-// newPhoneOn starts a phone on transport "udp" or "tcp".
+// newPhoneOn starts a phone on transport "udp", "tcp" or "tls".
 func newPhoneOn(t testing.TB, sw *testSwitch, user, transport string) *phone {
 	t.Helper()
-	ua, err := sipgo.NewUA(sipgo.WithUserAgent("testphone"), sipgo.WithUserAgentHostname("127.0.0.1"))
+	uaOpts := []sipgo.UserAgentOption{sipgo.WithUserAgent("testphone"), sipgo.WithUserAgentHostname("127.0.0.1")}
+	if transport == "tls" {
+		// Dial the switch trusting only the test root.
+		uaOpts = append(uaOpts, sipgo.WithUserAgenTLSConfig(&tls.Config{RootCAs: testCert(t).pool}))
+	}
+	ua, err := sipgo.NewUA(uaOpts...)
 	if err != nil {
 		t.Fatalf("phone ua: %v", err)
 	}
@@ -93,6 +103,12 @@ func newPhoneOn(t testing.TB, sw *testSwitch, user, transport string) *phone {
 			t.Fatalf("phone listen: %v", err)
 		}
 		addr, serve, stop = netip.MustParseAddrPort(l.Addr().String()), func() error { return srv.ServeTCP(l) }, l.Close
+	case "tls":
+		l, err := tls.Listen("tcp4", "127.0.0.1:0", testCert(t).server())
+		if err != nil {
+			t.Fatalf("phone listen: %v", err)
+		}
+		addr, serve, stop = netip.MustParseAddrPort(l.Addr().String()), func() error { return srv.ServeTLS(l) }, l.Close
 	default:
 		t.Fatalf("phone transport %q", transport)
 	}
@@ -101,12 +117,16 @@ func newPhoneOn(t testing.TB, sw *testSwitch, user, transport string) *phone {
 		t.Fatalf("phone client: %v", err)
 	}
 	p := &phone{user: user, authUser: user, password: passwordOf(user), transport: transport, sw: sw, cli: cli,
-		addr: addr, rtp: newRTPPeer(t, ssrcs.Add(1)), dialogs: map[string]*dialog{}, incoming: make(chan *incoming, 8)}
+		addr: addr, rtp: newRTPPeer(t, ssrcs.Add(1)), dialogs: map[string]*dialog{}, incoming: make(chan *incoming, 8),
+		options: make(chan *sip.Request, 8)}
 	p.reg = p.newDialog(sip.GenerateTagN(24), p.aor(user), p.aor(user), p.switchURI(""))
 	srv.OnInvite(p.onInvite)
 	srv.OnAck(p.onAck)
 	srv.OnBye(p.onBye)
-	srv.OnOptions(func(req *sip.Request, tx sip.ServerTransaction) { p.respond(tx, req, 200, "", nil) })
+	srv.OnOptions(func(req *sip.Request, tx sip.ServerTransaction) {
+		push(p.options, req)
+		p.respond(tx, req, 200, "", nil)
+	})
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -143,8 +163,8 @@ func (p *phone) switchURI(user string) sip.Uri {
 // contact is where the switch reaches this phone.
 func (p *phone) contact() sip.Uri {
 	u := sip.Uri{Scheme: "sip", User: p.user, Host: "127.0.0.1", Port: int(p.addr.Port())}
-	if p.transport == "tcp" {
-		u.UriParams = sip.HeaderParams{{K: "transport", V: "tcp"}}
+	if p.transport != "udp" {
+		u.UriParams = sip.HeaderParams{{K: "transport", V: p.transport}}
 	}
 	return u
 }
@@ -159,10 +179,10 @@ func (p *phone) setPolicy(pol policy, answerDelay time.Duration) {
 // route sends req to the switch from our listening socket, so responses and
 // the switch's requests come back to it.
 func (p *phone) route(req *sip.Request) {
-	if p.transport == "tcp" {
+	if p.transport != "udp" {
 		// One connection to the switch, reused for everything both ways.
-		req.SetTransport("TCP")
-		req.SetDestination(p.sw.srv.Stack.Addr("tcp").String())
+		req.SetTransport(strings.ToUpper(p.transport))
+		req.SetDestination(p.sw.srv.Stack.Addr(p.transport).String())
 		return
 	}
 	req.SetTransport("UDP")
@@ -579,6 +599,7 @@ type incoming struct {
 	sdp      sdpInfo       // the switch's offer
 	canceled chan struct{} // closed when the switch CANCELs
 	answered chan struct{} // closed when d is set, just before the 200 goes out
+	release  chan struct{} // closed by the test: answer now (policyEarly, policyManual)
 	d        *dialog
 }
 
@@ -587,7 +608,7 @@ func (p *phone) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 		p.onReinvite(req, tx)
 		return
 	}
-	in := &incoming{req: req, canceled: make(chan struct{}), answered: make(chan struct{})}
+	in := &incoming{req: req, canceled: make(chan struct{}), answered: make(chan struct{}), release: make(chan struct{})}
 	in.sdp, _ = parseSDP(req.Body())
 	var once sync.Once
 	tx.OnCancel(func(*sip.Request) { once.Do(func() { close(in.canceled) }) })
@@ -599,11 +620,16 @@ func (p *phone) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 	d := p.newDialog(req.CallID().Value(), req.To().Address, req.From().Address, target)
 	d.remoteTag, _ = req.From().Params.Get("tag")
 	d.media = in.sdp.media
-	p.respond(tx, req, 180, d.localTag, nil)
-
 	p.mu.Lock()
 	pol, delay := p.policy, p.delay
 	p.mu.Unlock()
+	var answer []byte // the 200's SDP; after early media it repeats the 183's
+	if pol == policyEarly {
+		answer = sdpBody(p.rtp.addr, int(d.sdpVersion.Add(1)), "sendrecv")
+		p.respond(tx, req, 183, d.localTag, answer)
+	} else {
+		p.respond(tx, req, 180, d.localTag, nil)
+	}
 	select {
 	case p.incoming <- in:
 	default:
@@ -618,8 +644,13 @@ func (p *phone) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 		case <-time.After(time.Minute):
 		}
 	default:
+		var release <-chan struct{}
+		if pol == policyEarly || pol == policyManual {
+			release, delay = in.release, time.Minute
+		}
 		select {
 		case <-time.After(delay):
+		case <-release:
 		case <-in.canceled:
 			return
 		case <-tx.Done():
@@ -628,7 +659,10 @@ func (p *phone) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 		p.addDialog(d) // before the 200, so its ACK finds the dialog
 		in.d = d
 		close(in.answered)
-		p.respond(tx, req, 200, d.localTag, sdpBody(p.rtp.addr, int(d.sdpVersion.Add(1)), "sendrecv"))
+		if answer == nil {
+			answer = sdpBody(p.rtp.addr, int(d.sdpVersion.Add(1)), "sendrecv")
+		}
+		p.respond(tx, req, 200, d.localTag, answer)
 	}
 }
 
