@@ -46,6 +46,7 @@ type Engine struct {
 }
 
 var _ hook.Engine = (*Engine)(nil)
+var _ hook.Factory = Factory{}
 
 // New reads and compiles dialplan.lua once, and loads it into a first
 // interpreter to check that it defines route.

@@ -13,6 +13,10 @@ type RewriteOptions struct {
 	Port      int        // our RTP port on this leg (Leg.LocalPort)
 	SessionID uint64     // o= sess-id, constant per leg
 	Version   uint64     // o= sess-version, bumped by the caller when the SDP changes (RFC 3264 section 8)
+	// SingleCodec keeps only the first relayed audio codec (and
+	// telephone-event): the switch answering a call itself commits to one
+	// codec, so the leg it bridges to later can be offered the same.
+	SingleCodec bool
 }
 
 // Rewrite returns the SDP we send on a leg: the same description anchored
@@ -42,7 +46,7 @@ func (s *SDP) Rewrite(o RewriteOptions) ([]byte, error) {
 	if strings.Contains(strings.ToUpper(audio.proto), "SAVP") {
 		return nil, fmt.Errorf("rewrite sdp: audio profile %q: %w", clip(audio.proto), ErrUnsupportedProfile)
 	}
-	keep, n := audio.keptFormats()
+	keep, n := audio.keptFormats(o.SingleCodec)
 	if n == 0 {
 		return nil, fmt.Errorf("rewrite sdp: %w", ErrNoCommonCodec)
 	}
@@ -100,13 +104,16 @@ func (s *SDP) Rewrite(o RewriteOptions) ([]byte, error) {
 
 // keptFormats returns the audio formats we relay, in order, and how many
 // of them are audio codecs (not telephone-event).
-func (m *mediaSection) keptFormats() ([]string, int) {
+func (m *mediaSection) keptFormats(single bool) ([]string, int) {
 	codecs := m.codecs() // formats that are not a PT are already gone
 	keep := make([]string, 0, len(codecs))
 	audio := 0
 	for _, c := range codecs {
 		switch {
 		case c.relayedAudio():
+			if single && audio > 0 {
+				continue
+			}
 			audio++
 		case c.telephoneEvent():
 		default:

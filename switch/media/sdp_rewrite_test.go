@@ -211,3 +211,24 @@ func TestRewriteKeepsParsedSDPIntact(t *testing.T) {
 		t.Fatalf("parsed SDP changed by Rewrite: %d codecs", got)
 	}
 }
+
+func TestRewriteSingleCodec(t *testing.T) {
+	in := "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n" +
+		"m=audio 4000 RTP/AVP 8 0 101\r\na=rtpmap:8 PCMA/8000\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\n"
+	s, err := ParseSDP([]byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := s.Rewrite(RewriteOptions{IP: netip.MustParseAddr("127.0.0.1"), Port: 5000, SessionID: 1, Version: 1, SingleCodec: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ParseSDP(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := got.Audio().Codecs
+	if len(cs) != 2 || cs[0].Name != "PCMA" || cs[1].Name != "telephone-event" {
+		t.Fatalf("want PCMA and telephone-event only, got %+v\n%s", cs, out)
+	}
+}

@@ -58,7 +58,7 @@ type phone struct {
 	delay    time.Duration
 	dialogs  map[string]*dialog // by Call-ID
 	incoming chan *incoming
-	options  chan *sip.Request // OPTIONS the switch sent us (keepalives)
+	pings    chan *sip.Request // OPTIONS the switch sent us (keepalives)
 }
 
 var ssrcs atomic.Uint32
@@ -118,13 +118,13 @@ func newPhoneOn(t testing.TB, sw *testSwitch, user, transport string) *phone {
 	}
 	p := &phone{user: user, authUser: user, password: passwordOf(user), transport: transport, sw: sw, cli: cli,
 		addr: addr, rtp: newRTPPeer(t, ssrcs.Add(1)), dialogs: map[string]*dialog{}, incoming: make(chan *incoming, 8),
-		options: make(chan *sip.Request, 8)}
+		pings: make(chan *sip.Request, 8)}
 	p.reg = p.newDialog(sip.GenerateTagN(24), p.aor(user), p.aor(user), p.switchURI(""))
 	srv.OnInvite(p.onInvite)
 	srv.OnAck(p.onAck)
 	srv.OnBye(p.onBye)
 	srv.OnOptions(func(req *sip.Request, tx sip.ServerTransaction) {
-		push(p.options, req)
+		push(p.pings, req)
 		p.respond(tx, req, 200, "", nil)
 	})
 	done := make(chan struct{})

@@ -1,0 +1,98 @@
+package hook
+
+import (
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+)
+
+// Dispatcher holds the current snapshot and swaps it on reload. Reloads
+// are transactional: everything new is built and validated first; a bad
+// reload keeps the running generation and returns the error.
+type Dispatcher struct {
+	dir       string
+	factories []Factory
+	log       *slog.Logger
+	metrics   *Metrics
+
+	mu  sync.Mutex // one reload at a time
+	gen uint64
+	cur atomic.Pointer[Snapshot]
+}
+
+// NewDispatcher loads the first generation.
+func NewDispatcher(dir string, factories []Factory, log *slog.Logger) (*Dispatcher, error) {
+	if log == nil {
+		log = slog.Default()
+	}
+	d := &Dispatcher{dir: dir, factories: factories, log: log, metrics: newMetrics()}
+	s, err := load(dir, factories, d.metrics)
+	if err != nil {
+		return nil, err
+	}
+	d.gen = 1
+	s.Gen = 1
+	d.cur.Store(s)
+	d.metrics.generation.Store(1)
+	return d, nil
+}
+
+// Check validates a scripts directory offline, as a reload would.
+func Check(dir string, factories []Factory) error {
+	s, err := load(dir, factories, newMetrics())
+	if err != nil {
+		return err
+	}
+	s.Release()
+	return nil
+}
+
+// Acquire returns the current snapshot with a reference the caller must
+// Release.
+func (d *Dispatcher) Acquire() *Snapshot {
+	for {
+		s := d.cur.Load()
+		if s.refs.Add(1) > 1 { // still alive: the dispatcher's own ref holds it
+			return s
+		}
+		s.refs.Add(-1) // it was being retired; take the new one
+	}
+}
+
+// Reload builds a new generation and swaps it in; calls in progress keep
+// theirs. It returns the generation now current.
+func (d *Dispatcher) Reload() (uint64, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	s, err := load(d.dir, d.factories, d.metrics)
+	if err != nil {
+		d.metrics.reloadsFailed.Add(1)
+		d.log.Error("reload failed; keeping the running scripts", "generation", d.gen, "error", err)
+		return d.gen, fmt.Errorf("reload: %w", err)
+	}
+	d.gen++
+	s.Gen = d.gen
+	old := d.cur.Swap(s)
+	old.Release()
+	d.metrics.reloadsOK.Add(1)
+	d.metrics.generation.Store(d.gen)
+	d.log.Info("scripts reloaded", "generation", d.gen)
+	return d.gen, nil
+}
+
+// Generation is the current generation number.
+func (d *Dispatcher) Generation() uint64 { return d.cur.Load().Gen }
+
+// Dir is the scripts directory ("" = embedded).
+func (d *Dispatcher) Dir() string { return d.dir }
+
+// Metrics returns the counters of every hook and reload.
+func (d *Dispatcher) Metrics() *Metrics { return d.metrics }
+
+// Close releases the current generation (calls holding it keep it alive).
+func (d *Dispatcher) Close() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.cur.Load().Release()
+}
