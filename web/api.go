@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"time"
@@ -29,6 +30,10 @@ type Live interface {
 	Bindings() []store.Binding
 	ActiveCalls() int
 	Forget(aor string) // an extension was deleted
+	// ReloadScripts builds and swaps a new scripts generation.
+	ReloadScripts() (generation uint64, err error)
+	ScriptGeneration() uint64
+	WriteMetrics(w io.Writer) // Prometheus text format
 }
 
 // API is the REST handler.
@@ -60,7 +65,30 @@ func (a *API) Handler() http.Handler {
 	r.Delete("/api/v1/extensions/{number}", a.delExt)
 	r.Get("/api/v1/registrations", a.regs)
 	r.Get("/api/v1/cdrs", a.cdrs)
+	r.Get("/api/v1/scripts", a.scripts)
+	r.Post("/api/v1/scripts/reload", a.reload)
+	r.Get("/metrics", a.metrics)
 	return r
+}
+
+func (a *API) scripts(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, 200, map[string]any{"generation": a.L.ScriptGeneration()})
+}
+
+// reload answers 200 with the new generation, or 422 with the error (file
+// and line) and the generation still running.
+func (a *API) reload(w http.ResponseWriter, r *http.Request) {
+	gen, err := a.L.ReloadScripts()
+	if err != nil {
+		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": err.Error(), "generation": gen})
+		return
+	}
+	writeJSON(w, 200, map[string]any{"generation": gen})
+}
+
+func (a *API) metrics(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; version=0.0.4")
+	a.L.WriteMetrics(w)
 }
 
 func (a *API) status(w http.ResponseWriter, r *http.Request) {

@@ -20,6 +20,8 @@ Usage:
   hookswitch ext remove NUMBER
   hookswitch cdr list [--limit N] [--number N] [--json]
   hookswitch reg list                         registrations (running switch only)
+  hookswitch script check [--scripts DIR]     validate scripts offline, as a reload would
+  hookswitch script reload                    reload the running switch's scripts
   hookswitch cert generate [--host H ...]     self-signed TLS certificate into the data dir
   hookswitch version
 
@@ -51,6 +53,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = regCmd(args, stdout)
 	case "cert":
 		err = certCmd(args, stdout)
+	case "script":
+		err = scriptCmd(args, stdout)
 	case "version":
 		fmt.Fprintln(stdout, "hookswitch", version)
 	case "help", "-h", "--help":

@@ -52,7 +52,7 @@ func serve(args []string, stderr io.Writer) error {
 	fs.DurationVar(&f.rtpTimeout, "rtp-timeout", 30*time.Second, "end a call after this long without RTP")
 	fs.DurationVar(&f.holdTimeout, "rtp-hold-timeout", 600*time.Second, "the same while on hold")
 	fs.StringVar(&f.httpAddr, "http", env("HOOKSWITCH_HTTP", "127.0.0.1:8080"), "admin API listen address, empty to disable")
-	fs.StringVar(&f.scripts, "scripts", env("HOOKSWITCH_SCRIPTS", ""), "directory with dialplan.lua (default: the embedded scripts)")
+	fs.StringVar(&f.scripts, "scripts", env("HOOKSWITCH_SCRIPTS", ""), "scripts directory, watched and hot-reloaded (default DATA/scripts, created from the built-in set); 'embedded' uses the built-in set read-only")
 	fs.StringVar(&f.logLevel, "log-level", env("HOOKSWITCH_LOG_LEVEL", "info"), "debug, info, warn or error")
 	fs.DurationVar(&f.drain, "drain-timeout", 5*time.Minute, "how long SIGTERM waits for calls to end")
 	fs.IntVar(&f.maxContacts, "max-contacts", 2, "default contacts per extension")
@@ -69,6 +69,9 @@ func serve(args []string, stderr io.Writer) error {
 		return err
 	}
 
+	if cfg.ScriptsDir, err = scriptsDir(f.scripts, f.data, log); err != nil {
+		return err
+	}
 	st, err := store.Open(f.data, store.Options{Logger: log})
 	if err != nil {
 		return err
@@ -114,7 +117,7 @@ func serve(args []string, stderr io.Writer) error {
 
 func (f *serveFlags) config(log *slog.Logger) (server.Config, error) {
 	cfg := server.Config{SIPUDP: f.udp, SIPTCP: f.tcp, Advertise: f.advertise, Realm: f.realm,
-		RTPTimeout: f.rtpTimeout, RTPHoldTimeout: f.holdTimeout, ScriptsDir: f.scripts, Logger: log}
+		RTPTimeout: f.rtpTimeout, RTPHoldTimeout: f.holdTimeout, Logger: log}
 	cfg.Registrar.DefaultMaxContacts = f.maxContacts
 	if f.maxContacts < 1 || f.maxContacts > 5 {
 		return cfg, errors.New("--max-contacts must be from 1 to 5")
@@ -186,6 +189,9 @@ type live struct{ s *server.Server }
 func (l live) Bindings() []store.Binding { return l.s.Registrar.All() }
 func (l live) ActiveCalls() int          { return l.s.Calls.Active() }
 func (l live) Forget(aor string)         { l.s.Registrar.Remove(aor) }
+func (l live) ReloadScripts() (uint64, error) { return l.s.Hooks.Reload() }
+func (l live) ScriptGeneration() uint64       { return l.s.Hooks.Generation() }
+func (l live) WriteMetrics(w io.Writer)       { l.s.Hooks.Metrics().WritePrometheus(w) }
 
 // serveAPI serves the admin API on the control socket (always) and on
 // --http (admin credential required).

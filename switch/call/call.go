@@ -2,6 +2,7 @@ package call
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"net/netip"
 	"sync"
@@ -9,6 +10,7 @@ import (
 
 	gosip "github.com/emiago/sipgo/sip"
 
+	"github.com/hookswitch/hookswitch/switch/hook"
 	"github.com/hookswitch/hookswitch/switch/media"
 	"github.com/hookswitch/hookswitch/switch/sip"
 	"github.com/hookswitch/hookswitch/switch/store"
@@ -17,19 +19,31 @@ import (
 // Call is one B2BUA call: the caller's leg a, the answering callee's leg b.
 type Call struct {
 	m        *Manager
+	snap     *hook.Snapshot // the scripts generation this call runs on, to its end
+	info     hook.RouteRequest
 	sess     *media.Session
 	offer    *media.SDP
 	callerID string
 
-	mu       sync.Mutex
-	a, b     *leg
-	answered bool
-	ended    bool
-	status   string
-	cdr      store.CDR
-	acked    chan struct{} // closed when the caller ACKs our 2xx
-	pending  *reinvite     // a re-INVITE being relayed
-	done     chan struct{}
+	// The caller's INVITE, answered by run: its transaction stays ours
+	// until the final response.
+	req      *gosip.Request
+	tx       gosip.ServerTransaction
+	canceled chan struct{} // closed when the caller CANCELs
+
+	mu         sync.Mutex
+	a, b       *leg
+	answered   bool // the caller has our 2xx
+	final      bool // the caller has a final response
+	selfAnswer bool // we answered the caller (a program), not a callee
+	program    bool // a program drives the call: a callee's BYE ends only the bridge
+	bridgeEnd  chan struct{}
+	ended      bool
+	status     string
+	cdr        store.CDR
+	acked      chan struct{} // closed when the caller ACKs our 2xx
+	pending    *reinvite     // a re-INVITE being relayed
+	done       chan struct{}
 }
 
 // leg is one side of a call.
@@ -45,9 +59,10 @@ type leg struct {
 	res2xx  *gosip.Response
 }
 
-func newCall(m *Manager, req *gosip.Request, user string, offer *media.SDP) *Call {
+func newCall(m *Manager, req *gosip.Request, tx gosip.ServerTransaction, user string, offer *media.SDP) *Call {
 	now := time.Now()
-	c := &Call{m: m, offer: offer, callerID: user, acked: make(chan struct{}), done: make(chan struct{})}
+	c := &Call{m: m, offer: offer, callerID: user, req: req, tx: tx, canceled: make(chan struct{}),
+		acked: make(chan struct{}), done: make(chan struct{})}
 	c.cdr = store.CDR{
 		CallID: req.CallID().Value(), Caller: user, CallerName: req.From().DisplayName,
 		Callee: req.Recipient.User, Direction: "internal", StartTime: now,
@@ -64,7 +79,11 @@ func (l *leg) sdpFor(s *media.SDP, bump bool) ([]byte, error) {
 	if bump {
 		l.version++
 	}
-	return s.Rewrite(media.RewriteOptions{IP: l.call.m.mediaIP(), Port: l.media.LocalPort(), SessionID: l.sessID, Version: l.version})
+	l.call.mu.Lock()
+	single := l.call.selfAnswer
+	l.call.mu.Unlock()
+	return s.Rewrite(media.RewriteOptions{IP: l.call.m.mediaIP(), Port: l.media.LocalPort(), SessionID: l.sessID,
+		Version: l.version, SingleCodec: single})
 }
 
 // learn points l's media at the address in the SDP its peer sent.
@@ -84,9 +103,10 @@ func (m *Manager) mediaIP() netip.Addr {
 	return a
 }
 
-// run drives a new call from the route decision to the caller's final
-// response and, when answered, until the caller's ACK.
-func (c *Call) run(req *gosip.Request, tx gosip.ServerTransaction) {
+// run drives a new call: the route hook decides, then the decision is
+// carried out (bridge, reject or program) until the caller has its final
+// response and, when answered, its ACK.
+func (c *Call) run() {
 	m := c.m
 	m.mu.Lock()
 	m.calls[c] = struct{}{}
@@ -96,38 +116,93 @@ func (c *Call) run(req *gosip.Request, tx gosip.ServerTransaction) {
 	m.wg.Add(2)
 	defer m.wg.Done()
 
-	localTag := sip.NewTag()
-	c.a = newLeg(c, uasDialog(req, localTag, m.stack.Contact(req.Transport(), "")), c.sess.A())
-	c.a.invite = req
+	c.a = newLeg(c, uasDialog(c.req, sip.NewTag(), m.stack.Contact(c.req.Transport(), "")), c.sess.A())
+	c.a.invite = c.req
 	c.a.learn(c.offer)
 	m.addDialog(c.a)
 
-	canceled := make(chan struct{})
 	var once sync.Once
-	tx.OnCancel(func(*gosip.Request) { once.Do(func() { close(canceled) }) })
+	c.tx.OnCancel(func(*gosip.Request) { once.Do(func() { close(c.canceled) }) })
 
-	sip.Respond(tx, req, 100, "", nil)
-	groups, timeout, err := c.route(req)
-	if err != nil {
-		c.fail(req, tx, localTag, err)
-		return
-	}
+	sip.Respond(c.tx, c.req, 100, "", nil)
 	// While ringing only the long (hold) RTP timeout applies: early media is
 	// optional. Answering switches back, which also restarts the clock.
 	c.sess.SetHold(true)
 	c.sess.Start()
-	res, err := c.ring(req, tx, localTag, groups, timeout, canceled)
+	dec, err := c.snap.Route(context.Background(), c.info)
 	if err != nil {
-		c.fail(req, tx, localTag, err)
-		return
+		m.log.Warn("route hook failed; policy applied", "call_id", c.cdr.CallID, "error", err, "decision", dec.Action)
 	}
-	c.answer(req, tx, res)
+	c.exec(dec)
+}
+
+// maxAttempts bounds how often the failure hook may send a call on.
+const maxAttempts = 8
+
+// exec carries out a route decision, asking the failure hook after each
+// failed bridge.
+func (c *Call) exec(dec hook.RouteDecision) {
+	for attempt := 1; ; attempt++ {
+		switch dec.Action {
+		case hook.ActionReject:
+			c.setStatus("rejected")
+			c.fail(&sip.Error{Code: dec.Code, Reason: dec.Reason})
+			return
+		case hook.ActionProgram:
+			c.runProgram(dec.Program)
+			return
+		case hook.ActionBridge:
+		default:
+			c.fail(&sip.Error{Code: 500, Err: fmt.Errorf("route decision: unknown action %v", dec.Action)})
+			return
+		}
+		if dec.CallerID != "" {
+			c.callerID = dec.CallerID
+		}
+		res, err := c.bridge(dec)
+		if err == nil {
+			c.answer(res)
+			return
+		}
+		code, reason := sip.StatusOf(err)
+		if code == 487 || c.isEnded() || attempt >= maxAttempts {
+			c.fail(err)
+			return
+		}
+		next, herr := c.snap.OnFailure(context.Background(), hook.FailureRequest{
+			CallID: c.info.CallID, From: c.info.From, To: c.info.To, Targets: dec.Targets,
+			Code: code, Reason: reason, Attempt: attempt})
+		if herr != nil {
+			c.m.log.Warn("failure hook failed; policy applied", "call_id", c.cdr.CallID, "error", herr)
+		}
+		if next.Action == hook.ActionReject && next.Code == code {
+			c.fail(err) // giving up with the callee's own answer keeps its status
+			return
+		}
+		dec = next
+	}
+}
+
+func (c *Call) setStatus(s string) {
+	c.mu.Lock()
+	if c.status == "" {
+		c.status = s
+	}
+	c.mu.Unlock()
+}
+
+func (c *Call) isEnded() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.ended
 }
 
 // fail answers the caller with err's status and ends the call.
-func (c *Call) fail(req *gosip.Request, tx gosip.ServerTransaction, localTag string, err error) {
+func (c *Call) fail(err error) {
 	code, reason := sip.StatusOf(err)
 	c.mu.Lock()
+	sent := c.final
+	c.final = true
 	if c.status == "" {
 		switch {
 		case code == 487:
@@ -142,10 +217,10 @@ func (c *Call) fail(req *gosip.Request, tx gosip.ServerTransaction, localTag str
 	}
 	c.cdr.FailCode = code
 	c.mu.Unlock()
-	if code != 487 { // the transaction layer already answered a CANCEL with 487
-		res := gosip.NewResponseFromRequest(req, code, reason, nil)
-		res.To().Params.Add("tag", localTag)
-		tx.Respond(res)
+	if code != 487 && !sent { // the transaction layer already answered a CANCEL with 487
+		res := gosip.NewResponseFromRequest(c.req, code, reason, nil)
+		res.To().Params.Add("tag", c.a.d.localTag)
+		c.tx.Respond(res)
 	}
 	c.end(endReason(code))
 }
@@ -164,7 +239,8 @@ func endReason(code int) string {
 
 // answer relays the callee's 2xx to the caller and waits for the ACK,
 // retransmitting the 2xx over UDP (RFC 3261 13.3.1.4).
-func (c *Call) answer(req *gosip.Request, tx gosip.ServerTransaction, calleeRes *gosip.Response) {
+func (c *Call) answer(calleeRes *gosip.Response) {
+
 	answer, err := media.ParseSDP(calleeRes.Body())
 	var body []byte
 	if err == nil {
@@ -174,19 +250,24 @@ func (c *Call) answer(req *gosip.Request, tx gosip.ServerTransaction, calleeRes 
 	if err != nil {
 		c.m.log.Warn("callee answer has no usable SDP", "call_id", c.cdr.CallID, "error", err)
 		c.hangup("bad_answer_sdp")
-		res := gosip.NewResponseFromRequest(req, 488, "", nil)
-		res.To().Params.Add("tag", c.a.d.localTag)
-		tx.Respond(res)
+		c.fail(&sip.Error{Code: 488})
 		return
 	}
+	c.sendOK(body, answer.Audio().Hold)
+}
+
+// sendOK answers the caller with our 2xx and waits for its ACK.
+func (c *Call) sendOK(body []byte, hold bool) {
+	req, tx := c.req, c.tx
 	res := gosip.NewResponseFromRequest(req, 200, "OK", body)
 	res.To().Params.Add("tag", c.a.d.localTag)
 	res.AppendHeader(&gosip.ContactHeader{Address: c.a.d.contact})
 	res.AppendHeader(gosip.NewHeader("Content-Type", "application/sdp"))
 	res.AppendHeader(gosip.NewHeader("Allow", Allowed))
-	c.sess.SetHold(answer.Audio().Hold)
+	c.sess.SetHold(hold)
 	c.mu.Lock()
 	c.answered = true
+	c.final = true
 	c.status = "answered"
 	c.cdr.AnswerTime = time.Now()
 	c.a.res2xx = res
@@ -259,6 +340,9 @@ func (c *Call) reack(l *leg, cseq uint32) {
 // onBye ends the call from either side.
 func (c *Call) onBye(l *leg, req *gosip.Request, tx gosip.ServerTransaction) {
 	sip.Respond(tx, req, 200, "", nil)
+	if l != c.a && c.dropCallee(l) {
+		return
+	}
 	reason := "caller_hangup"
 	if l != c.a {
 		reason = "callee_hangup"
@@ -345,6 +429,9 @@ func (c *Call) end(reason string) {
 
 	if c.sess != nil {
 		c.sess.Close()
+	}
+	if c.snap != nil {
+		c.snap.Release()
 	}
 	m := c.m
 	m.mu.Lock()

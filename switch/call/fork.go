@@ -35,10 +35,10 @@ type forkEvent struct {
 
 // ring tries the groups one after another, ringing every contact of a group
 // at once; the first 2xx wins and becomes leg b.
-func (c *Call) ring(req *gosip.Request, tx gosip.ServerTransaction, localTag string, groups [][]target, timeout time.Duration, canceled <-chan struct{}) (*gosip.Response, error) {
+func (c *Call) ring(groups [][]target, timeout time.Duration) (*gosip.Response, error) {
 	var finals []int
 	for _, g := range groups {
-		res, codes, err := c.ringGroup(req, tx, localTag, g, timeout, canceled)
+		res, codes, err := c.ringGroup(g, timeout)
 		if err != nil || res != nil {
 			return res, err
 		}
@@ -47,7 +47,8 @@ func (c *Call) ring(req *gosip.Request, tx gosip.ServerTransaction, localTag str
 	return nil, bestFailure(finals)
 }
 
-func (c *Call) ringGroup(req *gosip.Request, tx gosip.ServerTransaction, localTag string, g []target, timeout time.Duration, canceled <-chan struct{}) (*gosip.Response, []int, error) {
+func (c *Call) ringGroup(g []target, timeout time.Duration) (*gosip.Response, []int, error) {
+	req := c.req
 	// Every fork ends with exactly one terminal event, so this capacity
 	// means terminal sends never block; provisionals are dropped when full.
 	events := make(chan forkEvent, 2*len(g)+32)
@@ -100,7 +101,7 @@ func (c *Call) ringGroup(req *gosip.Request, tx gosip.ServerTransaction, localTa
 				}
 				c.early(f)
 				c.markRinging()
-				c.provisional(req, tx, localTag, f, res, &earlyFork)
+				c.provisional(f, res, &earlyFork)
 			case res.StatusCode < 300:
 				f.done = true
 				c.win(f, res)
@@ -119,7 +120,7 @@ func (c *Call) ringGroup(req *gosip.Request, tx gosip.ServerTransaction, localTa
 		case <-ringTimer.C:
 			abandon(nil)
 			return nil, nil, &sip.Error{Code: 480, Reason: noAnswer}
-		case <-canceled:
+		case <-c.canceled:
 			abandon(nil)
 			return nil, nil, &sip.Error{Code: 487}
 		case <-c.done: // hung up from outside (shutdown)
@@ -206,7 +207,13 @@ func (c *Call) startFork(areq *gosip.Request, t target, events chan<- forkEvent)
 
 // provisional relays 180/183 to the caller; the first 183 with SDP carries
 // early media through our anchor.
-func (c *Call) provisional(req *gosip.Request, tx gosip.ServerTransaction, localTag string, f *fork, res *gosip.Response, early **fork) {
+func (c *Call) provisional(f *fork, res *gosip.Response, early **fork) {
+	c.mu.Lock()
+	final := c.final
+	c.mu.Unlock()
+	if final { // a program answered the caller already
+		return
+	}
 	code := res.StatusCode
 	var body []byte
 	if len(res.Body()) > 0 && (*early == nil || *early == f) {
@@ -221,13 +228,13 @@ func (c *Call) provisional(req *gosip.Request, tx gosip.ServerTransaction, local
 	if code != 180 && code != 183 {
 		code = 180
 	}
-	out := gosip.NewResponseFromRequest(req, code, sip.StatusText(code), body)
-	out.To().Params.Add("tag", localTag)
+	out := gosip.NewResponseFromRequest(c.req, code, sip.StatusText(code), body)
+	out.To().Params.Add("tag", c.a.d.localTag)
 	out.AppendHeader(&gosip.ContactHeader{Address: c.a.d.contact})
 	if body != nil {
 		out.AppendHeader(gosip.NewHeader("Content-Type", "application/sdp"))
 	}
-	tx.Respond(out)
+	c.tx.Respond(out)
 }
 
 func (c *Call) markRinging() {

@@ -1,11 +1,9 @@
 package call
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	gosip "github.com/emiago/sipgo/sip"
 
@@ -66,7 +64,7 @@ func (m *Manager) onInvite(req *gosip.Request, tx gosip.ServerTransaction) {
 		sip.Respond(tx, req, code, reason, nil, hdrs...)
 		return
 	}
-	c.run(req, tx)
+	c.run()
 }
 
 // authError is a 401/407 (or 403) with the challenge headers to send.
@@ -109,45 +107,39 @@ func (m *Manager) admit(req *gosip.Request, tx gosip.ServerTransaction) (*Call, 
 	if _, err := offer.Rewrite(media.RewriteOptions{IP: m.mediaIP(), Port: 9, SessionID: 1, Version: 1}); err != nil {
 		return nil, &sip.Error{Code: 488, Err: err}
 	}
-	c := newCall(m, req, user, offer)
+	c := newCall(m, req, tx, user, offer)
 	sess, err := m.media.NewSession(func() { c.hangup("rtp_timeout") })
 	if err != nil {
 		return nil, &sip.Error{Code: 503, Reason: "Service Unavailable (no media ports)", Err: err}
 	}
 	c.sess = sess
-	return c, nil
-}
-
-// route asks the hook where the call goes and resolves the targets to
-// registered contacts, grouped by ringing step.
-func (c *Call) route(req *gosip.Request) ([][]target, time.Duration, error) {
-	m := c.m
-	ctx, cancel := context.WithTimeout(context.Background(), m.cfg.HookBudget)
-	defer cancel()
-	rr := hook.RouteRequest{
-		CallID: c.cdr.CallID, From: c.cdr.Caller, FromDisplay: c.cdr.CallerName,
+	c.info = hook.RouteRequest{
+		CallID: c.cdr.CallID, From: user, FromDisplay: c.cdr.CallerName,
 		FromDomain: req.From().Address.Host, To: req.Recipient.User, ToDomain: req.Recipient.Host,
 		SourceIP: hostOf(req.Source()), Transport: strings.ToLower(req.Transport()), Authenticated: true,
 	}
-	dec, err := m.hook.Route(ctx, rr)
+	c.snap = m.hooks.Acquire()
+	return c, nil
+}
+
+// bridge rings a bridge decision's targets; the first callee to answer
+// becomes leg b and its 2xx is returned.
+func (c *Call) bridge(dec hook.RouteDecision) (*gosip.Response, error) {
+	groups, err := c.resolve(dec)
 	if err != nil {
-		return nil, 0, &sip.Error{Code: 500, Reason: "Server Internal Error (route hook failed)", Err: err}
-	}
-	switch dec.Action {
-	case hook.ActionReject:
-		c.status = "rejected"
-		return nil, 0, &sip.Error{Code: dec.Code, Reason: dec.Reason}
-	case hook.ActionBridge:
-	default:
-		return nil, 0, &sip.Error{Code: 500, Err: fmt.Errorf("route hook: unknown action %v", dec.Action)}
-	}
-	if dec.CallerID != "" {
-		c.callerID = dec.CallerID
+		return nil, err
 	}
 	timeout := dec.Timeout
 	if timeout <= 0 {
-		timeout = m.cfg.RingTimeout
+		timeout = c.m.cfg.RingTimeout
 	}
+	return c.ring(groups, timeout)
+}
+
+// resolve turns a bridge decision's extension numbers into registered
+// contacts, grouped by ringing step.
+func (c *Call) resolve(dec hook.RouteDecision) ([][]target, error) {
+	m := c.m
 	var groups [][]target
 	known, all := 0, []target{}
 	for _, num := range dec.Targets {
@@ -155,7 +147,7 @@ func (c *Call) route(req *gosip.Request) ([][]target, time.Duration, error) {
 			if errors.Is(err, store.ErrNotFound) {
 				continue
 			}
-			return nil, 0, &sip.Error{Code: 500, Err: fmt.Errorf("extension %s: %w", num, err)}
+			return nil, &sip.Error{Code: 500, Err: fmt.Errorf("extension %s: %w", num, err)}
 		}
 		known++
 		var ts []target
@@ -175,13 +167,15 @@ func (c *Call) route(req *gosip.Request) ([][]target, time.Duration, error) {
 		groups = append(groups, all)
 	}
 	if known == 0 {
-		return nil, 0, &sip.Error{Code: 404}
+		return nil, &sip.Error{Code: 404}
 	}
 	if len(groups) == 0 {
+		c.mu.Lock()
 		c.cdr.FinalDest = dec.Targets[0]
-		return nil, 0, &sip.Error{Code: 480, Reason: "Temporarily Unavailable (not registered)"}
+		c.mu.Unlock()
+		return nil, &sip.Error{Code: 480, Reason: "Temporarily Unavailable (not registered)"}
 	}
-	return groups, timeout, nil
+	return groups, nil
 }
 
 type target struct {

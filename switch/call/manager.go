@@ -33,6 +33,11 @@ type Locator interface {
 	Lookup(aor string) []store.Binding
 }
 
+// Hooks hands out the current scripts generation (see hook.Dispatcher).
+type Hooks interface {
+	Acquire() *hook.Snapshot
+}
+
 // Store is what calls need from storage.
 type Store interface {
 	registrar.Store
@@ -46,7 +51,7 @@ type Manager struct {
 	loc   Locator
 	st    Store
 	auth  registrar.Authenticator
-	hook  hook.Engine
+	hooks Hooks
 	media *media.Engine
 	log   *slog.Logger
 
@@ -59,7 +64,7 @@ type Manager struct {
 }
 
 // New creates the B2BUA; Register attaches it to the SIP stack.
-func New(cfg Config, stack *sip.Stack, loc Locator, st Store, auth registrar.Authenticator, h hook.Engine, m *media.Engine, log *slog.Logger) *Manager {
+func New(cfg Config, stack *sip.Stack, loc Locator, st Store, auth registrar.Authenticator, h Hooks, m *media.Engine, log *slog.Logger) *Manager {
 	if cfg.RingTimeout <= 0 {
 		cfg.RingTimeout = 60 * time.Second
 	}
@@ -69,7 +74,7 @@ func New(cfg Config, stack *sip.Stack, loc Locator, st Store, auth registrar.Aut
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Manager{cfg: cfg, stack: stack, loc: loc, st: st, auth: auth, hook: h, media: m, log: log,
+	return &Manager{cfg: cfg, stack: stack, loc: loc, st: st, auth: auth, hooks: h, media: m, log: log,
 		dialogs: map[string]*leg{}, calls: map[*Call]struct{}{}, inflight: map[string]string{}}
 }
 

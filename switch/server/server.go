@@ -51,7 +51,7 @@ type Server struct {
 	Registrar *registrar.Registrar
 	Calls     *call.Manager
 	Media     *media.Engine
-	hook      *lua.Engine
+	Hooks     *hook.Dispatcher
 	log       *slog.Logger
 	cancel    context.CancelFunc
 	done      chan struct{}
@@ -71,14 +71,14 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 	log := cfg.Logger
 	s := &Server{Store: st, log: log, done: make(chan struct{})}
 	var err error
-	s.hook, err = lua.New(lua.Options{Dir: cfg.ScriptsDir, Logger: log})
+	s.Hooks, err = hook.NewDispatcher(cfg.ScriptsDir, Factories(log), log)
 	if err != nil {
 		return nil, fmt.Errorf("scripts: %w", err)
 	}
 	s.Media, err = media.NewEngine(media.Config{BindIP: cfg.RTPIP, PortMin: cfg.RTPMin, PortMax: cfg.RTPMax,
 		TalkTimeout: cfg.RTPTimeout, HoldTimeout: cfg.RTPHoldTimeout})
 	if err != nil {
-		s.hook.Close()
+		s.Hooks.Close()
 		return nil, fmt.Errorf("media: %w", err)
 	}
 	s.Registrar, err = registrar.New(cfg.Registrar, st, log)
@@ -98,8 +98,7 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 		cfg.DigestAlgorithms = []digest.Algorithm{digest.MD5}
 	}
 	auth := digest.New(cfg.Realm, digest.Options{Algorithms: cfg.DigestAlgorithms})
-	var h hook.Engine = s.hook
-	calls = call.New(cfg.Call, s.Stack, s.Registrar, st, auth, h, s.Media, log)
+	calls = call.New(cfg.Call, s.Stack, s.Registrar, st, auth, s.Hooks, s.Media, log)
 	s.Calls = calls
 	calls.Register(s.Stack)
 	reg := &registrar.Handler{R: s.Registrar, Auth: auth}
@@ -110,6 +109,11 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
+	if cfg.ScriptsDir != "" {
+		if err := s.watch(ctx, cfg.ScriptsDir); err != nil {
+			log.Warn("scripts are not watched; reload by API or CLI", "dir", cfg.ScriptsDir, "error", err)
+		}
+	}
 	go func() {
 		defer close(s.done)
 		s.Registrar.Run(ctx, pinger{s.Stack})
@@ -123,9 +127,14 @@ func (s *Server) closeParts() {
 	if s.Media != nil {
 		s.Media.Close()
 	}
-	if s.hook != nil {
-		s.hook.Close()
+	if s.Hooks != nil {
+		s.Hooks.Close()
 	}
+}
+
+// Factories are the hook engines a node runs, in order of preference.
+func Factories(log *slog.Logger) []hook.Factory {
+	return []hook.Factory{lua.Factory{Options: lua.Options{Logger: log}}}
 }
 
 // Drain stops taking calls and waits (bounded by ctx) for the running ones

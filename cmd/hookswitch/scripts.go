@@ -1,0 +1,103 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"github.com/hookswitch/hookswitch/scripts"
+	"github.com/hookswitch/hookswitch/switch/hook"
+	"github.com/hookswitch/hookswitch/switch/server"
+)
+
+// scriptsDir picks the scripts directory: --scripts, or DATA/scripts,
+// which the first run fills with the built-in set so an admin can edit it
+// and see it hot-reloaded. "embedded" runs the built-in set read-only.
+func scriptsDir(flagDir, data string, log *slog.Logger) (string, error) {
+	switch flagDir {
+	case "embedded":
+		return "", nil
+	case "":
+		dir := filepath.Join(data, "scripts")
+		if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+			if err := copyDefaults(dir); err != nil {
+				return "", fmt.Errorf("scripts: %w", err)
+			}
+			log.Info("wrote the default scripts; edit them, the switch reloads on save", "dir", dir)
+		}
+		return dir, nil
+	}
+	if st, err := os.Stat(flagDir); err != nil || !st.IsDir() {
+		return "", fmt.Errorf("--scripts %q: not a directory", flagDir)
+	}
+	return flagDir, nil
+}
+
+// copyDefaults writes the embedded script set to dir.
+func copyDefaults(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	return fs.WalkDir(scripts.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(scripts.FS, p)
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(p)), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, p), b, 0o644)
+	})
+}
+
+// scriptCmd: `script check [--scripts DIR]` validates offline, as a reload
+// would; `script reload` asks the running switch to reload.
+func scriptCmd(args []string, stdout io.Writer) error {
+	if len(args) == 0 {
+		return errors.New("script: want check or reload")
+	}
+	fs := flag.NewFlagSet("script "+args[0], flag.ContinueOnError)
+	data := dataFlag(fs)
+	dir := fs.String("scripts", "", "scripts directory (default DATA/scripts)")
+	if _, err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	switch args[0] {
+	case "check":
+		d := *dir
+		if d == "" {
+			d = filepath.Join(*data, "scripts")
+		}
+		if err := hook.Check(d, server.Factories(slog.New(slog.DiscardHandler))); err != nil {
+			return fmt.Errorf("script check: %w", err)
+		}
+		fmt.Fprintf(stdout, "%s: ok\n", d)
+		return nil
+	case "reload":
+		b, err := openBackend(*data)
+		if err != nil {
+			return err
+		}
+		defer b.close()
+		if b.st != nil {
+			return errors.New("script reload: the switch is not running (the data dir is free)")
+		}
+		var out struct {
+			Generation uint64 `json:"generation"`
+		}
+		if err := b.call("POST", "/api/v1/scripts/reload", nil, &out); err != nil {
+			return fmt.Errorf("script reload: %w", err)
+		}
+		fmt.Fprintf(stdout, "reloaded: generation %d\n", out.Generation)
+		return nil
+	}
+	return fmt.Errorf("script: unknown subcommand %q (want check or reload)", args[0])
+}
