@@ -186,9 +186,9 @@ func fileExists(p string) bool {
 // live adapts the server for the API.
 type live struct{ s *server.Server }
 
-func (l live) Bindings() []store.Binding { return l.s.Registrar.All() }
-func (l live) ActiveCalls() int          { return l.s.Calls.Active() }
-func (l live) Forget(aor string)         { l.s.Registrar.Remove(aor) }
+func (l live) Bindings() []store.Binding      { return l.s.Registrar.All() }
+func (l live) ActiveCalls() int               { return l.s.Calls.Active() }
+func (l live) Forget(aor string)              { l.s.Registrar.Remove(aor) }
 func (l live) ReloadScripts() (uint64, error) { return l.s.Hooks.Reload() }
 func (l live) ScriptGeneration() uint64       { return l.s.Hooks.Generation() }
 func (l live) WriteMetrics(w io.Writer)       { l.s.Hooks.Metrics().WritePrometheus(w) }
