@@ -1,0 +1,113 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+)
+
+// KV is the scripts' key-value store: string values under a namespace (one
+// per script set) and a key, optionally expiring. Keys are
+// "kv/<namespace>/<key>".
+const kvPrefix = "kv/"
+
+// KV limits: values are small script state (counters, flags, last caller),
+// not files.
+const (
+	MaxKVNamespaceLen = 64
+	MaxKVKeyLen       = 256
+	MaxKVValueLen     = 64 << 10
+	// MaxKVTTL bounds an expiry: badger stores it as unix seconds.
+	MaxKVTTL = 10 * 365 * 24 * time.Hour
+)
+
+func kvKey(ns, key string) ([]byte, error) {
+	if ns == "" || len(ns) > MaxKVNamespaceLen || hasControl(ns) || strings.Contains(ns, "/") {
+		return nil, invalid("namespace", fmt.Sprintf("must be 1-%d printable bytes without /", MaxKVNamespaceLen))
+	}
+	if key == "" || len(key) > MaxKVKeyLen || hasControl(key) {
+		return nil, invalid("key", fmt.Sprintf("must be 1-%d printable bytes", MaxKVKeyLen))
+	}
+	return []byte(kvPrefix + ns + "/" + key), nil
+}
+
+// KVGet returns the value under ns/key; ok is false when there is none or
+// it expired.
+func (s *Store) KVGet(ns, key string) (val string, ok bool, err error) {
+	k, err := kvKey(ns, key)
+	if err != nil {
+		return "", false, fmt.Errorf("kv get: %w", err)
+	}
+	err = s.view(func(txn *badger.Txn) error {
+		item, err := txn.Get(k)
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		return item.Value(func(b []byte) error {
+			val, ok = string(b), true
+			return nil
+		})
+	})
+	if err != nil {
+		return "", false, fmt.Errorf("kv get %s/%s: %w", ns, key, err)
+	}
+	return val, ok, nil
+}
+
+// KVSet stores val under ns/key; ttl > 0 makes it expire. Writes are synced
+// by the background loop within a second: script state is not worth an
+// fsync per call.
+func (s *Store) KVSet(ns, key, val string, ttl time.Duration) error {
+	k, err := kvKey(ns, key)
+	if err != nil {
+		return fmt.Errorf("kv set: %w", err)
+	}
+	if len(val) > MaxKVValueLen {
+		return fmt.Errorf("kv set %s/%s: %w", ns, key, invalid("value", fmt.Sprintf("larger than %d bytes", MaxKVValueLen)))
+	}
+	if ttl < 0 || ttl > MaxKVTTL {
+		return fmt.Errorf("kv set %s/%s: %w", ns, key, invalid("ttl", fmt.Sprintf("must be 0 (none) to %v", MaxKVTTL)))
+	}
+	e := badger.NewEntry(k, []byte(val))
+	if ttl > 0 {
+		// badger keeps expiry in whole seconds; round up so a short TTL
+		// does not expire at once.
+		e = e.WithTTL(max(ttl, time.Second))
+	}
+	if err := s.update(false, func(txn *badger.Txn) error { return txn.SetEntry(e) }); err != nil {
+		return fmt.Errorf("kv set %s/%s: %w", ns, key, err)
+	}
+	return nil
+}
+
+// KVDelete removes ns/key; a missing key is not an error.
+func (s *Store) KVDelete(ns, key string) error {
+	k, err := kvKey(ns, key)
+	if err != nil {
+		return fmt.Errorf("kv delete: %w", err)
+	}
+	if err := s.update(false, func(txn *badger.Txn) error { return txn.Delete(k) }); err != nil {
+		return fmt.Errorf("kv delete %s/%s: %w", ns, key, err)
+	}
+	return nil
+}
+
+// KVView adapts a Store to the Lua engine's kv interface (Get, Set, Delete).
+type KVView struct{ s *Store }
+
+// KV returns the store's key-value view for script engines.
+func (s *Store) KV() KVView { return KVView{s} }
+
+// Get returns the value under ns/key and whether there is one.
+func (v KVView) Get(ns, key string) (string, bool, error) { return v.s.KVGet(ns, key) }
+
+// Set stores val under ns/key; ttl > 0 makes it expire.
+func (v KVView) Set(ns, key, val string, ttl time.Duration) error { return v.s.KVSet(ns, key, val, ttl) }
+
+// Delete removes ns/key.
+func (v KVView) Delete(ns, key string) error { return v.s.KVDelete(ns, key) }
