@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/hookswitch/hookswitch/switch/hook"
@@ -155,7 +155,7 @@ func wireOf(req hook.Request) (any, error) {
 	case hook.AuthorizeRequest:
 		return authorizeWire{hdr(hook.Authorize), r.CallID, r.From, r.To, r.Trunk}, nil
 	case hook.CallEvent:
-		return callEventWire{hdr(r.Kind), r.CallID, r.From, r.To, r.Digit, r.Code, r.Reason, r.Duration.Seconds()}, nil
+		return callEventWire{hdr(r.Kind), r.CallID, r.From, r.To, r.Digit, r.Code, r.Reason, seconds(r.Duration)}, nil
 	case hook.CDRRequest:
 		return cdrWire{hdr(hook.CDR), r.Record}, nil
 	case hook.MessageRequest:
@@ -232,6 +232,5 @@ func toQuery(b []byte) (string, error) {
 
 // seconds renders a duration for the wire, rounded to milliseconds.
 func seconds(d time.Duration) float64 {
-	v, _ := strconv.ParseFloat(strconv.FormatFloat(d.Seconds(), 'f', 3, 64), 64)
-	return v
+	return math.Round(d.Seconds()*1000) / 1000
 }
