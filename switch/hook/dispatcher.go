@@ -16,9 +16,10 @@ type Dispatcher struct {
 	log       *slog.Logger
 	metrics   *Metrics
 
-	mu  sync.Mutex // one reload at a time
-	gen uint64
-	cur atomic.Pointer[Snapshot]
+	mu     sync.Mutex // one reload at a time
+	gen    uint64
+	closed bool
+	cur    atomic.Pointer[Snapshot]
 }
 
 // NewDispatcher loads the first generation.
@@ -53,10 +54,18 @@ func Check(dir string, factories []Factory) error {
 func (d *Dispatcher) Acquire() *Snapshot {
 	for {
 		s := d.cur.Load()
-		if s.refs.Add(1) > 1 { // still alive: the dispatcher's own ref holds it
+		if s.tryAcquire() {
 			return s
 		}
-		s.refs.Add(-1) // it was being retired; take the new one
+		// s was retired between the load and the increment: a reload
+		// swapped in a newer one first, so load again. If s is still
+		// current, the dispatcher was closed and nothing replaces it: hand
+		// it out (its engines are closed, so hooks fail by their policy)
+		// rather than spin.
+		if d.cur.Load() == s {
+			s.refs.Add(1)
+			return s
+		}
 	}
 }
 
@@ -94,5 +103,9 @@ func (d *Dispatcher) Metrics() *Metrics { return d.metrics }
 func (d *Dispatcher) Close() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if d.closed { // a second Release would drop a call's reference
+		return
+	}
+	d.closed = true
 	d.cur.Load().Release()
 }

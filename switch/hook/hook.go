@@ -44,7 +44,7 @@ type Spec struct {
 
 // Catalogue lists every hook with its defaults, in a stable order.
 var Catalogue = []Spec{
-	{Register, "a REGISTER passed digest auth", 200 * time.Millisecond, Policy{Mode: FailOpen}},
+	{Register, "a REGISTER passed digest auth", 200 * time.Millisecond, Policy{Mode: FailOpen, Code: 403}},
 	{Route, "a new call", 500 * time.Millisecond, Policy{Mode: FailClosed, Code: 503}},
 	{Failure, "a bridge attempt failed", 200 * time.Millisecond, Policy{Mode: FailOpen}},
 	{Answer, "a call was answered", 200 * time.Millisecond, Policy{Mode: FailOpen}},

@@ -116,6 +116,22 @@ func (s *Snapshot) Acquire() *Snapshot {
 	return s
 }
 
+// tryAcquire takes a reference unless the count already reached zero: a
+// retired snapshot must not come back to life, because its engines are
+// being closed. (An unconditional increment lets a second acquirer see
+// 2 after a first one's 0 -> 1 and keep a closed snapshot.)
+func (s *Snapshot) tryAcquire() bool {
+	for {
+		n := s.refs.Load()
+		if n <= 0 {
+			return false
+		}
+		if s.refs.CompareAndSwap(n, n+1) {
+			return true
+		}
+	}
+}
+
 // Release drops a reference; the last one closes the engines.
 func (s *Snapshot) Release() {
 	if s.refs.Add(-1) == 0 {
@@ -151,11 +167,13 @@ func (s *Snapshot) Invoke(ctx context.Context, req Request) (dec Decision, err e
 			err = fmt.Errorf("hook %s: engine %s panicked: %v", h, b.engine.Name(), r)
 			dec = b.policy.onFailure(req)
 		}
-		s.metrics.observe(h, b.engine.Name(), time.Since(start), err, ctx.Err() != nil)
+		// A caller that went away (ctx cancelled) is not the engine's overrun.
+		s.metrics.observe(h, b.engine.Name(), time.Since(start), err, errors.Is(ctx.Err(), context.DeadlineExceeded))
 	}()
 	dec, err = b.engine.Invoke(ctx, req)
 	if err == nil && ctx.Err() != nil {
-		err = fmt.Errorf("hook %s: %w", h, context.DeadlineExceeded)
+		// The engine ignored ctx: its answer came too late to trust.
+		err = ctx.Err()
 	}
 	if err == nil {
 		err = checkType(req, dec)

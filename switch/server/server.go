@@ -39,9 +39,12 @@ type Config struct {
 	RTPTimeout       time.Duration // talking (default 30 s)
 	RTPHoldTimeout   time.Duration // on hold (default 600 s)
 	ScriptsDir       string        // "" = the embedded default scripts
-	Registrar        registrar.Config
-	Call             call.Config
-	Logger           *slog.Logger
+	// Engines are hook engines tried before the built-in ones (Go plugins,
+	// tests); each hook goes to the first engine that implements it.
+	Engines   []hook.Factory
+	Registrar registrar.Config
+	Call      call.Config
+	Logger    *slog.Logger
 }
 
 // Server is a running node.
@@ -71,7 +74,7 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 	log := cfg.Logger
 	s := &Server{Store: st, log: log, done: make(chan struct{})}
 	var err error
-	s.Hooks, err = hook.NewDispatcher(cfg.ScriptsDir, Factories(log), log)
+	s.Hooks, err = hook.NewDispatcher(cfg.ScriptsDir, append(cfg.Engines[:len(cfg.Engines):len(cfg.Engines)], Factories(log)...), log)
 	if err != nil {
 		return nil, fmt.Errorf("scripts: %w", err)
 	}
