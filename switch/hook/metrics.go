@@ -27,34 +27,44 @@ type Metrics struct {
 	hooks map[[2]string]*hookStats // {hook, engine}
 }
 
+// hookStats is updated with atomics: every call of every hook passes here.
 type hookStats struct {
-	calls, errors, overBudget uint64
-	sum                       time.Duration
-	buckets                   []uint64 // one per latencyBuckets entry, cumulative at write time
+	calls, errors, overBudget atomic.Uint64
+	sum                       atomic.Int64    // nanoseconds
+	buckets                   []atomic.Uint64 // one per latencyBuckets entry, cumulative at write time
 }
 
 func newMetrics() *Metrics { return &Metrics{hooks: map[[2]string]*hookStats{}} }
 
-func (m *Metrics) observe(h Name, engine string, d time.Duration, err error, overBudget bool) {
+// stats returns the counters of a hook and engine, creating them once.
+func (m *Metrics) stats(h Name, engine string) *hookStats {
+	k := [2]string{string(h), engine}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	k := [2]string{string(h), engine}
 	st := m.hooks[k]
 	if st == nil {
-		st = &hookStats{buckets: make([]uint64, len(latencyBuckets))}
+		st = &hookStats{buckets: make([]atomic.Uint64, len(latencyBuckets))}
 		m.hooks[k] = st
 	}
-	st.calls++
-	st.sum += d
+	return st
+}
+
+func (m *Metrics) observe(h Name, engine string, d time.Duration, err error, overBudget bool) {
+	m.stats(h, engine).observe(d, err, overBudget)
+}
+
+func (st *hookStats) observe(d time.Duration, err error, overBudget bool) {
+	st.calls.Add(1)
+	st.sum.Add(int64(d))
 	if err != nil {
-		st.errors++
+		st.errors.Add(1)
 	}
 	if overBudget || errors.Is(err, context.DeadlineExceeded) {
-		st.overBudget++
+		st.overBudget.Add(1)
 	}
 	for i, b := range latencyBuckets {
 		if d <= b {
-			st.buckets[i]++
+			st.buckets[i].Add(1)
 			break
 		}
 	}
@@ -73,9 +83,12 @@ func (m *Metrics) Snapshot() (ok, failed, gen uint64, hooks []HookStats) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for k, st := range m.hooks {
-		hs := HookStats{Hook: k[0], Engine: k[1], Calls: st.calls, Errors: st.errors, OverBudget: st.overBudget}
-		if st.calls > 0 {
-			hs.MeanLatency = st.sum / time.Duration(st.calls)
+		if st.calls.Load() == 0 { // bound but never called
+			continue
+		}
+		hs := HookStats{Hook: k[0], Engine: k[1], Calls: st.calls.Load(), Errors: st.errors.Load(), OverBudget: st.overBudget.Load()}
+		if hs.Calls > 0 {
+			hs.MeanLatency = time.Duration(st.sum.Load()) / time.Duration(hs.Calls)
 		}
 		hooks = append(hooks, hs)
 	}
@@ -94,8 +107,10 @@ func (m *Metrics) WritePrometheus(w io.Writer) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	keys := make([][2]string, 0, len(m.hooks))
-	for k := range m.hooks {
-		keys = append(keys, k)
+	for k, st := range m.hooks {
+		if st.calls.Load() > 0 {
+			keys = append(keys, k)
+		}
 	}
 	sort.Slice(keys, func(i, j int) bool { return keys[i][0]+keys[i][1] < keys[j][0]+keys[j][1] })
 	fmt.Fprintf(w, "# TYPE hookswitch_hook_duration_seconds histogram\n")
@@ -104,19 +119,20 @@ func (m *Metrics) WritePrometheus(w io.Writer) {
 		lbl := fmt.Sprintf("hook=%q,engine=%q", k[0], k[1])
 		var cum uint64
 		for i, b := range latencyBuckets {
-			cum += st.buckets[i]
+			cum += st.buckets[i].Load()
 			fmt.Fprintf(w, "hookswitch_hook_duration_seconds_bucket{%s,le=\"%g\"} %d\n", lbl, b.Seconds(), cum)
 		}
-		fmt.Fprintf(w, "hookswitch_hook_duration_seconds_bucket{%s,le=\"+Inf\"} %d\n", lbl, st.calls)
-		fmt.Fprintf(w, "hookswitch_hook_duration_seconds_sum{%s} %g\n", lbl, st.sum.Seconds())
-		fmt.Fprintf(w, "hookswitch_hook_duration_seconds_count{%s} %d\n", lbl, st.calls)
+		calls := st.calls.Load()
+		fmt.Fprintf(w, "hookswitch_hook_duration_seconds_bucket{%s,le=\"+Inf\"} %d\n", lbl, calls)
+		fmt.Fprintf(w, "hookswitch_hook_duration_seconds_sum{%s} %g\n", lbl, time.Duration(st.sum.Load()).Seconds())
+		fmt.Fprintf(w, "hookswitch_hook_duration_seconds_count{%s} %d\n", lbl, calls)
 	}
 	fmt.Fprintf(w, "# TYPE hookswitch_hook_errors_total counter\n")
 	for _, k := range keys {
-		fmt.Fprintf(w, "hookswitch_hook_errors_total{hook=%q,engine=%q} %d\n", k[0], k[1], m.hooks[k].errors)
+		fmt.Fprintf(w, "hookswitch_hook_errors_total{hook=%q,engine=%q} %d\n", k[0], k[1], m.hooks[k].errors.Load())
 	}
 	fmt.Fprintf(w, "# TYPE hookswitch_hook_over_budget_total counter\n")
 	for _, k := range keys {
-		fmt.Fprintf(w, "hookswitch_hook_over_budget_total{hook=%q,engine=%q} %d\n", k[0], k[1], m.hooks[k].overBudget)
+		fmt.Fprintf(w, "hookswitch_hook_over_budget_total{hook=%q,engine=%q} %d\n", k[0], k[1], m.hooks[k].overBudget.Load())
 	}
 }

@@ -25,6 +25,7 @@ type binding struct {
 	engine Engine // nil: the built-in default
 	budget time.Duration
 	policy Policy
+	stats  *hookStats // looked up once per generation, not per call
 }
 
 // Snapshot is one generation of the whole catalogue: every hook bound to
@@ -98,6 +99,9 @@ func load(dir string, factories []Factory, m *Metrics) (*Snapshot, error) {
 				}
 			}
 		}
+		if b.engine != nil {
+			b.stats = m.stats(spec.Name, b.engine.Name())
+		}
 		s.binds[spec.Name] = b
 	}
 	s.refs.Store(1)
@@ -168,7 +172,7 @@ func (s *Snapshot) Invoke(ctx context.Context, req Request) (dec Decision, err e
 			dec = b.policy.onFailure(req)
 		}
 		// A caller that went away (ctx cancelled) is not the engine's overrun.
-		s.metrics.observe(h, b.engine.Name(), time.Since(start), err, errors.Is(ctx.Err(), context.DeadlineExceeded))
+		b.stats.observe(time.Since(start), err, errors.Is(ctx.Err(), context.DeadlineExceeded))
 	}()
 	dec, err = b.engine.Invoke(ctx, req)
 	if err == nil && ctx.Err() != nil {
