@@ -9,10 +9,10 @@ import (
 type breakerState int
 
 const (
-	stateUnknown breakerState = iota
-	stateClosed               // requests flow; failures are counted
-	stateOpen                 // requests fail at once until the cooldown ends
-	stateHalfOpen             // one probe is in flight; others fail at once
+	stateUnknown  breakerState = iota
+	stateClosed                // requests flow; failures are counted
+	stateOpen                  // requests fail at once until the cooldown ends
+	stateHalfOpen              // one probe is in flight; others fail at once
 )
 
 func (s breakerState) String() string {

@@ -56,6 +56,7 @@ func (f Factory) Build(_ string, cfg hook.Config) (hook.Engine, error) {
 		cooldown:  f.BreakerCooldown,
 		backoff:   f.Backoff,
 		hooks:     make(map[hook.Name]*target),
+		now:       time.Now,
 	}
 	if e.log == nil {
 		e.log = slog.Default()
@@ -92,17 +93,19 @@ func newTarget(name hook.Name, hc hook.HookConfig) (*target, error) {
 		hook:    name,
 		secret:  hc.Secret,
 		timeout: time.Duration(hc.Timeout),
-		retries: hc.Retries,
+		retries: DefaultRetries,
 		budget:  time.Duration(hc.Budget),
 	}
-	var err error
-	if t.url, err = checkURL(hc.URL); err != nil {
+	u, err := checkURL(hc.URL)
+	if err != nil {
 		return nil, fmt.Errorf("url: %w", err)
 	}
+	t.url = newDest(u)
 	if hc.FallbackURL != "" {
-		if t.fallback, err = checkURL(hc.FallbackURL); err != nil {
+		if u, err = checkURL(hc.FallbackURL); err != nil {
 			return nil, fmt.Errorf("fallback_url: %w", err)
 		}
+		t.fallback = newDest(u)
 	}
 	switch strings.ToUpper(hc.Method) {
 	case "", "POST":
@@ -115,12 +118,11 @@ func newTarget(name hook.Name, hc hook.HookConfig) (*target, error) {
 	if t.timeout <= 0 {
 		t.timeout = DefaultTimeout
 	}
+	if hc.Retries != nil {
+		t.retries = *hc.Retries
+	}
 	if t.retries < 0 || t.retries > 5 {
 		return nil, fmt.Errorf("retries %d: want 0-5", t.retries)
-	}
-	if hc.Retries == 0 {
-		// hooks.json cannot tell "0" from absent; absent is the common case.
-		t.retries = DefaultRetries
 	}
 	if t.budget <= 0 {
 		t.budget = spec.Budget
@@ -177,14 +179,15 @@ var defaultClient = sync.OnceValue(func() *http.Client {
 	d := &net.Dialer{Timeout: 2 * time.Second, KeepAlive: 30 * time.Second}
 	return &http.Client{
 		Transport: &http.Transport{
-			Proxy:                 http.ProxyFromEnvironment,
-			DialContext:           d.DialContext,
-			TLSHandshakeTimeout:   2 * time.Second,
-			ResponseHeaderTimeout: 10 * time.Second,
-			MaxIdleConns:          256,
-			MaxIdleConnsPerHost:   64,
-			IdleConnTimeout:       90 * time.Second,
-			ForceAttemptHTTP2:     true,
+			Proxy:                  http.ProxyFromEnvironment,
+			DialContext:            d.DialContext,
+			TLSHandshakeTimeout:    2 * time.Second,
+			ResponseHeaderTimeout:  10 * time.Second,
+			MaxIdleConns:           256,
+			MaxIdleConnsPerHost:    64,
+			IdleConnTimeout:        90 * time.Second,
+			MaxResponseHeaderBytes: 64 << 10,
+			ForceAttemptHTTP2:      true,
 		},
 		CheckRedirect: noRedirect,
 	}

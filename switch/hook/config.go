@@ -34,7 +34,7 @@ type HookConfig struct {
 	Method      string   `json:"method,omitempty"` // GET or POST (default POST)
 	Secret      string   `json:"secret,omitempty"` // HMAC-SHA256 key for the signature header
 	Timeout     Duration `json:"timeout,omitempty"`
-	Retries     int      `json:"retries,omitempty"`
+	Retries     *int     `json:"retries,omitempty"` // nil = the engine's default; 0 = no retry
 }
 
 // Duration is a time.Duration written as "250ms" in JSON.
@@ -105,8 +105,8 @@ func ParseConfig(file string, b []byte) (Config, error) {
 		if h.Budget != 0 && (time.Duration(h.Budget) < time.Millisecond || time.Duration(h.Budget) > time.Minute) {
 			return c, fmt.Errorf("%s: budget %v: want 1ms to 1m", at("budget"), time.Duration(h.Budget))
 		}
-		if h.Retries < 0 || h.Retries > 5 {
-			return c, fmt.Errorf("%s: retries %d: want 0-5", at("retries"), h.Retries)
+		if h.Retries != nil && (*h.Retries < 0 || *h.Retries > 5) {
+			return c, fmt.Errorf("%s: retries %d: want 0-5", at("retries"), *h.Retries)
 		}
 		if m := strings.ToUpper(h.Method); m != "" && m != "GET" && m != "POST" {
 			return c, fmt.Errorf("%s: method %q: want GET or POST", at("method"), h.Method)

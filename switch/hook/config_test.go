@@ -32,7 +32,7 @@ func TestParseConfigValid(t *testing.T) {
 	}
 	cdr := c.Hooks[CDR]
 	if cdr.Engine != "http" || cdr.URL != "https://example.invalid/cdr" || cdr.FallbackURL != "https://example.invalid/b" ||
-		cdr.Method != "get" || cdr.Secret != "s3" || time.Duration(cdr.Timeout) != 2*time.Second || cdr.Retries != 5 {
+		cdr.Method != "get" || cdr.Secret != "s3" || time.Duration(cdr.Timeout) != 2*time.Second || cdr.Retries == nil || *cdr.Retries != 5 {
 		t.Errorf("cdr = %+v", cdr)
 	}
 }

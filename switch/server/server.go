@@ -14,6 +14,7 @@ import (
 
 	gosip "github.com/emiago/sipgo/sip"
 
+	"github.com/hookswitch/hookswitch/switch/actionurl"
 	"github.com/hookswitch/hookswitch/switch/call"
 	"github.com/hookswitch/hookswitch/switch/hook"
 	"github.com/hookswitch/hookswitch/switch/lua"
@@ -137,7 +138,10 @@ func (s *Server) closeParts() {
 
 // Factories are the hook engines a node runs, in order of preference.
 func Factories(log *slog.Logger) []hook.Factory {
-	return []hook.Factory{lua.Factory{Options: lua.Options{Logger: log}}}
+	return []hook.Factory{
+		lua.Factory{Options: lua.Options{Logger: log}},
+		actionurl.Factory{Logger: log},
+	}
 }
 
 // Drain stops taking calls and waits (bounded by ctx) for the running ones

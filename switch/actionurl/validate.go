@@ -1,0 +1,132 @@
+package actionurl
+
+import (
+	"fmt"
+	"math"
+	"path"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Limits on what a web app may return. Targets and caller-IDs become SIP
+// URI user parts and reasons Reason-Phrases, so they are checked here and
+// the core never emits what a web app wrote verbatim.
+const (
+	maxTargets     = 64
+	maxTargetLen   = 32
+	maxCallerIDLen = 64
+	maxReasonLen   = 128
+	maxFileLen     = 255
+	maxSeconds     = 600
+	maxDigits      = 64
+	maxExtra       = 64 // CDR extra fields
+	maxExtraLen    = 1024
+	// RFC 3261 section 25.1 unreserved and user-unreserved characters.
+	userPartSpecial = "-_.!~*'()&=+$,;?/"
+)
+
+func isDigits(s string, maxLen int) bool {
+	if s == "" || len(s) > maxLen {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func checkTargets(field string, ts []string) error {
+	if len(ts) == 0 || len(ts) > maxTargets {
+		return fmt.Errorf("%w: field %q: want 1 to %d extension numbers", ErrResponse, field, maxTargets)
+	}
+	for i, t := range ts {
+		if !isDigits(t, maxTargetLen) {
+			return fmt.Errorf("%w: field \"%s[%d]\": want an extension number (digits), got %q", ErrResponse, field, i, clip(t))
+		}
+	}
+	return nil
+}
+
+func validUserPart(s string) bool {
+	if s == "" || len(s) > maxCallerIDLen {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		alnum := c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+		if !alnum && strings.IndexByte(userPartSpecial, c) < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// checkUserPart validates an optional caller-ID or delivery address.
+func checkUserPart(field, s string) error {
+	if s != "" && !validUserPart(s) {
+		return fmt.Errorf("%w: field %q: want 1-%d characters of a SIP user part (letters, digits, %s), got %q", ErrResponse, field, maxCallerIDLen, userPartSpecial, clip(s))
+	}
+	return nil
+}
+
+// checkReason follows RFC 3261 section 25.1 Reason-Phrase: text, spaces
+// and tabs, no CR, LF or other control characters.
+func checkReason(s string) error {
+	if len(s) > maxReasonLen || !printable(s) {
+		return fmt.Errorf("%w: field \"reason\": want at most %d bytes of UTF-8 text without control characters", ErrResponse, maxReasonLen)
+	}
+	return nil
+}
+
+func printable(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if r < 0x20 && r != '\t' || r == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// checkCode accepts 0 (the default) or a SIP failure code.
+func checkCode(field string, code int) error {
+	if code != 0 && (code < 400 || code > 699) {
+		return fmt.Errorf("%w: field %q: want a SIP status code 400-699, got %d", ErrResponse, field, code)
+	}
+	return nil
+}
+
+// checkSeconds turns optional seconds into a duration within (0, max].
+func checkSeconds(field string, v *float64, max float64) (time.Duration, error) {
+	if v == nil {
+		return 0, nil
+	}
+	if !(*v > 0 && *v <= max) { // also refuses NaN
+		return 0, fmt.Errorf("%w: field %q: want seconds in (0, %v], got %v", ErrResponse, field, max, *v)
+	}
+	return time.Duration(math.Round(*v * float64(time.Second))), nil
+}
+
+// checkFile accepts a prompt name relative to the prompts directory: no
+// absolute paths, no way up, no control characters.
+func checkFile(field, f string) error {
+	bad := f == "" || len(f) > maxFileLen || !printable(f) || strings.ContainsAny(f, "\\\x00") ||
+		path.IsAbs(f) || path.Clean(f) != f || f == ".." || strings.HasPrefix(f, "../")
+	if bad {
+		return fmt.Errorf("%w: field %q: want a relative file name of at most %d bytes, got %q", ErrResponse, field, maxFileLen, clip(f))
+	}
+	return nil
+}
+
+// checkTerminator accepts no terminator or one DTMF key.
+func checkTerminator(field, s string) error {
+	if s != "" && (len(s) != 1 || !strings.Contains("0123456789*#", s)) {
+		return fmt.Errorf("%w: field %q: want one DTMF key (0-9, * or #), got %q", ErrResponse, field, clip(s))
+	}
+	return nil
+}
