@@ -1,30 +1,25 @@
 -- dialplan.lua: the default dial plan of hookswitch (hook catalogue version 1).
 --
--- The core calls route(call) for every new call (an INVITE outside a dialog)
--- and turns the returned decision into SIP. Full contract: sdk/lua.md.
+-- The Lua engine runs this file once in each interpreter; every global
+-- function named after a hook (route, failure, register, ...) answers that
+-- hook. Other .lua files of this directory are modules: `require "name"`
+-- runs name.lua. Full contract: sdk/lua.md.
 --
--- call is read-only; its fields (all strings except authenticated):
---   call_id        SIP Call-ID
---   from           caller user part (the extension number when authenticated)
---   from_display   caller display name, "" if none
---   from_domain    caller host part
---   to             dialled number: the Request-URI user part
---   to_domain      Request-URI host part
---   source_ip      address the INVITE came from
---   transport      "udp", "tcp", "tls", "ws" or "wss"
---   authenticated  boolean: the caller proved to be extension `from`
+-- route(call) runs for every new call (an INVITE outside a dialog). call is
+-- read-only; its fields (all strings except authenticated):
+--   call_id, from, from_display, from_domain, to, to_domain, source_ip,
+--   transport, authenticated (the caller proved to be extension `from`)
 --
--- route returns one decision table:
+-- route returns a decision table:
 --   {action = "bridge", targets = {"1002", ...},  -- extension numbers (digit strings)
 --    mode = "parallel" | "sequential",            -- optional, default "parallel"
 --    timeout = 30,                                -- optional ring seconds per attempt, (0, 600]
 --    caller_id = "..."}                           -- optional caller user part shown to the callee
 --   {action = "reject", code = 404, reason = "Not Found"}  -- code 400-699, reason optional
--- Anything else (unknown action or field, bad code, empty targets...) fails the call with an error.
---
--- Sandbox: base (without load*, dofile, require, print...), string, table,
--- math, os.time/date/clock; log.info/warn/error(msg) write to the switch
--- log with the call id. Each call has a time budget (200 ms by default).
+-- or a function(call): a call program that drives the call with
+-- call:answer(), call:bridge{...}, call:collect{...}... (see example_ivr.lua).
+-- Anything else (unknown action or field, bad code, empty targets...) fails
+-- the call with an error.
 
 -- An extension number has 2 to 11 digits (SPEC P1). A byte loop rather
 -- than number:find("^%d+$"): gopher-lua compiles a pattern on every call,
@@ -44,5 +39,24 @@ function route(call)
     -- no registered contact.
     return {action = "bridge", targets = {call.to}}
   end
+  -- To try the example auto attendant, uncomment (it needs a number that
+  -- is not an extension, such as "*500"):
+  -- if call.to == "*500" then return require("example_ivr").run end
   return {action = "reject", code = 404, reason = "Not Found"}
+end
+
+-- failure(req) runs when a bridge attempt failed. req fields: call_id,
+-- from, to (what was dialled), targets (what was rung), code (486 busy,
+-- 480 no answer or unavailable, ...), reason, attempt (1 for the first
+-- failure of this call). It returns the next step, as route does.
+function failure(req)
+  local code = req.code
+  if code < 400 or code > 699 then code = 480 end
+  -- Busy or no answer: nothing else is tried, the caller gets the code.
+  --
+  -- To add voicemail later, return a call program for these codes instead:
+  --   if code == 486 or code == 480 then
+  --     return require("voicemail").program(req.to)  -- a module you write
+  --   end
+  return {action = "reject", code = code}
 end

@@ -9,7 +9,8 @@ import (
 	"github.com/yuin/gopher-lua/parse"
 )
 
-// Every embedded script parses; the dial plan defines a global route.
+// Every embedded script parses; the dial plan defines the global functions
+// route and failure.
 // (switch/lua tests what the scripts do.)
 func TestEmbeddedScriptsParse(t *testing.T) {
 	names, err := fs.Glob(FS, "*.lua")
@@ -29,8 +30,12 @@ func TestEmbeddedScriptsParse(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 			continue
 		}
-		if name == "dialplan.lua" && !definesGlobal(chunk, "route") {
-			t.Errorf("%s does not define function route", name)
+		if name == "dialplan.lua" {
+			for _, fn := range []string{"route", "failure"} {
+				if !definesGlobal(chunk, fn) {
+					t.Errorf("%s does not define function %s", name, fn)
+				}
+			}
 		}
 	}
 }

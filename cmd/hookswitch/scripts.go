@@ -76,7 +76,7 @@ func scriptCmd(args []string, stdout io.Writer) error {
 		if d == "" {
 			d = filepath.Join(*data, "scripts")
 		}
-		if err := hook.Check(d, server.Factories(slog.New(slog.DiscardHandler))); err != nil {
+		if err := hook.Check(d, server.Factories(slog.New(slog.DiscardHandler), nil, nil)); err != nil {
 			return fmt.Errorf("script check: %w", err)
 		}
 		fmt.Fprintf(stdout, "%s: ok\n", d)

@@ -30,6 +30,7 @@ const socketName = "hookswitch.sock"
 type serveFlags struct {
 	data, udp, tcp, tlsAddr, cert, key, advertise, realm string
 	rtpPorts, rtpIP, httpAddr, scripts, logLevel, digest string
+	httpAllow                                            string
 	rtpTimeout, holdTimeout, drain                       time.Duration
 	maxContacts                                          int
 }
@@ -53,6 +54,7 @@ func serve(args []string, stderr io.Writer) error {
 	fs.DurationVar(&f.holdTimeout, "rtp-hold-timeout", 600*time.Second, "the same while on hold")
 	fs.StringVar(&f.httpAddr, "http", env("HOOKSWITCH_HTTP", "127.0.0.1:8080"), "admin API listen address, empty to disable")
 	fs.StringVar(&f.scripts, "scripts", env("HOOKSWITCH_SCRIPTS", ""), "scripts directory, watched and hot-reloaded (default DATA/scripts, created from the built-in set); 'embedded' uses the built-in set read-only")
+	fs.StringVar(&f.httpAllow, "script-http-allow", env("HOOKSWITCH_SCRIPT_HTTP_ALLOW", ""), "comma-separated hosts (host or host:port) scripts may call with the http module")
 	fs.StringVar(&f.logLevel, "log-level", env("HOOKSWITCH_LOG_LEVEL", "info"), "debug, info, warn or error")
 	fs.DurationVar(&f.drain, "drain-timeout", 5*time.Minute, "how long SIGTERM waits for calls to end")
 	fs.IntVar(&f.maxContacts, "max-contacts", 2, "default contacts per extension")
@@ -119,6 +121,11 @@ func (f *serveFlags) config(log *slog.Logger) (server.Config, error) {
 	cfg := server.Config{SIPUDP: f.udp, SIPTCP: f.tcp, Advertise: f.advertise, Realm: f.realm,
 		RTPTimeout: f.rtpTimeout, RTPHoldTimeout: f.holdTimeout, Logger: log}
 	cfg.Registrar.DefaultMaxContacts = f.maxContacts
+	for _, h := range strings.Split(f.httpAllow, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			cfg.ScriptHTTPAllow = append(cfg.ScriptHTTPAllow, h)
+		}
+	}
 	if f.maxContacts < 1 || f.maxContacts > 5 {
 		return cfg, errors.New("--max-contacts must be from 1 to 5")
 	}

@@ -183,6 +183,13 @@ func (c *Call) exec(dec hook.RouteDecision) {
 	}
 }
 
+// callee is leg b (nil when no callee is connected).
+func (c *Call) callee() *leg {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.b
+}
+
 func (c *Call) setStatus(s string) {
 	c.mu.Lock()
 	if c.status == "" {
@@ -240,11 +247,12 @@ func endReason(code int) string {
 // answer relays the callee's 2xx to the caller and waits for the ACK,
 // retransmitting the 2xx over UDP (RFC 3261 13.3.1.4).
 func (c *Call) answer(calleeRes *gosip.Response) {
-
 	answer, err := media.ParseSDP(calleeRes.Body())
 	var body []byte
 	if err == nil {
-		c.b.learn(answer)
+		if b := c.callee(); b != nil {
+			b.learn(answer)
+		}
 		body, err = c.a.sdpFor(answer, false)
 	}
 	if err != nil {

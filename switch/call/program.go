@@ -174,7 +174,9 @@ func (p *programCall) Bridge(ctx context.Context, s hook.BridgeSpec) (hook.Bridg
 	if !answered {
 		c.answer(res) // the callee's answer is the caller's
 	} else if body, err := media.ParseSDP(res.Body()); err == nil {
-		c.b.learn(body)
+		if b := c.callee(); b != nil {
+			b.learn(body)
+		}
 		c.sess.SetHold(body.Audio().Hold)
 	}
 	select {

@@ -29,53 +29,59 @@ const (
 
 // fields accepted for each action; anything else is a typo worth reporting.
 var decisionFields = map[hook.Action][]string{
-	hook.ActionBridge: {"action", "targets", "mode", "timeout", "caller_id"},
-	hook.ActionReject: {"action", "code", "reason"},
+	hook.ActionBridge:  {"action", "targets", "mode", "timeout", "caller_id"},
+	hook.ActionReject:  {"action", "code", "reason"},
+	hook.ActionProgram: {"action", "run"},
 }
 
 type decisionError struct {
 	field, msg string
 }
 
-// decodeDecision validates what route returned.
-func decodeDecision(script string, v glua.LValue) (hook.RouteDecision, error) {
-	dec, derr := decode(v)
-	if derr != nil {
-		if derr.field == "" {
-			return hook.RouteDecision{}, fmt.Errorf("%s: route: %w: %s", script, ErrDecision, derr.msg)
-		}
-		return hook.RouteDecision{}, fmt.Errorf("%s: route: %w: field %q: %s", script, ErrDecision, derr.field, derr.msg)
+func (d *decisionError) wrap(script string, h hook.Name) error {
+	if d.field == "" {
+		return fmt.Errorf("%s: %s: %w: %s", script, h, ErrDecision, d.msg)
 	}
-	return dec, nil
+	return fmt.Errorf("%s: %s: %w: field %q: %s", script, h, ErrDecision, d.field, d.msg)
 }
 
-func decode(v glua.LValue) (hook.RouteDecision, *decisionError) {
-	var dec hook.RouteDecision
+// decodeRoute validates what route or failure returned: a decision table,
+// or a function (a call program). fn is the program's function, if any.
+func decodeRoute(h hook.Name, v glua.LValue) (dec hook.RouteDecision, fn *glua.LFunction, derr *decisionError) {
+	if f, ok := v.(*glua.LFunction); ok {
+		return hook.RouteDecision{Action: hook.ActionProgram}, f, nil
+	}
 	t, ok := v.(*glua.LTable)
 	if !ok {
-		return dec, &decisionError{msg: "route must return a table, got " + v.Type().String()}
+		return dec, nil, &decisionError{msg: string(h) + " must return a table or a function, got " + v.Type().String()}
 	}
 	action, ok := t.RawGetString("action").(glua.LString)
 	switch {
 	case !ok:
-		return dec, &decisionError{"action", "must be \"bridge\" or \"reject\""}
+		return dec, nil, &decisionError{"action", "must be \"bridge\", \"reject\" or \"program\""}
 	case action == "bridge":
 		dec.Action = hook.ActionBridge
 	case action == "reject":
 		dec.Action = hook.ActionReject
+	case action == "program":
+		dec.Action = hook.ActionProgram
 	default:
-		return dec, &decisionError{"action", fmt.Sprintf("unknown action %q", truncate(string(action)))}
+		return dec, nil, &decisionError{"action", fmt.Sprintf("unknown action %q", truncate(string(action)))}
 	}
 	if derr := checkFields(t, decisionFields[dec.Action]); derr != nil {
-		return dec, derr
+		return dec, nil, derr
 	}
-	var derr *decisionError
-	if dec.Action == hook.ActionBridge {
+	switch dec.Action {
+	case hook.ActionBridge:
 		derr = decodeBridge(t, &dec)
-	} else {
+	case hook.ActionReject:
 		derr = decodeReject(t, &dec)
+	default:
+		if fn, ok = t.RawGetString("run").(*glua.LFunction); !ok {
+			derr = &decisionError{"run", "must be a function(call), got " + t.RawGetString("run").Type().String()}
+		}
 	}
-	return dec, derr
+	return dec, fn, derr
 }
 
 func checkFields(t *glua.LTable, allowed []string) *decisionError {

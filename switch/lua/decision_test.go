@@ -23,8 +23,10 @@ func decisionScript(cases []string) string {
 
 func TestBadDecisions(t *testing.T) {
 	cases := []struct{ lua, field, msg string }{
-		{`nil`, "", "must return a table, got nil"},
-		{`"bridge"`, "", "must return a table, got string"},
+		{`nil`, "", "must return a table or a function, got nil"},
+		{`"bridge"`, "", "must return a table or a function, got string"},
+		{`{action = "program"}`, "run", "must be a function(call), got nil"},
+		{`{action = "program", run = function() end, targets = {"1"}}`, "targets", "unknown field"},
 		{`{}`, "action", "must be"},
 		{`{action = 1}`, "action", "must be"},
 		{`{action = "transfer"}`, "action", `unknown action "transfer"`},

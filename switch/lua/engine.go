@@ -1,61 +1,137 @@
 // Package lua is the gopher-lua engine for the hook catalogue: it compiles a
-// script once, keeps warm sandboxed interpreters in a pool and answers hook
-// calls within a time budget. See sdk/lua.md for the script contract.
+// script set once per generation, keeps warm sandboxed interpreters in a
+// pool, answers hook calls within a time budget and runs call programs.
+// See sdk/lua.md for the script contract.
 package lua
 
 import (
 	"context"
 	"fmt"
-	"io"
 	"io/fs"
 	"log/slog"
-	"os"
-	"path/filepath"
+	"net/http"
 	"runtime"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	glua "github.com/yuin/gopher-lua"
 
-	"github.com/hookswitch/hookswitch/scripts"
 	"github.com/hookswitch/hookswitch/switch/hook"
 )
 
-// DialPlanFile is the script that answers the route hook.
+// DialPlanFile is the main script: it runs in every interpreter and defines
+// the hook functions (directly or by requiring modules).
 const DialPlanFile = "dialplan.lua"
 
-// DefaultBudget is the time budget of one hook call.
+// DefaultBudget is the time budget of a hook call whose context has no
+// deadline, and of each step of a call program.
 const DefaultBudget = 200 * time.Millisecond
 
-// Options configure an Engine. The zero value is usable.
+// DefaultProgramBudget bounds the Lua run time of one call program, all
+// steps together (time blocked in primitives does not count).
+const DefaultProgramBudget = time.Second
+
+// maxStateUses retires an interpreter after this many hook calls, so that
+// what a script keeps in globals (a cache that only grows) cannot grow
+// without bound. Rebuilding one costs a few milliseconds, under 1 µs a
+// call when spread over maxStateUses calls.
+const maxStateUses = 10000
+
+// Options configure the engine. The zero value is usable.
 type Options struct {
-	Dir      string        // directory holding dialplan.lua; "" = the embedded scripts.FS
-	Budget   time.Duration // time budget per hook call; default 200ms (also capped by ctx deadline)
-	PoolSize int           // warm LStates kept; default runtime.GOMAXPROCS(0)*2
-	Logger   *slog.Logger  // where the script's log goes; default slog.Default()
+	// Dir is the scripts directory for New ("" = the embedded scripts.FS);
+	// Factory.Build takes the directory as its argument instead.
+	Dir string
+	// Budget is the time budget of a hook call whose context has no
+	// deadline (the dispatcher's context carries the hook's budget), and of
+	// each program step. Default DefaultBudget.
+	Budget time.Duration
+	// ProgramBudget bounds the Lua run time of a whole call program.
+	// Default DefaultProgramBudget.
+	ProgramBudget time.Duration
+	PoolSize      int          // warm interpreters kept; default runtime.GOMAXPROCS(0)*2
+	Logger        *slog.Logger // where the script's log goes; default slog.Default()
+
+	// Directory answers config.extension and config.extensions; nil = empty.
+	Directory Directory
+	// KV backs the kv module (store.Store.KV()); nil = kv calls fail.
+	KV KV
+	// Namespace separates this script set's kv keys; default "default".
+	Namespace string
+	// HTTPAllow lists the hosts the http module may reach: "host" (the
+	// scheme's default port) or "host:port". Empty = no http at all.
+	HTTPAllow []string
 }
 
-// Engine answers hook calls with a Lua script. It is safe for concurrent use.
+// Directory is the read-only view of the extensions that scripts get.
+type Directory interface {
+	Extension(number string) (DirEntry, bool)
+	Extensions() []DirEntry
+}
+
+// DirEntry is one extension as scripts see it.
+type DirEntry struct {
+	Number      string
+	Name        string
+	Email       string
+	MaxContacts int
+}
+
+// KV is the persistent key-value store behind the kv module.
+type KV interface {
+	Get(ns, key string) (string, bool, error)
+	Set(ns, key, val string, ttl time.Duration) error
+	Delete(ns, key string) error
+}
+
+// Engine is one generation of a script set: it never changes; a reload
+// builds a new one. It is safe for concurrent use.
 type Engine struct {
-	script string // file name used in errors and tracebacks
-	proto  *glua.FunctionProto
-	budget time.Duration
-	logger *slog.Logger
-	pool   chan *state
-	closed atomic.Bool
+	script  string // the main file's name, for errors
+	set     *scriptSet
+	opts    Options
+	handles map[hook.Name]bool
+	logger  *slog.Logger
+	http    *http.Client // nil when HTTPAllow is empty
+	allow   allowList
+	pool    chan *state
+	closed  atomic.Bool
+
+	mu       sync.Mutex
+	reserved map[*state]*time.Timer // states held by programs that have not run yet
 }
 
 var _ hook.Engine = (*Engine)(nil)
-var _ hook.Factory = Factory{}
 
-// New reads and compiles dialplan.lua once, and loads it into a first
-// interpreter to check that it defines route.
+// New builds an engine from o.Dir for direct use (without the hook
+// dispatcher): dialplan.lua must exist and define route.
 func New(o Options) (*Engine, error) {
-	if o.Budget < 0 {
-		return nil, fmt.Errorf("lua: negative budget %v", o.Budget)
+	e, err := build(o.Dir, o)
+	if err != nil {
+		return nil, err
+	}
+	if e.set.main == nil {
+		return nil, fmt.Errorf("lua: %s: %w", DialPlanFile, fs.ErrNotExist)
+	}
+	if !e.handles[hook.Route] {
+		e.Close()
+		return nil, fmt.Errorf("%s: the script must define a global function route(call): %w", e.script, ErrNoRoute)
+	}
+	return e, nil
+}
+
+// build compiles dir's scripts and loads a first interpreter, which tells
+// which hooks the scripts implement.
+func build(dir string, o Options) (*Engine, error) {
+	if o.Budget < 0 || o.ProgramBudget < 0 {
+		return nil, fmt.Errorf("lua: negative budget")
 	}
 	if o.Budget == 0 {
 		o.Budget = DefaultBudget
+	}
+	if o.ProgramBudget == 0 {
+		o.ProgramBudget = DefaultProgramBudget
 	}
 	if o.PoolSize <= 0 {
 		o.PoolSize = runtime.GOMAXPROCS(0) * 2
@@ -63,87 +139,112 @@ func New(o Options) (*Engine, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	name, src, err := readScript(o.Dir)
+	if o.Namespace == "" {
+		o.Namespace = "default"
+	}
+	allow, err := parseAllow(o.HTTPAllow)
 	if err != nil {
 		return nil, err
 	}
-	proto, err := compile(name, src)
+	set, err := loadScripts(dir)
 	if err != nil {
 		return nil, err
 	}
 	e := &Engine{
-		script: name,
-		proto:  proto,
-		budget: o.Budget,
-		logger: o.Logger.With("script", name),
-		pool:   make(chan *state, o.PoolSize),
+		set:      set,
+		opts:     o,
+		handles:  map[hook.Name]bool{},
+		pool:     make(chan *state, o.PoolSize),
+		reserved: map[*state]*time.Timer{},
+		script:   DialPlanFile,
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), e.budget)
+	if set.main != nil {
+		e.script = set.main.name
+	}
+	e.logger = o.Logger.With("script", e.script)
+	if len(allow) > 0 {
+		e.allow, e.http = allow, newHTTPClient(allow)
+	}
+	if set.main == nil {
+		return e, nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), o.Budget)
 	defer cancel()
 	st, err := e.newState(ctx)
 	if err != nil {
 		return nil, err
 	}
+	for _, spec := range hook.Catalogue {
+		if st.L.GetGlobal(string(spec.Name)).Type() == glua.LTFunction {
+			e.handles[spec.Name] = true
+		}
+	}
 	e.pool <- st
 	return e, nil
 }
 
-func readScript(dir string) (name string, src []byte, err error) {
-	if dir == "" {
-		src, err = fs.ReadFile(scripts.FS, DialPlanFile)
-		if err != nil {
-			return "", nil, fmt.Errorf("lua: embedded %s: %w", DialPlanFile, err)
-		}
-		return DialPlanFile, src, nil
-	}
-	name = filepath.Join(dir, DialPlanFile)
-	f, err := os.Open(name)
-	if err != nil {
-		return "", nil, fmt.Errorf("lua: %w", err)
-	}
-	defer f.Close()
-	// Read one byte past the limit so compile can report the size.
-	src, err = io.ReadAll(io.LimitReader(f, MaxScriptSize+1))
-	if err != nil {
-		return "", nil, fmt.Errorf("lua: read %s: %w", name, err)
-	}
-	return name, src, nil
-}
+// Name implements hook.Engine.
+func (e *Engine) Name() string { return "lua" }
 
-func (e *Engine) newState(ctx context.Context) (*state, error) {
-	return newState(ctx, e.script, e.proto, e.logger)
-}
+// Handles reports whether the scripts define a global function named
+// after the hook.
+func (e *Engine) Handles(h hook.Name) bool { return e.handles[h] }
 
-// Route runs the script's route function for a new call.
+// Invoke runs the hook's function for req. The call runs within ctx's
+// deadline, or Options.Budget when ctx has none.
 //
 // The script runs on the state's goroutine, not the caller's: gopher-lua
 // checks the context only between VM instructions, so a single library call
 // (a pattern match on a long string can take minutes) would otherwise hold
-// the caller past its deadline. When the deadline passes first, Route
+// the caller past its deadline. When the deadline passes first, Invoke
 // returns ErrBudget at once and the state is dropped when its call ends.
-func (e *Engine) Route(ctx context.Context, req hook.RouteRequest) (hook.RouteDecision, error) {
+func (e *Engine) Invoke(ctx context.Context, req hook.Request) (hook.Decision, error) {
 	if e.closed.Load() {
-		return hook.RouteDecision{}, ErrClosed
+		return nil, ErrClosed
 	}
-	ctx, cancel := context.WithTimeout(ctx, e.budget)
-	defer cancel()
+	if !e.handles[req.Hook()] {
+		return nil, fmt.Errorf("%s: %s: %w", e.script, req.Hook(), ErrNoHook)
+	}
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, e.opts.Budget)
+		defer cancel()
+	}
 	st, err := e.get(ctx)
 	if err != nil {
-		return hook.RouteDecision{}, err
+		return nil, err
 	}
 	st.jobs <- job{ctx: ctx, req: req}
 	select {
 	case res := <-st.done:
-		if res.poisoned {
+		switch {
+		case res.poisoned:
 			st.close()
-		} else {
+		case res.reserve:
+			if !e.reserve(st) {
+				return nil, ErrClosed
+			}
+		default:
 			e.put(st)
 		}
 		return res.dec, res.err
 	case <-ctx.Done():
 		st.close()
-		return hook.RouteDecision{}, budgetError(e.script, ctx.Err())
+		return nil, budgetError(e.script, req.Hook(), ctx.Err())
 	}
+}
+
+// Route runs the route hook (a convenience for direct use and tests).
+func (e *Engine) Route(ctx context.Context, req hook.RouteRequest) (hook.RouteDecision, error) {
+	d, err := e.Invoke(ctx, req)
+	if err != nil {
+		return hook.RouteDecision{}, err
+	}
+	return d.(hook.RouteDecision), nil
+}
+
+func (e *Engine) newState(ctx context.Context) (*state, error) {
+	return newState(ctx, e)
 }
 
 // get takes a warm state from the pool or builds a new one.
@@ -156,10 +257,11 @@ func (e *Engine) get(ctx context.Context) (*state, error) {
 	return e.newState(ctx)
 }
 
-// put returns a state to the pool, or closes it when the pool is full or
-// the engine closed.
+// put returns a state to the pool, or closes it when the pool is full, the
+// state is worn out or the engine closed.
 func (e *Engine) put(st *state) {
-	if e.closed.Load() {
+	st.uses++
+	if e.closed.Load() || st.uses >= maxStateUses {
 		st.close()
 		return
 	}
@@ -174,6 +276,41 @@ func (e *Engine) put(st *state) {
 	}
 }
 
+// programStartTimeout: a program that the core has not started by then
+// (the call went away first) gives its interpreter back.
+const programStartTimeout = 30 * time.Second
+
+// reserve keeps a state for the program it returned; false when the
+// engine closed meanwhile (the state is then closed).
+func (e *Engine) reserve(st *state) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed.Load() {
+		st.close()
+		return false
+	}
+	e.reserved[st] = time.AfterFunc(programStartTimeout, func() {
+		if e.unreserve(st) {
+			st.close()
+		}
+	})
+	return true
+}
+
+// unreserve hands a reserved state to its program; false when Close has
+// already stopped it.
+func (e *Engine) unreserve(st *state) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	timer, ok := e.reserved[st]
+	if !ok {
+		return false
+	}
+	timer.Stop()
+	delete(e.reserved, st)
+	return true
+}
+
 func (e *Engine) drain() {
 	for {
 		select {
@@ -185,9 +322,19 @@ func (e *Engine) drain() {
 	}
 }
 
-// Close releases the pooled interpreters. Calls in flight finish; later
-// calls return ErrClosed.
+// Close stops the pooled interpreters and those of programs that never
+// ran. Calls and programs in flight finish; later calls return ErrClosed.
 func (e *Engine) Close() {
+	e.mu.Lock()
 	e.closed.Store(true)
+	for st, timer := range e.reserved {
+		timer.Stop()
+		st.close()
+		delete(e.reserved, st)
+	}
+	e.mu.Unlock()
 	e.drain()
+	if e.http != nil {
+		e.http.CloseIdleConnections()
+	}
 }

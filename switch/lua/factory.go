@@ -1,36 +1,24 @@
 package lua
 
 import (
-	"context"
-	"fmt"
-
 	"github.com/hookswitch/hookswitch/switch/hook"
 )
 
 // Factory builds Lua generations for the hook dispatcher.
 type Factory struct{ Options Options }
 
+var _ hook.Factory = Factory{}
+
 // Name is the engine's name in hooks.json.
 func (Factory) Name() string { return "lua" }
 
-// Build compiles the scripts in dir ("" = embedded) into a new generation.
+// Build compiles every *.lua file of dir ("" = the embedded scripts) into
+// a new generation. A directory without .lua files gives a generation that
+// implements no hook. Options.Dir is ignored.
 func (f Factory) Build(dir string, _ hook.Config) (hook.Engine, error) {
-	o := f.Options
-	o.Dir = dir
-	return New(o)
-}
-
-// Name implements hook.Engine.
-func (e *Engine) Name() string { return "lua" }
-
-// Handles implements hook.Engine.
-func (e *Engine) Handles(h hook.Name) bool { return h == hook.Route }
-
-// Invoke implements hook.Engine.
-func (e *Engine) Invoke(ctx context.Context, req hook.Request) (hook.Decision, error) {
-	r, ok := req.(hook.RouteRequest)
-	if !ok {
-		return nil, fmt.Errorf("lua: hook %s is not implemented", req.Hook())
+	e, err := build(dir, f.Options)
+	if err != nil {
+		return nil, err
 	}
-	return e.Route(ctx, r)
+	return e, nil
 }

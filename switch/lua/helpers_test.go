@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -83,6 +84,61 @@ func wantErr(t *testing.T, err, target error, parts ...string) {
 	for _, p := range parts {
 		if !strings.Contains(err.Error(), p) {
 			t.Fatalf("error %q does not contain %q", err, p)
+		}
+	}
+}
+
+// writeScripts writes several files in a fresh directory.
+func writeScripts(t testing.TB, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, src := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// buildEngine builds a generation from files with test options.
+func buildEngine(t testing.TB, files map[string]string, o Options) *Engine {
+	t.Helper()
+	if o.Budget == 0 {
+		o.Budget = testBudget
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	eng, err := Factory{Options: o}.Build(writeScripts(t, files), hook.Config{})
+	if err != nil {
+		t.Fatalf("Build: %v", err)
+	}
+	e := eng.(*Engine)
+	t.Cleanup(e.Close)
+	return e
+}
+
+// runProgram routes a call and runs the program route returned with c.
+func runProgram(t *testing.T, e *Engine, to string, c *fakeCall) error {
+	t.Helper()
+	req := hook.RouteRequest{CallID: "prog-" + to, From: "1001", To: to, Authenticated: true}
+	c.info = req
+	d, err := e.Route(context.Background(), req)
+	if err != nil {
+		t.Fatalf("route %s: %v", to, err)
+	}
+	if d.Action != hook.ActionProgram || d.Program == nil {
+		t.Fatalf("route %s: want a program, got %+v", to, d)
+	}
+	return d.Program.Run(context.Background(), c)
+}
+
+// writeScriptsTo (re)writes files in dir.
+func writeScriptsTo(t testing.TB, dir string, files map[string]string) {
+	t.Helper()
+	for name, src := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o600); err != nil {
+			t.Fatal(err)
 		}
 	}
 }

@@ -15,7 +15,6 @@ absent("debug", debug)
 absent("package", package)
 absent("coroutine", coroutine)
 absent("channel", channel)
-absent("require", require)
 absent("module", module)
 absent("load", load)
 absent("loadstring", loadstring)
@@ -42,6 +41,15 @@ present("table.insert", table.insert)
 present("table.sort", table.sort)
 present("math.floor", math.floor)
 present("log.info", log.info)
+present("require", require)
+for _, name in ipairs({"json", "config", "kv", "http", "log"}) do
+  present(name, _G[name])
+  if require(name) ~= _G[name] then found[#found + 1] = "require " .. name end
+end
+-- require reaches only name.lua files of the scripts directory.
+for _, name in ipairs({"io", "os", "debug", "../dialplan", "/etc/passwd", "dialplan", "string"}) do
+  if pcall(require, name) then found[#found + 1] = "require " .. name .. " loaded" end
+end
 
 function route(call)
   if #found > 0 then error(table.concat(found, ", ")) end

@@ -43,7 +43,7 @@ func benchRoute(b *testing.B, factories []hook.Factory) {
 // BenchmarkRouteLua is the default dial plan through the dispatcher, as a
 // call pays for it (acquire the generation, budget, policy, metrics).
 func BenchmarkRouteLua(b *testing.B) {
-	benchRoute(b, Factories(slog.New(slog.DiscardHandler)))
+	benchRoute(b, Factories(slog.New(slog.DiscardHandler), nil, nil))
 }
 
 // BenchmarkRouteNative is the reference for BenchmarkRouteLua.

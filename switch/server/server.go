@@ -40,6 +40,9 @@ type Config struct {
 	RTPTimeout       time.Duration // talking (default 30 s)
 	RTPHoldTimeout   time.Duration // on hold (default 600 s)
 	ScriptsDir       string        // "" = the embedded default scripts
+	// ScriptHTTPAllow lists the hosts (host or host:port) scripts may reach
+	// with the http module; empty = none.
+	ScriptHTTPAllow []string
 	// Engines are hook engines tried before the built-in ones (Go plugins,
 	// tests); each hook goes to the first engine that implements it.
 	Engines   []hook.Factory
@@ -75,7 +78,7 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 	log := cfg.Logger
 	s := &Server{Store: st, log: log, done: make(chan struct{})}
 	var err error
-	s.Hooks, err = hook.NewDispatcher(cfg.ScriptsDir, append(cfg.Engines[:len(cfg.Engines):len(cfg.Engines)], Factories(log)...), log)
+	s.Hooks, err = hook.NewDispatcher(cfg.ScriptsDir, append(cfg.Engines[:len(cfg.Engines):len(cfg.Engines)], Factories(log, st, cfg.ScriptHTTPAllow)...), log)
 	if err != nil {
 		return nil, fmt.Errorf("scripts: %w", err)
 	}
@@ -137,11 +140,35 @@ func (s *Server) closeParts() {
 }
 
 // Factories are the hook engines a node runs, in order of preference.
-func Factories(log *slog.Logger) []hook.Factory {
-	return []hook.Factory{
-		lua.Factory{Options: lua.Options{Logger: log}},
-		actionurl.Factory{Logger: log},
+// st backs the scripts' config and kv modules (nil: none, for offline
+// checks); httpAllow lists the hosts scripts may call.
+func Factories(log *slog.Logger, st *store.Store, httpAllow []string) []hook.Factory {
+	o := lua.Options{Logger: log, HTTPAllow: httpAllow}
+	if st != nil {
+		o.Directory = directory{st}
+		o.KV = st.KV()
 	}
+	return []hook.Factory{lua.Factory{Options: o}, actionurl.Factory{Logger: log}}
+}
+
+// directory shows the extensions to scripts (config module), read-only.
+type directory struct{ st *store.Store }
+
+func (d directory) Extension(n string) (lua.DirEntry, bool) {
+	e, err := d.st.GetExtension(n)
+	if err != nil {
+		return lua.DirEntry{}, false
+	}
+	return lua.DirEntry{Number: e.Number, Name: e.Name, Email: e.Email, MaxContacts: e.MaxContacts}, true
+}
+
+func (d directory) Extensions() []lua.DirEntry {
+	es, _ := d.st.ListExtensions() // a corrupt record is left out, not fatal to a script
+	out := make([]lua.DirEntry, 0, len(es))
+	for _, e := range es {
+		out = append(out, lua.DirEntry{Number: e.Number, Name: e.Name, Email: e.Email, MaxContacts: e.MaxContacts})
+	}
+	return out
 }
 
 // Drain stops taking calls and waits (bounded by ctx) for the running ones

@@ -107,7 +107,9 @@ func (s *Store) KV() KVView { return KVView{s} }
 func (v KVView) Get(ns, key string) (string, bool, error) { return v.s.KVGet(ns, key) }
 
 // Set stores val under ns/key; ttl > 0 makes it expire.
-func (v KVView) Set(ns, key, val string, ttl time.Duration) error { return v.s.KVSet(ns, key, val, ttl) }
+func (v KVView) Set(ns, key, val string, ttl time.Duration) error {
+	return v.s.KVSet(ns, key, val, ttl)
+}
 
 // Delete removes ns/key.
 func (v KVView) Delete(ns, key string) error { return v.s.KVDelete(ns, key) }

@@ -238,9 +238,10 @@ func TestFailureHookNextStep(t *testing.T) {
 		t.Fatalf("CDR %+v", cdr)
 	}
 	mu.Lock()
-	defer mu.Unlock()
-	if len(reqs) != 1 || reqs[0].Code != 486 || reqs[0].To != "1002" || len(reqs[0].Targets) != 1 {
-		t.Fatalf("failure hook saw %+v", reqs)
+	seen := append([]hook.FailureRequest(nil), reqs...)
+	mu.Unlock()
+	if len(seen) != 1 || seen[0].Code != 486 || seen[0].To != "1002" || len(seen[0].Targets) != 1 {
+		t.Fatalf("failure hook saw %+v", seen)
 	}
 	// With both busy, the hook gives up and the caller hears busy.
 	c.setPolicy(policyBusy, 0)

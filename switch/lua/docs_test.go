@@ -1,0 +1,138 @@
+package lua
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"regexp"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hookswitch/hookswitch/scripts"
+	"github.com/hookswitch/hookswitch/switch/hook"
+)
+
+// memKV is an in-memory KV for tests.
+type memKV struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+func (k *memKV) Get(ns, key string) (string, bool, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	v, ok := k.m[ns+"/"+key]
+	return v, ok, nil
+}
+
+func (k *memKV) Set(ns, key, val string, _ time.Duration) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.m == nil {
+		k.m = map[string]string{}
+	}
+	k.m[ns+"/"+key] = val
+	return nil
+}
+
+func (k *memKV) Delete(ns, key string) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	delete(k.m, ns+"/"+key)
+	return nil
+}
+
+var runnableBlock = regexp.MustCompile("(?s)```lua run\n(.*?)```")
+
+// TestDocsExamples runs every ```lua run block of sdk/lua.md: the block is
+// the dial plan (with the embedded modules beside it), every hook it
+// defines is called with a sample request, and a call program runs against
+// a fake call.
+func TestDocsExamples(t *testing.T) {
+	doc, err := os.ReadFile("../../sdk/lua.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := runnableBlock.FindAllSubmatch(doc, -1)
+	if len(blocks) < 8 {
+		t.Fatalf("found %d runnable blocks in sdk/lua.md", len(blocks))
+	}
+	ivr, err := fs.ReadFile(scripts.FS, "example_ivr.lua")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := testDir{
+		"1001": {Number: "1001", Name: "Alice", Email: "alice@example.com", MaxContacts: 2},
+		"1002": {Number: "1002", Name: "Bob"},
+	}
+	for i, b := range blocks {
+		src := string(b[1])
+		e := buildEngine(t, map[string]string{DialPlanFile: src, "example_ivr.lua": string(ivr)},
+			Options{Directory: dir, KV: &memKV{}})
+		handled := 0
+		for _, spec := range hook.Catalogue {
+			if !e.Handles(spec.Name) {
+				continue
+			}
+			handled++
+			d, err := e.Invoke(context.Background(), sampleRequests()[spec.Name])
+			if err != nil {
+				t.Errorf("block %d: %s: %v\n%s", i+1, spec.Name, err, src)
+				continue
+			}
+			rd, ok := d.(hook.RouteDecision)
+			if !ok || rd.Action != hook.ActionProgram {
+				continue
+			}
+			c := &fakeCall{info: hook.RouteRequest{CallID: "c1", From: "1001", To: "1002"},
+				bridgeRes: []hook.BridgeResult{{Answered: true, Target: "1001", Talk: time.Minute}}}
+			if err := rd.Program.Run(context.Background(), c); err != nil {
+				t.Errorf("block %d: program: %v\n%s", i+1, err, src)
+			}
+			if c.Ops() == "" {
+				t.Errorf("block %d: the program did nothing", i+1)
+			}
+		}
+		if handled == 0 {
+			t.Errorf("block %d defines no hook:\n%s", i+1, src)
+		}
+	}
+}
+
+// The embedded example IVR runs as a program: without media it rings the
+// first option's fallback, the operator.
+func TestExampleIVR(t *testing.T) {
+	ivr, err := fs.ReadFile(scripts.FS, "example_ivr.lua")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := buildEngine(t, map[string]string{
+		DialPlanFile:      `function route(call) return require("example_ivr").run end`,
+		"example_ivr.lua": string(ivr),
+	}, Options{})
+	// Media not available: straight to the operator, who does not answer.
+	c := &fakeCall{bridgeRes: []hook.BridgeResult{{Code: 480}}}
+	if err := runProgram(t, e, "500", c); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Ops(); got != "answer collect(1,5s,,ivr/welcome.wav) bridge(1000) hangup(480,Nobody Available)" {
+		t.Fatalf("ops %q", got)
+	}
+	// Key 2 rings support, who answers.
+	c = &fakeCall{collect: []string{"2"}, bridgeRes: []hook.BridgeResult{{Answered: true}}}
+	if err := runProgram(t, e, "500", c); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Ops(); got != "answer collect(1,5s,,ivr/welcome.wav) bridge(1002)" {
+		t.Fatalf("ops %q", got)
+	}
+	// A wrong key, then busy support: the operator.
+	c = &fakeCall{collect: []string{"9", "2"}, bridgeRes: []hook.BridgeResult{{Code: 486}, {Answered: true}}}
+	if err := runProgram(t, e, "500", c); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Ops(); got != "answer collect(1,5s,,ivr/welcome.wav) collect(1,5s,,ivr/welcome.wav) bridge(1002) bridge(1000)" {
+		t.Fatalf("ops %q", got)
+	}
+}

@@ -1,0 +1,123 @@
+package lua
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	glua "github.com/yuin/gopher-lua"
+)
+
+// MaxKVValue bounds a kv value, as the store does.
+const MaxKVValue = 64 << 10
+
+// configModule: config.extension(number) -> {number, name, email,
+// max_contacts} | nil and config.extensions() -> list, read from
+// Options.Directory.
+func (st *state) configModule() *glua.LTable {
+	L := st.L
+	dir := st.e.opts.Directory
+	t := L.NewTable()
+	t.RawSetString("extension", L.NewFunction(func(L *glua.LState) int {
+		number := L.CheckString(1)
+		if dir == nil {
+			L.Push(glua.LNil)
+			return 1
+		}
+		e, ok := dir.Extension(number)
+		if !ok {
+			L.Push(glua.LNil)
+			return 1
+		}
+		L.Push(dirEntry(L, e))
+		return 1
+	}))
+	t.RawSetString("extensions", L.NewFunction(func(L *glua.LState) int {
+		var list []DirEntry
+		if dir != nil {
+			list = dir.Extensions()
+		}
+		out := L.CreateTable(len(list), 0)
+		for _, e := range list {
+			out.Append(dirEntry(L, e))
+		}
+		L.Push(out)
+		return 1
+	}))
+	return t
+}
+
+func dirEntry(L *glua.LState, e DirEntry) *glua.LTable {
+	t := L.CreateTable(0, 4)
+	t.RawSetString("number", glua.LString(e.Number))
+	t.RawSetString("name", glua.LString(e.Name))
+	t.RawSetString("email", glua.LString(e.Email))
+	t.RawSetString("max_contacts", glua.LNumber(e.MaxContacts))
+	return t
+}
+
+// kvModule: kv.get(key) -> value | nil, kv.set(key, value[, ttl_seconds])
+// -> true and kv.delete(key) -> true, in Options.Namespace. Failures
+// return nil, err; wrong argument types raise an error.
+func (st *state) kvModule() *glua.LTable {
+	L := st.L
+	store, ns := st.e.opts.KV, st.e.opts.Namespace
+	fail := func(L *glua.LState, err error) int {
+		L.Push(glua.LNil)
+		L.Push(glua.LString(err.Error()))
+		return 2
+	}
+	noStore := fmt.Errorf("kv: no store configured")
+	t := L.NewTable()
+	t.RawSetString("get", L.NewFunction(func(L *glua.LState) int {
+		key := L.CheckString(1)
+		if store == nil {
+			return fail(L, noStore)
+		}
+		v, ok, err := store.Get(ns, key)
+		if err != nil {
+			return fail(L, fmt.Errorf("kv.get: %w", err))
+		}
+		if !ok {
+			L.Push(glua.LNil)
+			return 1
+		}
+		L.Push(glua.LString(v))
+		return 1
+	}))
+	t.RawSetString("set", L.NewFunction(func(L *glua.LState) int {
+		key := L.CheckString(1)
+		val := L.CheckString(2)
+		var ttl time.Duration
+		if L.GetTop() >= 3 && L.Get(3) != glua.LNil {
+			secs := float64(L.CheckNumber(3))
+			if !(secs > 0) || secs > 10*365*24*3600 || math.IsInf(secs, 0) {
+				argError(L, "kv.set", "ttl must be seconds > 0, got %v", secs)
+			}
+			ttl = time.Duration(secs * float64(time.Second))
+		}
+		if store == nil {
+			return fail(L, noStore)
+		}
+		if len(val) > MaxKVValue {
+			return fail(L, fmt.Errorf("kv.set: value of %d bytes (max %d)", len(val), MaxKVValue))
+		}
+		if err := store.Set(ns, key, val, ttl); err != nil {
+			return fail(L, fmt.Errorf("kv.set: %w", err))
+		}
+		L.Push(glua.LTrue)
+		return 1
+	}))
+	t.RawSetString("delete", L.NewFunction(func(L *glua.LState) int {
+		key := L.CheckString(1)
+		if store == nil {
+			return fail(L, noStore)
+		}
+		if err := store.Delete(ns, key); err != nil {
+			return fail(L, fmt.Errorf("kv.delete: %w", err))
+		}
+		L.Push(glua.LTrue)
+		return 1
+	}))
+	return t
+}
