@@ -179,3 +179,76 @@ end
 		t.Fatalf("route metrics: %d errors, %d over budget; want >= 7 and >= 1", errs, over)
 	}
 }
+
+// A Lua call program answers, tries a busy extension, reads the result and
+// bridges to the next one; the failure hook in Lua is consulted for plain
+// bridges.
+func TestLuaProgramAndFailureHook(t *testing.T) {
+	t.Parallel()
+	sw, _ := withScripts(t, `
+function route(call)
+  if call.to == "7100" then
+    return function(call)
+      local r = call:bridge{targets = {"1002"}, timeout = 5}
+      if r.answered then return end
+      log.info("1002 said " .. r.code .. ", trying 1003")
+      call:bridge{targets = {"1003"}}
+    end
+  end
+  return {action = "bridge", targets = {call.to}}
+end
+
+function failure(req)
+  if req.code == 486 and req.attempt == 1 then
+    return {action = "bridge", targets = {"1003"}}
+  end
+  return {action = "reject", code = req.code}
+end
+`)
+	a, b, c := newPhone(t, sw, "1001"), newPhone(t, sw, "1002"), newPhone(t, sw, "1003")
+	for _, p := range []*phone{a, b, c} {
+		p.mustRegister(t)
+	}
+	b.setPolicy(policyBusy, 0)
+	c.setPolicy(policyAnswer, 100*time.Millisecond)
+	for _, number := range []string{"7100", "1002"} { // program; plain bridge + failure hook
+		call := a.dial(t, number)
+		in := c.waitIncoming(t)
+		res, _ := call.final(t)
+		if res.StatusCode != 200 {
+			t.Fatalf("%s: caller got %d, want 200 from 1003", number, res.StatusCode)
+		}
+		da := call.ack(t, res)
+		in.dialog(t).waitAck(t)
+		if r := da.bye(t); r.StatusCode != 200 {
+			t.Fatalf("%s: BYE %d", number, r.StatusCode)
+		}
+		if cdr := sw.waitCDR(t, call.CallID()); cdr.FinalDest != "1003" || cdr.Status != store.StatusAnswered {
+			t.Fatalf("%s: CDR %+v", number, cdr)
+		}
+	}
+}
+
+// The kv module persists in the store: a counter survives a restart.
+func TestLuaKVSurvivesRestart(t *testing.T) {
+	t.Parallel()
+	sw, _ := withScripts(t, `
+function route(call)
+  local n = tonumber(kv.get("calls") or "0") + 1
+  kv.set("calls", tostring(n))
+  return {action = "reject", code = 480, reason = "call " .. n}
+end
+`)
+	a := newPhone(t, sw, "1001")
+	a.mustRegister(t)
+	for _, want := range []string{"call 1", "call 2"} {
+		if res, _ := a.dial(t, "5000").final(t); res.StatusCode != 480 || res.Reason != want {
+			t.Fatalf("got %d %q, want 480 %q", res.StatusCode, res.Reason, want)
+		}
+	}
+	sw.restart(t)
+	a.mustRegister(t) // a fresh nonce key after the restart
+	if res, _ := a.dial(t, "5000").final(t); res.Reason != "call 3" {
+		t.Fatalf("after restart: %d %q, want the count to go on at 3", res.StatusCode, res.Reason)
+	}
+}
