@@ -2,7 +2,10 @@ package main
 
 import (
 	"bytes"
+	"io"
+	"net/http"
 	"os"
+	"regexp"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -28,7 +31,7 @@ func TestCLIAgainstRunningSwitchAndSIGTERM(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		done <- serve([]string{"--data", dir, "--sip-udp", "127.0.0.1:0", "--sip-tcp", "127.0.0.1:0",
-			"--advertise", "127.0.0.1", "--rtp-ports", "0-0", "--rtp-ip", "127.0.0.1", "--http", "", "--drain-timeout", "5s"}, logs)
+			"--advertise", "127.0.0.1", "--rtp-ports", "0-0", "--rtp-ip", "127.0.0.1", "--http", "127.0.0.1:0", "--drain-timeout", "5s"}, logs)
 	}()
 	sock := filepath.Join(dir, socketName)
 	deadline := time.Now().Add(20 * time.Second)
@@ -65,6 +68,43 @@ func TestCLIAgainstRunningSwitchAndSIGTERM(t *testing.T) {
 	if _, errs, code := cli(t, "cdr", "list", "--data", dir); code != 0 {
 		t.Fatalf("cdr list: %q", errs)
 	}
+	// Scripts: the first run wrote the defaults to DATA/scripts; reload by CLI.
+	if out, errs, code := cli(t, "script", "reload", "--data", dir); code != 0 || !strings.Contains(out, "generation 2") {
+		t.Fatalf("script reload: %q %q", out, errs)
+	}
+	bad := filepath.Join(dir, "scripts", "broken.lua")
+	if err := os.WriteFile(bad, []byte("function (\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, errs, code := cli(t, "script", "reload", "--data", dir); code == 0 || !strings.Contains(errs, "broken.lua:1") {
+		t.Fatalf("a broken script should fail the reload naming file:line, got %q", errs)
+	}
+	if _, errs, code := cli(t, "script", "check", "--data", dir); code == 0 || !strings.Contains(errs, "broken.lua:1") {
+		t.Fatalf("script check should fail on the broken script, got %q", errs)
+	}
+	os.Remove(bad)
+	// The TCP admin API wants the admin credential.
+	addr := adminAddr(t, logs.String())
+	res, err := http.Get("http://" + addr + "/api/v1/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("admin API without credentials: %d, want 401", res.StatusCode)
+	}
+	req, _ := http.NewRequest("GET", "http://"+addr+"/metrics", nil)
+	req.SetBasicAuth("admin", adminPassword(t, logs.String()))
+	res, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	// At least the CLI's failed reload (the file watcher may add its own).
+	if res.StatusCode != 200 || !regexp.MustCompile(`hookswitch_script_reloads_total\{result="failed"\} [1-9]`).Match(body) {
+		t.Fatalf("metrics with credentials: %d\n%s", res.StatusCode, body)
+	}
 	syscall.Kill(os.Getpid(), syscall.SIGTERM)
 	select {
 	case err := <-done:
@@ -85,4 +125,22 @@ func TestCLIAgainstRunningSwitchAndSIGTERM(t *testing.T) {
 	if _, err := os.Stat(sock); !os.IsNotExist(err) {
 		t.Errorf("control socket left behind: %v", err)
 	}
+}
+
+// adminAddr finds the admin API address in serve's log.
+func adminAddr(t *testing.T, logs string) string {
+	m := regexp.MustCompile(`msg="admin api" addr=(\S+)`).FindStringSubmatch(logs)
+	if m == nil {
+		t.Fatalf("no admin api address in the log:\n%s", logs)
+	}
+	return m[1]
+}
+
+// adminPassword finds the first-run admin password in serve's output.
+func adminPassword(t *testing.T, logs string) string {
+	m := regexp.MustCompile(`password: (\S+)`).FindStringSubmatch(logs)
+	if m == nil {
+		t.Fatalf("no admin password in the output:\n%s", logs)
+	}
+	return m[1]
 }
