@@ -155,7 +155,7 @@ func parseIVR(a *routeAnswer, base *url.URL) (*doc, error) {
 		if err := onlyFields(a, "a call answer", "status_code", "action", "destination"); err != nil {
 			return nil, err
 		}
-		if !isDigits(a.Destination, maxTargetLen) {
+		if !hook.IsDigits(a.Destination, hook.MaxTargetLen) {
 			return nil, fmt.Errorf("%w: field \"destination\": want an extension number (digits), got %q", ErrResponse, clip(a.Destination))
 		}
 		d.dec = hook.RouteDecision{Action: hook.ActionBridge, Targets: []string{a.Destination}}

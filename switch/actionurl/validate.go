@@ -7,67 +7,38 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/hookswitch/hookswitch/switch/hook"
 )
 
 // Limits on what a web app may return. Targets and caller-IDs become SIP
 // URI user parts and reasons Reason-Phrases, so they are checked here and
 // the core never emits what a web app wrote verbatim.
 const (
-	maxTargets     = 64
-	maxTargetLen   = 32
-	maxCallerIDLen = 64
-	maxReasonLen   = 128
-	maxFileLen     = 255
-	maxSeconds     = 600
-	maxDigits      = 64
-	maxExtra       = 64 // CDR extra fields
-	maxExtraLen    = 1024
+	maxFileLen  = 255
+	maxSeconds  = 600
+	maxDigits   = 64
+	maxExtra    = 64 // CDR extra fields
+	maxExtraLen = 1024
 	// RFC 3261 section 25.1 unreserved and user-unreserved characters.
-	userPartSpecial = "-_.!~*'()&=+$,;?/"
 )
 
-func isDigits(s string, maxLen int) bool {
-	if s == "" || len(s) > maxLen {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
 func checkTargets(field string, ts []string) error {
-	if len(ts) == 0 || len(ts) > maxTargets {
-		return fmt.Errorf("%w: field %q: want 1 to %d extension numbers", ErrResponse, field, maxTargets)
+	if len(ts) == 0 || len(ts) > hook.MaxTargets {
+		return fmt.Errorf("%w: field %q: want 1 to %d extension numbers", ErrResponse, field, hook.MaxTargets)
 	}
 	for i, t := range ts {
-		if !isDigits(t, maxTargetLen) {
+		if !hook.IsDigits(t, hook.MaxTargetLen) {
 			return fmt.Errorf("%w: field \"%s[%d]\": want an extension number (digits), got %q", ErrResponse, field, i, clip(t))
 		}
 	}
 	return nil
 }
 
-func validUserPart(s string) bool {
-	if s == "" || len(s) > maxCallerIDLen {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		alnum := c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-		if !alnum && strings.IndexByte(userPartSpecial, c) < 0 {
-			return false
-		}
-	}
-	return true
-}
-
 // checkUserPart validates an optional caller-ID or delivery address.
 func checkUserPart(field, s string) error {
-	if s != "" && !validUserPart(s) {
-		return fmt.Errorf("%w: field %q: want 1-%d characters of a SIP user part (letters, digits, %s), got %q", ErrResponse, field, maxCallerIDLen, userPartSpecial, clip(s))
+	if s != "" && !hook.ValidUserPart(s) {
+		return fmt.Errorf("%w: field %q: want 1-%d characters of a SIP user part (letters, digits, %s), got %q", ErrResponse, field, hook.MaxCallerIDLen, hook.UserPartSpecial, clip(s))
 	}
 	return nil
 }
@@ -75,8 +46,8 @@ func checkUserPart(field, s string) error {
 // checkReason follows RFC 3261 section 25.1 Reason-Phrase: text, spaces
 // and tabs, no CR, LF or other control characters.
 func checkReason(s string) error {
-	if len(s) > maxReasonLen || !printable(s) {
-		return fmt.Errorf("%w: field \"reason\": want at most %d bytes of UTF-8 text without control characters", ErrResponse, maxReasonLen)
+	if len(s) > hook.MaxReasonLen || !printable(s) {
+		return fmt.Errorf("%w: field \"reason\": want at most %d bytes of UTF-8 text without control characters", ErrResponse, hook.MaxReasonLen)
 	}
 	return nil
 }

@@ -48,8 +48,8 @@ func (st *state) callObject(r *programRun) *glua.LTable {
 	method("hangup", func(L *glua.LState) int {
 		code := optIntArg(L, "call:hangup", 2, "code", minRejectCode, maxRejectCode, 480)
 		reason := L.OptString(3, "")
-		if !validReason(reason) {
-			argError(L, "call:hangup", "reason must be at most %d bytes of text without control characters", maxReasonLen)
+		if !hook.ValidReason(reason) {
+			argError(L, "call:hangup", "reason must be at most %d bytes of text without control characters", hook.MaxReasonLen)
 		}
 		return r.primitive(L, st, func(context.Context) (glua.LValue, error) {
 			err := c.Hangup(code, reason)
@@ -75,7 +75,7 @@ func (st *state) callObject(r *programRun) *glua.LTable {
 	})
 	method("transfer", func(L *glua.LState) int {
 		target := L.CheckString(2)
-		if !validUserPart(target) {
+		if !hook.ValidUserPart(target) {
 			argError(L, "call:transfer", "target must be an extension number or SIP user part, got %q", truncate(target))
 		}
 		return r.primitive(L, st, func(ctx context.Context) (glua.LValue, error) {
@@ -181,7 +181,7 @@ func fileField(L *glua.LState, fn string, t *glua.LTable, field string, required
 		return ""
 	}
 	s, ok := v.(glua.LString)
-	if !ok || len(s) == 0 || len(s) > maxFileLen || !utf8.ValidString(string(s)) || !validReason(string(s)) {
+	if !ok || len(s) == 0 || len(s) > maxFileLen || !utf8.ValidString(string(s)) || !hook.ValidReason(string(s)) {
 		argError(L, fn, "field %q must be a file name of 1-%d printable bytes, got %s", field, maxFileLen, describe(v))
 	}
 	return string(s)

@@ -4,9 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	glua "github.com/yuin/gopher-lua"
 
@@ -17,14 +15,9 @@ import (
 // URI user part and reason a Reason-Phrase, so both are checked here and the
 // core never has to emit what a script wrote verbatim.
 const (
-	maxTargets      = 64
-	maxTargetLen    = 32
-	maxCallerIDLen  = 64
-	maxReasonLen    = 128
-	maxTimeoutSecs  = 600
-	minRejectCode   = 400
-	maxRejectCode   = 699
-	userPartSpecial = "-_.!~*'()&=+$,;?/" // RFC 3261 section 25.1 unreserved and user-unreserved
+	maxTimeoutSecs = 600
+	minRejectCode  = 400
+	maxRejectCode  = 699
 )
 
 // fields accepted for each action; anything else is a typo worth reporting.
@@ -128,8 +121,8 @@ func decodeBridge(t *glua.LTable, dec *hook.RouteDecision) *decisionError {
 	switch cid := t.RawGetString("caller_id").(type) {
 	case *glua.LNilType:
 	case glua.LString:
-		if !validUserPart(string(cid)) {
-			return &decisionError{"caller_id", fmt.Sprintf("must be 1-%d characters of a SIP user part (letters, digits, %s), got %q", maxCallerIDLen, userPartSpecial, truncate(string(cid)))}
+		if !hook.ValidUserPart(string(cid)) {
+			return &decisionError{"caller_id", fmt.Sprintf("must be 1-%d characters of a SIP user part (letters, digits, %s), got %q", hook.MaxCallerIDLen, hook.UserPartSpecial, truncate(string(cid)))}
 		}
 		dec.CallerID = string(cid)
 	default:
@@ -145,16 +138,16 @@ func decodeTargets(v glua.LValue) ([]string, *decisionError) {
 		return nil, &decisionError{"targets", want + ", got " + v.Type().String()}
 	}
 	n := 0
-	for k, _ := t.Next(glua.LNil); k != glua.LNil && n <= maxTargets; k, _ = t.Next(k) {
+	for k, _ := t.Next(glua.LNil); k != glua.LNil && n <= hook.MaxTargets; k, _ = t.Next(k) {
 		n++
 	}
-	if n == 0 || n > maxTargets {
-		return nil, &decisionError{"targets", fmt.Sprintf("%s (1 to %d entries)", want, maxTargets)}
+	if n == 0 || n > hook.MaxTargets {
+		return nil, &decisionError{"targets", fmt.Sprintf("%s (1 to %d entries)", want, hook.MaxTargets)}
 	}
 	targets := make([]string, n)
 	for i := range targets {
 		s, ok := t.RawGetInt(i + 1).(glua.LString)
-		if !ok || !isDigits(string(s), maxTargetLen) {
+		if !ok || !hook.IsDigits(string(s), hook.MaxTargetLen) {
 			return nil, &decisionError{fmt.Sprintf("targets[%d]", i+1), fmt.Sprintf("%s: got %s", want, describe(t.RawGetInt(i+1)))}
 		}
 		targets[i] = string(s)
@@ -171,54 +164,14 @@ func decodeReject(t *glua.LTable, dec *hook.RouteDecision) *decisionError {
 	switch r := t.RawGetString("reason").(type) {
 	case *glua.LNilType:
 	case glua.LString:
-		if !validReason(string(r)) {
-			return &decisionError{"reason", fmt.Sprintf("must be at most %d bytes of UTF-8 text without control characters", maxReasonLen)}
+		if !hook.ValidReason(string(r)) {
+			return &decisionError{"reason", fmt.Sprintf("must be at most %d bytes of UTF-8 text without control characters", hook.MaxReasonLen)}
 		}
 		dec.Reason = string(r)
 	default:
 		return &decisionError{"reason", "must be a string, got " + r.Type().String()}
 	}
 	return nil
-}
-
-func isDigits(s string, maxLen int) bool {
-	if s == "" || len(s) > maxLen {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
-func validUserPart(s string) bool {
-	if s == "" || len(s) > maxCallerIDLen {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		alnum := c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-		if !alnum && strings.IndexByte(userPartSpecial, c) < 0 {
-			return false
-		}
-	}
-	return true
-}
-
-// validReason follows RFC 3261 section 25.1 Reason-Phrase: text, spaces and
-// tabs, no CR, LF or other control characters.
-func validReason(s string) bool {
-	if len(s) > maxReasonLen || !utf8.ValidString(s) {
-		return false
-	}
-	for _, r := range s {
-		if r < 0x20 && r != '\t' || r == 0x7f {
-			return false
-		}
-	}
-	return true
 }
 
 // describe renders a bad value for an error message, briefly.

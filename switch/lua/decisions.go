@@ -157,7 +157,7 @@ func rejection(t *glua.LTable, withReason bool) (reject bool, code int, reason s
 		return
 	}
 	if withReason {
-		reason, derr = optString(t, "reason", fmt.Sprintf("at most %d bytes of UTF-8 text without control characters", maxReasonLen), validReason)
+		reason, derr = optString(t, "reason", fmt.Sprintf("at most %d bytes of UTF-8 text without control characters", hook.MaxReasonLen), hook.ValidReason)
 	}
 	return
 }
@@ -208,7 +208,7 @@ func decodeAuthorize(v glua.LValue) (hook.Decision, *decisionError) {
 	if d.Code, derr = optInt(t, "code", minRejectCode, maxRejectCode, defaultRejection); derr != nil {
 		return nil, derr
 	}
-	if d.Reason, derr = optString(t, "reason", fmt.Sprintf("at most %d bytes of UTF-8 text without control characters", maxReasonLen), validReason); derr != nil {
+	if d.Reason, derr = optString(t, "reason", fmt.Sprintf("at most %d bytes of UTF-8 text without control characters", hook.MaxReasonLen), hook.ValidReason); derr != nil {
 		return nil, derr
 	}
 	return d, nil
@@ -227,7 +227,7 @@ func decodeCDR(v glua.LValue) (hook.Decision, *decisionError) {
 		d.Extra = map[string]string{}
 		for k, val := x.Next(glua.LNil); k != glua.LNil; k, val = x.Next(k) {
 			ks, ok := k.(glua.LString)
-			if !ok || len(ks) == 0 || len(ks) > maxExtraKey || !validReason(string(ks)) {
+			if !ok || len(ks) == 0 || len(ks) > maxExtraKey || !hook.ValidReason(string(ks)) {
 				return nil, &decisionError{"extra", fmt.Sprintf("keys must be strings of 1-%d printable bytes, got %s", maxExtraKey, describe(k))}
 			}
 			vs, ok := val.(glua.LString)
@@ -257,8 +257,8 @@ func decodeMessage(v glua.LValue) (hook.Decision, *decisionError) {
 	if d.Reject {
 		derr = onlyWhen(t, "reject = false", "deliver_to")
 	} else {
-		d.DeliverTo, derr = optString(t, "deliver_to", fmt.Sprintf("an extension number (1-%d digits)", maxTargetLen),
-			func(s string) bool { return isDigits(s, maxTargetLen) })
+		d.DeliverTo, derr = optString(t, "deliver_to", fmt.Sprintf("an extension number (1-%d digits)", hook.MaxTargetLen),
+			func(s string) bool { return hook.IsDigits(s, hook.MaxTargetLen) })
 	}
 	if derr != nil {
 		return nil, derr
@@ -288,7 +288,7 @@ func decodeProvision(v glua.LValue) (hook.Decision, *decisionError) {
 		return nil, derr
 	}
 	if d.ContentType, derr = optString(t, "content_type", fmt.Sprintf("a media type of at most %d printable bytes", maxContentType),
-		func(s string) bool { return s != "" && len(s) <= maxContentType && validReason(s) }); derr != nil {
+		func(s string) bool { return s != "" && len(s) <= maxContentType && hook.ValidReason(s) }); derr != nil {
 		return nil, derr
 	}
 	switch b := t.RawGetString("body").(type) {
