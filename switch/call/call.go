@@ -2,6 +2,7 @@ package call
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
@@ -284,6 +285,7 @@ func (c *Call) sendOK(body []byte, hold bool) {
 		c.hangup("caller_unreachable")
 		return
 	}
+	c.notify(hook.CallEvent{Kind: hook.Answer, CallID: c.info.CallID, From: c.info.From, To: c.info.To})
 	if !c.waitAck(req, tx, res, c.acked) {
 		c.hangup("no_ack")
 	}
@@ -438,9 +440,6 @@ func (c *Call) end(reason string) {
 	if c.sess != nil {
 		c.sess.Close()
 	}
-	if c.snap != nil {
-		c.snap.Release()
-	}
 	m := c.m
 	m.mu.Lock()
 	for _, l := range legs {
@@ -451,12 +450,71 @@ func (c *Call) end(reason string) {
 	_, had := m.calls[c]
 	delete(m.calls, c)
 	m.mu.Unlock()
-	if err := m.st.AddCDR(&cdr); err != nil {
-		m.log.Error("cdr: write", "call_id", cdr.CallID, "error", err)
-	}
 	m.log.Info("call ended", "call_id", cdr.CallID, "caller", cdr.Caller, "callee", cdr.Callee,
 		"status", cdr.Status, "reason", reason, "talk", cdr.TalkSeconds)
-	if had {
-		m.wg.Done()
+	// The hangup and cdr hooks may take their budgets: off the SIP path.
+	go func() {
+		c.record(cdr)
+		if had {
+			m.wg.Done()
+		}
+	}()
+}
+
+// record runs the hangup and cdr hooks and stores the CDR, then lets the
+// scripts generation go.
+func (c *Call) record(cdr store.CDR) {
+	m := c.m
+	if c.snap != nil {
+		defer c.snap.Release()
+		ctx := context.Background()
+		code := cdr.FailCode
+		if cdr.Status == store.StatusAnswered {
+			code = 200
+		}
+		if err := c.snap.Notify(ctx, hook.CallEvent{Kind: hook.Hangup, CallID: cdr.CallID, From: cdr.Caller, To: cdr.Callee,
+			Code: code, Reason: cdr.EndedReason, Duration: time.Duration(cdr.TalkSeconds) * time.Second}); err != nil {
+			m.log.Warn("hangup hook failed", "call_id", cdr.CallID, "error", err)
+		}
+		if rec, err := cdrFields(cdr); err == nil {
+			d, err := c.snap.Invoke(ctx, hook.CDRRequest{Record: rec})
+			if err != nil {
+				m.log.Warn("cdr hook failed; the record is stored as it is", "call_id", cdr.CallID, "error", err)
+			} else if extra := d.(hook.CDRDecision).Extra; len(extra) > 0 {
+				cdr.Extra = extra
+			}
+		}
 	}
+	if err := m.st.AddCDR(&cdr); err != nil && cdr.Extra != nil {
+		m.log.Warn("cdr: the cdr hook's fields were refused; stored without them", "call_id", cdr.CallID, "error", err)
+		cdr.Extra = nil
+		err = m.st.AddCDR(&cdr)
+		if err != nil {
+			m.log.Error("cdr: write", "call_id", cdr.CallID, "error", err)
+		}
+	} else if err != nil {
+		m.log.Error("cdr: write", "call_id", cdr.CallID, "error", err)
+	}
+}
+
+// cdrFields is the CDR as the cdr hook sees it: its JSON fields.
+func cdrFields(cdr store.CDR) (map[string]any, error) {
+	b, err := json.Marshal(cdr)
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]any
+	return m, json.Unmarshal(b, &m)
+}
+
+// notify sends a notice hook off the SIP path, holding the call's scripts
+// generation until it is done.
+func (c *Call) notify(ev hook.CallEvent) {
+	s := c.snap.Acquire()
+	go func() {
+		defer s.Release()
+		if err := s.Notify(context.Background(), ev); err != nil {
+			c.m.log.Warn("notice hook failed", "hook", ev.Kind, "call_id", ev.CallID, "error", err)
+		}
+	}()
 }

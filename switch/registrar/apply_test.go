@@ -54,11 +54,11 @@ func code(err error) int {
 
 func TestSameDeviceReplacesItsBinding(t *testing.T) {
 	r, st := newRegistrar(t)
-	if _, err := r.apply("1001", 2, register(t, "dev1", 1, "127.0.0.1:5070", "Contact: <sip:1001@127.0.0.1:5070>\r\n")); err != nil {
+	if _, err := r.apply("1001", 2, register(t, "dev1", 1, "127.0.0.1:5070", "Contact: <sip:1001@127.0.0.1:5070>\r\n"), 0); err != nil {
 		t.Fatal(err)
 	}
 	// The phone rebooted onto another port: same Call-ID, new contact.
-	bs, err := r.apply("1001", 2, register(t, "dev1", 2, "127.0.0.1:5080", "Contact: <sip:1001@127.0.0.1:5080>\r\n"))
+	bs, err := r.apply("1001", 2, register(t, "dev1", 2, "127.0.0.1:5080", "Contact: <sip:1001@127.0.0.1:5080>\r\n"), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,11 +75,11 @@ func TestMaxContactsIsAllOrNothing(t *testing.T) {
 	r, _ := newRegistrar(t)
 	for i, port := range []int{5070, 5072} {
 		c := fmt.Sprintf("Contact: <sip:1001@127.0.0.1:%d>\r\n", port)
-		if _, err := r.apply("1001", 2, register(t, fmt.Sprintf("dev%d", i), 1, fmt.Sprintf("127.0.0.1:%d", port), c)); err != nil {
+		if _, err := r.apply("1001", 2, register(t, fmt.Sprintf("dev%d", i), 1, fmt.Sprintf("127.0.0.1:%d", port), c), 0); err != nil {
 			t.Fatal(err)
 		}
 	}
-	_, err := r.apply("1001", 2, register(t, "dev3", 1, "127.0.0.1:5074", "Contact: <sip:1001@127.0.0.1:5074>\r\n"))
+	_, err := r.apply("1001", 2, register(t, "dev3", 1, "127.0.0.1:5074", "Contact: <sip:1001@127.0.0.1:5074>\r\n"), 0)
 	if code(err) != 403 {
 		t.Fatalf("third device: want 403, got %v", err)
 	}
@@ -92,7 +92,7 @@ func TestRegisterRules(t *testing.T) {
 	r, _ := newRegistrar(t)
 	src := "127.0.0.1:5070"
 	contact := "Contact: <sip:1001@127.0.0.1:5070>\r\n"
-	if _, err := r.apply("1001", 2, register(t, "d", 5, src, contact)); err != nil {
+	if _, err := r.apply("1001", 2, register(t, "d", 5, src, contact), 0); err != nil {
 		t.Fatal(err)
 	}
 	for name, tc := range map[string]struct {
@@ -105,7 +105,7 @@ func TestRegisterRules(t *testing.T) {
 		"wildcard needs zero":   {register(t, "d", 9, src, "Contact: *\r\nExpires: 60\r\n"), 400},
 		"out of order is noted": {register(t, "d", 4, src, contact), 200},
 	} {
-		if _, err := r.apply("1001", 2, tc.req); code(err) != tc.want {
+		if _, err := r.apply("1001", 2, tc.req, 0); code(err) != tc.want {
 			t.Errorf("%s: want %d, got %v", name, tc.want, err)
 		}
 	}
@@ -114,12 +114,12 @@ func TestRegisterRules(t *testing.T) {
 		t.Fatalf("out-of-order REGISTER replaced the binding: %+v", bs)
 	}
 	// Expiry is capped at MaxExpires.
-	bs, err := r.apply("1001", 2, register(t, "d", 10, src, "Contact: <sip:1001@127.0.0.1:5070>;expires=999999\r\n"))
+	bs, err := r.apply("1001", 2, register(t, "d", 10, src, "Contact: <sip:1001@127.0.0.1:5070>;expires=999999\r\n"), 0)
 	if err != nil || time.Until(bs[0].Expires) > r.cfg.MaxExpires {
 		t.Fatalf("expiry not capped: %v %v", err, bs)
 	}
 	// Contact: * with Expires: 0 removes everything.
-	if bs, err := r.apply("1001", 2, register(t, "d", 11, src, "Contact: *\r\nExpires: 0\r\n")); err != nil || len(bs) != 0 {
+	if bs, err := r.apply("1001", 2, register(t, "d", 11, src, "Contact: *\r\nExpires: 0\r\n"), 0); err != nil || len(bs) != 0 {
 		t.Fatalf("wildcard unregister: %v %v", err, bs)
 	}
 	if r.Count() != 0 {

@@ -1,6 +1,7 @@
 package registrar
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 
 	gosip "github.com/emiago/sipgo/sip"
 
+	"github.com/hookswitch/hookswitch/switch/hook"
 	"github.com/hookswitch/hookswitch/switch/sip"
 	"github.com/hookswitch/hookswitch/switch/sip/digest"
 	"github.com/hookswitch/hookswitch/switch/store"
@@ -20,10 +22,16 @@ type Authenticator interface {
 	Verify(method, header string, password func(user string) (string, bool)) (string, error)
 }
 
+// Hooks hands out the current scripts generation (see hook.Dispatcher).
+type Hooks interface {
+	Acquire() *hook.Snapshot
+}
+
 // Handler answers REGISTER requests.
 type Handler struct {
-	R    *Registrar
-	Auth Authenticator
+	R     *Registrar
+	Auth  Authenticator
+	Hooks Hooks // the register hook; nil = accept every authenticated REGISTER
 }
 
 // ServeSIP handles one REGISTER (RFC 3261 10.3).
@@ -55,7 +63,19 @@ func (h *Handler) register(req *gosip.Request) (int, string, []gosip.Header) {
 	if max <= 0 {
 		max = h.R.cfg.DefaultMaxContacts
 	}
-	bs, err := h.R.apply(aor, max, req)
+	override := 0
+	if h.Hooks != nil && len(req.GetHeaders("Contact")) > 0 {
+		dec := h.askHook(aor, req)
+		if dec.Reject {
+			code := dec.Code
+			if code < 400 || code > 699 {
+				code = 403
+			}
+			return code, dec.Reason, nil
+		}
+		override = dec.Expires
+	}
+	bs, err := h.R.apply(aor, max, req, override)
 	if err != nil {
 		c, r := sip.StatusOf(err)
 		var se *sip.Error
@@ -74,6 +94,37 @@ func (h *Handler) register(req *gosip.Request) (int, string, []gosip.Header) {
 		out = append(out, gosip.NewHeader("Contact", "<"+b.Contact+">;expires="+strconv.Itoa(secs)))
 	}
 	return 200, "", out
+}
+
+// askHook asks the register hook about an authenticated REGISTER.
+func (h *Handler) askHook(aor string, req *gosip.Request) hook.RegisterDecision {
+	snap := h.Hooks.Acquire()
+	defer snap.Release()
+	r := hook.RegisterRequest{AOR: aor, SourceIP: hostOf(req.Source()), Transport: strings.ToLower(req.Transport())}
+	if c := req.Contact(); c != nil {
+		r.Contact = c.Address.String()
+		if v, ok := c.Params.Get("expires"); ok {
+			r.Expires, _ = strconv.Atoi(v)
+		}
+	}
+	if e := req.GetHeader("Expires"); e != nil && r.Expires == 0 {
+		r.Expires, _ = strconv.Atoi(strings.TrimSpace(e.Value()))
+	}
+	if ua := req.GetHeader("User-Agent"); ua != nil {
+		r.UserAgent = truncate(ua.Value(), 128)
+	}
+	dec, err := snap.Register(context.Background(), r)
+	if err != nil {
+		h.R.log.Warn("register hook failed; policy applied", "aor", aor, "error", err)
+	}
+	return dec
+}
+
+func hostOf(addr string) string {
+	if i := strings.LastIndexByte(addr, ':'); i > 0 {
+		return strings.Trim(addr[:i], "[]")
+	}
+	return addr
 }
 
 // Authenticate verifies the digest credentials in header (Authorization or
@@ -119,7 +170,8 @@ func Authenticate(a Authenticator, st Store, req *gosip.Request, header string, 
 // apply updates aor's bindings from a REGISTER and returns the bindings
 // after the change. It is all-or-nothing: a request that breaks a rule
 // changes nothing.
-func (r *Registrar) apply(aor string, max int, req *gosip.Request) ([]store.Binding, error) {
+// override, when positive, is the expiry in seconds the register hook set.
+func (r *Registrar) apply(aor string, max int, req *gosip.Request, override int) ([]store.Binding, error) {
 	now := r.now()
 	callID := ""
 	if h := req.CallID(); h != nil {
@@ -183,7 +235,12 @@ func (r *Registrar) apply(aor string, max int, req *gosip.Request) ([]store.Bind
 			continue
 		}
 		d := time.Duration(exp) * time.Second
-		if d < r.cfg.MinExpires {
+		if override > 0 { // the register hook decides, within our bounds
+			d = time.Duration(override) * time.Second
+			if d < r.cfg.MinExpires {
+				d = r.cfg.MinExpires
+			}
+		} else if d < r.cfg.MinExpires {
 			return nil, &sip.Error{Code: 423}
 		}
 		if d > r.cfg.MaxExpires {

@@ -108,7 +108,7 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 	calls = call.New(cfg.Call, s.Stack, s.Registrar, st, auth, s.Hooks, s.Media, log)
 	s.Calls = calls
 	calls.Register(s.Stack)
-	reg := &registrar.Handler{R: s.Registrar, Auth: auth}
+	reg := &registrar.Handler{R: s.Registrar, Auth: auth, Hooks: s.Hooks}
 	s.Stack.Handle(gosip.REGISTER, reg.ServeSIP)
 	if err := s.Stack.Listen(); err != nil {
 		s.closeParts()

@@ -27,6 +27,7 @@ const (
 	DefaultCDRLimit = 100
 	MaxCDRLimit     = 10000
 	maxCDRStrLen    = 256
+	maxCDRExtra     = 64
 )
 
 var cdrEpoch = time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -60,6 +61,8 @@ type CDR struct {
 	EndedReason string    `json:"ended_reason"` // e.g. caller_hangup, callee_hangup, rtp_timeout, shutdown
 	FailCode    int       `json:"fail_code,omitempty"`
 	FinalDest   string    `json:"final_dest,omitempty"`
+	// Extra holds what the cdr hook added (rating, account codes...).
+	Extra map[string]string `json:"extra,omitempty"`
 }
 
 // NewCDRID returns a fresh ID for a call that started at start, for callers
@@ -127,6 +130,14 @@ func (c *CDR) validate() error {
 	} {
 		if len(f.v) > maxCDRStrLen || hasControl(f.v) {
 			return invalid(f.name, fmt.Sprintf("must be at most %d printable bytes", maxCDRStrLen))
+		}
+	}
+	if len(c.Extra) > maxCDRExtra {
+		return invalid("extra", fmt.Sprintf("at most %d fields", maxCDRExtra))
+	}
+	for k, v := range c.Extra {
+		if k == "" || len(k) > 64 || len(v) > maxCDRStrLen || hasControl(k) || hasControl(v) {
+			return invalid("extra", fmt.Sprintf("field %q: names up to 64 and values up to %d printable bytes", k, maxCDRStrLen))
 		}
 	}
 	return nil

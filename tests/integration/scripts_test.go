@@ -252,3 +252,46 @@ end
 		t.Fatalf("after restart: %d %q, want the count to go on at 3", res.StatusCode, res.Reason)
 	}
 }
+
+// The register, answer, hangup and cdr hooks, in Lua, see their events
+// and their decisions take effect.
+func TestLuaCallEventHooks(t *testing.T) {
+	t.Parallel()
+	sw, _ := withScripts(t, `
+function route(call) return {action = "bridge", targets = {call.to}} end
+
+function register(req)
+  if req.aor == "1003" then return {reject = true, code = 403, reason = "Not this one"} end
+  return {expires = 120}
+end
+
+function answer(ev) kv.set("answered/" .. ev.call_id, ev.from .. ">" .. ev.to) end
+function hangup(ev) kv.set("hangup/" .. ev.call_id, ev.reason) end
+function cdr(req) return {extra = {rated = "yes", who = req.record.caller}} end
+`)
+	a, b, c := newPhone(t, sw, "1001"), newPhone(t, sw, "1002"), newPhone(t, sw, "1003")
+	res := a.register(t, 3600, true)
+	if res.StatusCode != 200 {
+		t.Fatalf("register 1001: %d", res.StatusCode)
+	}
+	if ct := res.Contact(); ct == nil || ct.Params.GetOr("expires", "") != "120" {
+		t.Fatalf("register hook asked for 120 s, the 200 says %v", res.GetHeader("Contact"))
+	}
+	if res := c.register(t, 3600, true); res.StatusCode != 403 || res.Reason != "Not this one" {
+		t.Fatalf("register hook rejects 1003: got %d %q", res.StatusCode, res.Reason)
+	}
+	b.mustRegister(t)
+	b.setPolicy(policyAnswer, 100*time.Millisecond)
+	call, da, _ := connect(t, sw, a, b)
+	da.bye(t)
+	cdr := sw.waitCDR(t, call.CallID())
+	if cdr.Extra["rated"] != "yes" || cdr.Extra["who"] != "1001" {
+		t.Fatalf("cdr hook fields missing: %+v", cdr.Extra)
+	}
+	for key, want := range map[string]string{"answered/" + call.CallID(): "1001>1002", "hangup/" + call.CallID(): "caller_hangup"} {
+		got, ok, err := sw.st.KVGet("default", key)
+		if err != nil || !ok || got != want {
+			t.Errorf("kv %s = %q (%v, %v), want %q", key, got, ok, err, want)
+		}
+	}
+}
