@@ -128,6 +128,7 @@ func (s *Store) CreateExtension(e Extension) error {
 		}
 		return txn.Set(key, val)
 	})
+	s.exts.forget(e.Number)
 	if err != nil {
 		return fmt.Errorf("create extension %s: %w", e.Number, err)
 	}
@@ -160,6 +161,7 @@ func (s *Store) UpdateExtension(e Extension) error {
 		}
 		return txn.Set(key, val)
 	})
+	s.exts.forget(e.Number)
 	if err != nil {
 		return fmt.Errorf("update extension %s: %w", e.Number, err)
 	}
@@ -173,6 +175,13 @@ func (s *Store) GetExtension(number string) (Extension, error) {
 		// Not a storable number, so certainly absent; keeps odd input out of keys.
 		return e, fmt.Errorf("get extension %q: %w", number, ErrNotFound)
 	}
+	cached, ok, gen := s.exts.get(number)
+	if ok {
+		if err := s.alive(); err != nil {
+			return Extension{}, err
+		}
+		return cached, nil
+	}
 	err := s.view(func(txn *badger.Txn) error {
 		item, err := txn.Get(extKey(number))
 		if errors.Is(err, badger.ErrKeyNotFound) {
@@ -185,6 +194,7 @@ func (s *Store) GetExtension(number string) (Extension, error) {
 	if err != nil {
 		return Extension{}, fmt.Errorf("get extension %s: %w", number, err)
 	}
+	s.exts.fill(e, gen)
 	return e, nil
 }
 
@@ -248,6 +258,7 @@ func (s *Store) DeleteExtension(number string) error {
 		}
 		return deleteBindingsTxn(txn, number)
 	})
+	s.exts.forget(number)
 	if err != nil {
 		return fmt.Errorf("delete extension %s: %w", number, err)
 	}

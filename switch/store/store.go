@@ -47,8 +47,9 @@ const (
 
 // Store is the badger-backed store. It is safe for concurrent use.
 type Store struct {
-	db  *badger.DB
-	log *slog.Logger
+	db   *badger.DB
+	log  *slog.Logger
+	exts extCache
 
 	// mu is held for reading by every operation and for writing by Close,
 	// so Close waits for operations in flight and later ones get ErrClosed.
@@ -316,4 +317,14 @@ func (b badgerLogger) emit(level slog.Level, f string, v []any) {
 	if b.l.Enabled(context.Background(), level) {
 		b.l.Log(context.Background(), level, strings.TrimSpace(fmt.Sprintf(f, v...)))
 	}
+}
+
+// alive is ErrClosed after Close, so cached reads fail like stored ones.
+func (s *Store) alive() error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return fmt.Errorf("get extension: %w", ErrClosed)
+	}
+	return nil
 }
