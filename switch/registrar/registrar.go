@@ -170,7 +170,8 @@ func (r *Registrar) sweep() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for aor, bs := range r.bindings {
-		kept := bs[:0]
+		// A new slice: callers may still read the old one outside the lock.
+		var kept []store.Binding
 		for _, b := range bs {
 			if b.Expires.After(now) {
 				kept = append(kept, b)

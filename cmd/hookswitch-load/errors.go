@@ -1,0 +1,6 @@
+package main
+
+import "errors"
+
+// errUsage marks a command line that cannot run.
+var errUsage = errors.New("usage")
