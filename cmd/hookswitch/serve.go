@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"net/netip"
 	"os"
 	"os/signal"
@@ -30,7 +31,7 @@ const socketName = "hookswitch.sock"
 type serveFlags struct {
 	data, udp, tcp, tlsAddr, cert, key, advertise, realm string
 	rtpPorts, rtpIP, httpAddr, scripts, logLevel, digest string
-	httpAllow                                            string
+	httpAllow, pprofAddr                                 string
 	rtpTimeout, holdTimeout, drain                       time.Duration
 	maxContacts                                          int
 }
@@ -55,6 +56,7 @@ func serve(args []string, stderr io.Writer) error {
 	fs.StringVar(&f.httpAddr, "http", env("HOOKSWITCH_HTTP", "127.0.0.1:8080"), "admin API listen address, empty to disable")
 	fs.StringVar(&f.scripts, "scripts", env("HOOKSWITCH_SCRIPTS", ""), "scripts directory, watched and hot-reloaded (default DATA/scripts, created from the built-in set); 'embedded' uses the built-in set read-only")
 	fs.StringVar(&f.httpAllow, "script-http-allow", env("HOOKSWITCH_SCRIPT_HTTP_ALLOW", ""), "comma-separated hosts (host or host:port) scripts may call with the http module")
+	fs.StringVar(&f.pprofAddr, "pprof", env("HOOKSWITCH_PPROF", ""), "serve Go profiling (net/http/pprof) on this address, e.g. 127.0.0.1:6060; keep it on loopback")
 	fs.StringVar(&f.logLevel, "log-level", env("HOOKSWITCH_LOG_LEVEL", "info"), "debug, info, warn or error")
 	fs.DurationVar(&f.drain, "drain-timeout", 5*time.Minute, "how long SIGTERM waits for calls to end")
 	fs.IntVar(&f.maxContacts, "max-contacts", 2, "default contacts per extension")
@@ -86,6 +88,12 @@ func serve(args []string, stderr io.Writer) error {
 	srv, err := server.New(cfg, st)
 	if err != nil {
 		return err
+	}
+	if f.pprofAddr != "" {
+		if err := servePprof(f.pprofAddr, log); err != nil {
+			srv.Close()
+			return err
+		}
 	}
 	stopHTTP, err := serveAPI(f, st, srv, admin, log)
 	if err != nil {
@@ -231,4 +239,22 @@ func serveAPI(f serveFlags, st *store.Store, srv *server.Server, admin *adminCre
 		}
 		os.Remove(sock)
 	}, nil
+}
+
+// servePprof exposes the Go profiler for `go tool pprof` (load tests, hot
+// spots); it runs until the process ends.
+func servePprof(addr string, log *slog.Logger) error {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("--pprof: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	log.Info("pprof", "addr", l.Addr().String())
+	go (&http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}).Serve(l)
+	return nil
 }

@@ -246,8 +246,16 @@ func TestNonceCount(t *testing.T) {
 		t.Fatalf("nc=5: %v", err)
 	}
 	cl.nc = 2
+	if _, err := a.Verify("REGISTER", cl.answer(ch), testUsers); err != nil {
+		t.Fatalf("nc=3 after 5 (out of order, never used): %v", err)
+	}
+	cl.nc = 2
 	if _, err := a.Verify("REGISTER", cl.answer(ch), testUsers); !errors.Is(err, ErrReplay) {
-		t.Fatalf("nc=3 after 5: %v, want ErrReplay", err)
+		t.Fatalf("nc=3 twice: %v, want ErrReplay", err)
+	}
+	cl.nc = 4
+	if _, err := a.Verify("REGISTER", cl.answer(ch), testUsers); !errors.Is(err, ErrReplay) {
+		t.Fatalf("nc=5 twice: %v, want ErrReplay", err)
 	}
 	cl.nc = 5
 	if _, err := a.Verify("REGISTER", cl.answer(ch), testUsers); err != nil {

@@ -23,7 +23,7 @@ const usedOnce = ^uint32(0)
 
 type replayShard struct {
 	mu sync.Mutex
-	m  map[nonceID]uint32
+	m  map[nonceID]window
 	// horizon: entries of nonces issued before it may have been swept,
 	// so such nonces are refused (else a sweep would reopen them).
 	horizon   int64
@@ -50,7 +50,7 @@ func newReplayTable(maxEntries int, ttl int64) *replayTable {
 		every:    every,
 	}
 	for i := range t.shards {
-		t.shards[i].m = make(map[nonceID]uint32)
+		t.shards[i].m = make(map[nonceID]window)
 	}
 	return t
 }
@@ -62,11 +62,11 @@ func (t *replayTable) use(id nonceID, nc uint32, now int64) error {
 	s := &t.shards[id[8]&t.mask]
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if prev, ok := s.m[id]; ok {
-		if nc == 0 || prev == usedOnce || nc <= prev {
-			return fmt.Errorf("nonce count %08x not above %08x: %w", nc, prev, ErrReplay)
+	if w, ok := s.m[id]; ok {
+		if nc == 0 || w.high == usedOnce || !w.accept(nc) {
+			return fmt.Errorf("nonce count %08x already used or too old (highest %08x): %w", nc, w.high, ErrReplay)
 		}
-		s.m[id] = nc
+		s.m[id] = w
 		return nil
 	}
 	if now >= s.nextSweep {
@@ -82,8 +82,36 @@ func (t *replayTable) use(id nonceID, nc uint32, now int64) error {
 	if nc == 0 {
 		nc = usedOnce
 	}
-	s.m[id] = nc
+	s.m[id] = window{high: nc, seen: 1}
 	return nil
+}
+
+// window is a nonce's used counts: the highest, and a bitmap of it and the
+// 63 below it. A phone that sends several requests at once with one nonce
+// (nc 4 and 5 in flight together) may have them arrive out of order; each
+// count is still accepted exactly once (RFC 7616 3.4, like IPsec's replay
+// window of RFC 4303 3.4.3).
+type window struct {
+	high uint32
+	seen uint64
+}
+
+func (w *window) accept(nc uint32) bool {
+	if nc > w.high {
+		if d := nc - w.high; d >= 64 {
+			w.seen = 1
+		} else {
+			w.seen = w.seen<<d | 1
+		}
+		w.high = nc
+		return true
+	}
+	d := w.high - nc
+	if d >= 64 || w.seen&(1<<d) != 0 {
+		return false
+	}
+	w.seen |= 1 << d
+	return true
 }
 
 // sweep drops the entries of nonces that have expired at now.

@@ -116,3 +116,18 @@ func TestReplayTableSweeps(t *testing.T) {
 		t.Fatalf("table holds %d, want about 6000", n)
 	}
 }
+
+// The window accepts each count once, in any order, within 64 of the highest.
+func TestReplayWindow(t *testing.T) {
+	var w window
+	w = window{high: 10, seen: 1}
+	for _, tc := range []struct {
+		nc   uint32
+		want bool
+	}{{9, true}, {9, false}, {12, true}, {11, true}, {11, false}, {10, false}, {12, false},
+		{200, true}, {137, true}, {136, false}, {199, true}, {300, true}, {200, false}, {299, true}} {
+		if got := w.accept(tc.nc); got != tc.want {
+			t.Fatalf("accept(%d) = %v, want %v (high %d)", tc.nc, got, tc.want, w.high)
+		}
+	}
+}
