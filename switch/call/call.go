@@ -482,19 +482,14 @@ func (c *Call) record(cdr store.CDR) {
 				m.log.Warn("cdr hook failed; the record is stored as it is", "call_id", cdr.CallID, "error", err)
 			} else if extra := d.(hook.CDRDecision).Extra; len(extra) > 0 {
 				cdr.Extra = extra
+				if err := cdr.Validate(); err != nil {
+					m.log.Warn("cdr: the cdr hook's fields were refused; stored without them", "call_id", cdr.CallID, "error", err)
+					cdr.Extra = nil
+				}
 			}
 		}
 	}
-	if err := m.st.AddCDR(&cdr); err != nil && cdr.Extra != nil {
-		m.log.Warn("cdr: the cdr hook's fields were refused; stored without them", "call_id", cdr.CallID, "error", err)
-		cdr.Extra = nil
-		err = m.st.AddCDR(&cdr)
-		if err != nil {
-			m.log.Error("cdr: write", "call_id", cdr.CallID, "error", err)
-		}
-	} else if err != nil {
-		m.log.Error("cdr: write", "call_id", cdr.CallID, "error", err)
-	}
+	m.cdrs.add(&cdr)
 }
 
 // cdrFields is the CDR as the cdr hook sees it: its JSON fields.

@@ -41,7 +41,7 @@ type Hooks interface {
 // Store is what calls need from storage.
 type Store interface {
 	registrar.Store
-	AddCDR(c *store.CDR) error
+	AddCDRs(cs []*store.CDR) error
 }
 
 // Manager owns every call.
@@ -61,6 +61,7 @@ type Manager struct {
 	inflight map[string]string // merged-request detection: from-tag/call-id/cseq -> branch
 	draining atomic.Bool
 	wg       sync.WaitGroup
+	cdrs     *cdrLog
 }
 
 // New creates the B2BUA; Register attaches it to the SIP stack.
@@ -75,7 +76,8 @@ func New(cfg Config, stack *sip.Stack, loc Locator, st Store, auth registrar.Aut
 		log = slog.Default()
 	}
 	return &Manager{cfg: cfg, stack: stack, loc: loc, st: st, auth: auth, hooks: h, media: m, log: log,
-		dialogs: map[string]*leg{}, calls: map[*Call]struct{}{}, inflight: map[string]string{}}
+		dialogs: map[string]*leg{}, calls: map[*Call]struct{}{}, inflight: map[string]string{},
+		cdrs: newCDRLog(st, log)}
 }
 
 // Allowed is our Allow header value.
@@ -113,6 +115,9 @@ func (m *Manager) Wait(ctx context.Context) error {
 		return ctx.Err()
 	}
 }
+
+// Close flushes the call records; call it once the calls are over.
+func (m *Manager) Close() { m.cdrs.close() }
 
 // HangupAll ends every call (fast stop, or a drain that ran out of time).
 func (m *Manager) HangupAll(reason string) {

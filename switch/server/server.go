@@ -190,6 +190,7 @@ func (s *Server) Close() error {
 	wctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	s.Calls.Wait(wctx)
 	cancel()
+	s.Calls.Close()
 	s.cancel()
 	<-s.done
 	err := s.Stack.Close()
