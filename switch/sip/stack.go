@@ -135,6 +135,7 @@ func (s *Stack) Listen() error {
 			return fmt.Errorf("sip: listen udp %s: %w", s.cfg.UDP, err)
 		}
 		s.udp = c
+		growReadBuffer(c)
 		if err := s.bound("udp", c.LocalAddr()); err != nil {
 			s.Close()
 			return err
