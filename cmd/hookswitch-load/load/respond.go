@@ -24,6 +24,11 @@ func buildResponse(b []byte, m *msg, code int, reason, toTag string, extra []byt
 	b = append(b, reason...)
 	b = append(b, "\r\n"...)
 	b = appendResponseHeaders(b, m, toTag)
+	if code > 100 && code < 300 { // the dialog's route set (RFC 3261 12.1.1)
+		for i := 0; i < m.nrr; i++ {
+			b = hdr(b, "Record-Route", m.rroutes[i])
+		}
+	}
 	b = append(b, extra...)
 	return endHeaders(b, "application/sdp", sdp)
 }
