@@ -3,9 +3,12 @@ package sip
 import (
 	"errors"
 	"net"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	gosip "github.com/emiago/sipgo/sip"
 )
 
 func TestBadRequestEchoesMatchingHeaders(t *testing.T) {
@@ -80,5 +83,48 @@ func TestErrorCarriesStatus(t *testing.T) {
 	}
 	if got := (&Error{Code: 403, Reason: "Forbidden (x)"}).Error(); got != "sip 403 Forbidden (x)" {
 		t.Fatalf("Error() = %q", got)
+	}
+}
+
+// A handler that panics fails its request with a 500; the stack serves on.
+func TestHandlerPanicIsContained(t *testing.T) {
+	s, err := New(Config{UDP: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Handle("OPTIONS", func(req *gosip.Request, tx gosip.ServerTransaction) {
+		if req.CallID().Value() == "boom" {
+			panic("handler bug")
+		}
+		Respond(tx, req, 200, "", nil)
+	})
+	if err := s.Listen(); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	c, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	dst := net.UDPAddrFromAddrPort(s.Addr("udp"))
+	ask := func(callID string) string {
+		port := c.LocalAddr().(*net.UDPAddr).Port
+		msg := "OPTIONS sip:h SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:" + strconv.Itoa(port) + ";branch=z9hG4bK" + callID + "\r\n" +
+			"From: <sip:a@h>;tag=1\r\nTo: <sip:h>\r\nCall-ID: " + callID + "\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n"
+		c.WriteTo([]byte(msg), dst)
+		c.SetReadDeadline(time.Now().Add(3 * time.Second))
+		buf := make([]byte, 4096)
+		n, _, err := c.ReadFrom(buf)
+		if err != nil {
+			t.Fatalf("%s: no answer: %v", callID, err)
+		}
+		return string(buf[:n])
+	}
+	if got := ask("boom"); !strings.HasPrefix(got, "SIP/2.0 500 ") {
+		t.Fatalf("panicking handler: want a 500, got %q", got)
+	}
+	if got := ask("fine"); !strings.HasPrefix(got, "SIP/2.0 200 ") {
+		t.Fatalf("after a panic the stack should still serve: %q", got)
 	}
 }

@@ -2,6 +2,8 @@ package sip
 
 import (
 	"fmt"
+	"log/slog"
+	"runtime/debug"
 	"strings"
 
 	"github.com/emiago/sipgo"
@@ -55,6 +57,16 @@ func Validate(req *gosip.Request) *Error {
 // response (RFC 3261 17.1.1.3): a bad one is dropped.
 func validated(h sipgo.RequestHandler) sipgo.RequestHandler {
 	return func(req *gosip.Request, tx gosip.ServerTransaction) {
+		// A bug reached by one request must not take the switch down: that
+		// request gets a 500 and the panic is logged with its stack.
+		defer func() {
+			if r := recover(); r != nil {
+				slog.Error("sip: handler panicked", "method", req.Method, "panic", r, "stack", string(debug.Stack()))
+				if !req.IsAck() {
+					Respond(tx, req, 500, "Server Internal Error", nil)
+				}
+			}
+		}()
 		e := Validate(req)
 		if e == nil {
 			h(req, tx)
