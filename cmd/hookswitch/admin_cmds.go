@@ -78,6 +78,11 @@ func extCmd(args []string, stdout io.Writer) error {
 		return errors.New("ext: want add, list or remove")
 	}
 	sub := args[0]
+	switch sub {
+	case "add", "list", "remove", "rm", "delete":
+	default:
+		return fmt.Errorf("ext: unknown subcommand %q (want add, list or remove)", sub)
+	}
 	fs := flag.NewFlagSet("ext "+sub, flag.ContinueOnError)
 	data := dataFlag(fs)
 	var e store.Extension

@@ -60,6 +60,7 @@ func TestBadCLIInputGetsClearErrors(t *testing.T) {
 		{[]string{"ext", "add"}, "exactly one"},
 		{[]string{"ext", "frobnicate"}, "unknown subcommand"},
 		{[]string{"ext"}, "want add"},
+		{[]string{"ext", "--data"}, "unknown subcommand"},
 		{[]string{"cdr", "list", "--limit", "-3"}, "limit"},
 		{[]string{"nonsense"}, "unknown command"},
 		{[]string{"serve", "--rtp-ports", "abc"}, "--rtp-ports"},
