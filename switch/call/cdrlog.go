@@ -2,6 +2,7 @@ package call
 
 import (
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/hookswitch/hookswitch/switch/store"
@@ -16,6 +17,9 @@ type cdrLog struct {
 	log  *slog.Logger
 	ch   chan *store.CDR
 	done chan struct{}
+
+	mu     sync.RWMutex // add holds it for reading, close for writing
+	closed bool
 }
 
 const (
@@ -29,7 +33,19 @@ func newCDRLog(st Store, log *slog.Logger) *cdrLog {
 	return l
 }
 
-func (l *cdrLog) add(c *store.CDR) { l.ch <- c }
+// add queues a record; after close (a call that outlived the drain) it
+// writes the record at once rather than losing it.
+func (l *cdrLog) add(c *store.CDR) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	if l.closed {
+		if err := l.st.AddCDRs([]*store.CDR{c}); err != nil {
+			l.log.Error("cdr: write", "call_id", c.CallID, "error", err)
+		}
+		return
+	}
+	l.ch <- c
+}
 
 func (l *cdrLog) run() {
 	defer close(l.done)
@@ -62,8 +78,15 @@ func (l *cdrLog) run() {
 	}
 }
 
-// close flushes and stops; no add may follow.
+// close flushes and stops the batching; later adds write directly.
 func (l *cdrLog) close() {
+	l.mu.Lock()
+	if l.closed {
+		l.mu.Unlock()
+		return
+	}
+	l.closed = true
 	close(l.ch)
+	l.mu.Unlock()
 	<-l.done
 }

@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -299,8 +298,6 @@ func Respond(tx gosip.ServerTransaction, req *gosip.Request, code int, reason st
 	return tx.Respond(res)
 }
 
-// PortString formats a port for headers.
-func PortString(p uint16) string { return strconv.Itoa(int(p)) }
 
 // Close stops the listeners and the user agent.
 func (s *Stack) Close() error {

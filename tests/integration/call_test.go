@@ -57,6 +57,19 @@ func connect(t *testing.T, sw *testSwitch, a, b *phone) (*outCall, *dialog, *dia
 	return c, da, db
 }
 
+// callerHangsUp ends an answered call from the caller's side and checks
+// the callee got the BYE and the CDR says answered, caller_hangup.
+func callerHangsUp(t testing.TB, sw *testSwitch, callID string, da, db *dialog) {
+	t.Helper()
+	if res := da.bye(t); res.StatusCode != 200 {
+		t.Fatalf("BYE: %d", res.StatusCode)
+	}
+	db.waitBye(t)
+	if cdr := sw.waitCDR(t, callID); cdr.Status != store.StatusAnswered || cdr.EndedReason != "caller_hangup" {
+		t.Fatalf("CDR %+v, want answered, caller_hangup", cdr)
+	}
+}
+
 func TestCallCallerHangup(t *testing.T) {
 	t.Parallel()
 	sw, a, b := pair(t)
@@ -240,11 +253,7 @@ func TestCallHold(t *testing.T) {
 	db.waitAck(t)
 	exchange(t, a, da.Media(), b, db.Media(), 50, 40)
 
-	da.bye(t)
-	db.waitBye(t)
-	if cdr := sw.waitCDR(t, c.CallID()); cdr.Status != store.StatusAnswered || cdr.EndedReason != "caller_hangup" {
-		t.Fatalf("CDR %+v", cdr)
-	}
+	callerHangsUp(t, sw, c.CallID(), da, db)
 }
 
 func TestCallRTPTimeout(t *testing.T) {
@@ -273,13 +282,7 @@ func TestCallRingLongerThanRTPTimeout(t *testing.T) {
 	da := c.ack(t, res)
 	db := in.dialog(t)
 	exchange(t, a, da.Media(), b, db.Media(), 25, 20)
-	if res := da.bye(t); res.StatusCode != 200 {
-		t.Fatalf("BYE: %d", res.StatusCode)
-	}
-	db.waitBye(t)
-	if cdr := sw.waitCDR(t, c.CallID()); cdr.Status != store.StatusAnswered || cdr.EndedReason != "caller_hangup" {
-		t.Fatalf("CDR %+v, want answered, caller_hangup", cdr)
-	}
+	callerHangsUp(t, sw, c.CallID(), da, db)
 }
 
 // Closing the switch while a call rings hangs it up properly: the caller

@@ -271,13 +271,7 @@ func TestRegisterAndCallOverTLS(t *testing.T) {
 		// reaches the callee over the connection it registered on.
 		c, da, db := connect(t, sw, a, b)
 		exchange(t, a, da.Media(), b, db.Media(), 25, 20)
-		if res := da.bye(t); res.StatusCode != 200 {
-			t.Fatalf("BYE: %d", res.StatusCode)
-		}
-		db.waitBye(t)
-		if cdr := sw.waitCDR(t, c.CallID()); cdr.Status != store.StatusAnswered || cdr.EndedReason != "caller_hangup" {
-			t.Fatalf("CDR %+v, want answered, caller_hangup", cdr)
-		}
+		callerHangsUp(t, sw, c.CallID(), da, db)
 	})
 }
 
@@ -364,13 +358,7 @@ func TestEarlyMedia183(t *testing.T) {
 	db := in.dialog(t)
 	db.waitAck(t)
 	exchange(t, a, da.Media(), b, db.Media(), 25, 20)
-	if res := da.bye(t); res.StatusCode != 200 {
-		t.Fatalf("BYE: %d", res.StatusCode)
-	}
-	db.waitBye(t)
-	if cdr := sw.waitCDR(t, c.CallID()); cdr.Status != store.StatusAnswered || cdr.EndedReason != "caller_hangup" {
-		t.Fatalf("CDR %+v, want answered, caller_hangup", cdr)
-	}
+	callerHangsUp(t, sw, c.CallID(), da, db)
 }
 
 // TestMergedRequestLoop sends the caller's INVITE again on a new branch
