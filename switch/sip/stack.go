@@ -298,7 +298,6 @@ func Respond(tx gosip.ServerTransaction, req *gosip.Request, code int, reason st
 	return tx.Respond(res)
 }
 
-
 // Close stops the listeners and the user agent.
 func (s *Stack) Close() error {
 	for _, c := range s.closers {
