@@ -109,7 +109,7 @@ func TestCertGenerate(t *testing.T) {
 	}
 }
 
-func TestParseIntersperseFlags(t *testing.T) {
+func TestVersionAndHelp(t *testing.T) {
 	out, _, code := cli(t, "version")
 	if code != 0 || !strings.HasPrefix(out, "hookswitch ") {
 		t.Fatalf("version: %q", out)

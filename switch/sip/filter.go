@@ -2,6 +2,7 @@ package sip
 
 import (
 	"bytes"
+	"errors"
 	"strings"
 
 	gosip "github.com/emiago/sipgo/sip"
@@ -19,7 +20,11 @@ func (s *Stack) filter(p gosip.TransportReadProps, data []byte) ([]byte, error) 
 	if len(bytes.Trim(data, "\r\n\x00 ")) == 0 {
 		return data, nil // keepalive
 	}
-	if _, err := gosip.ParseMessage(data); err != nil {
+	msg, err := gosip.ParseMessage(data)
+	if err == nil {
+		err = unkeyable(msg)
+	}
+	if err != nil {
 		if res := BadRequest(data, err); res != nil {
 			s.udp.WriteTo(res, p.RemoteAddr)
 		}
@@ -27,6 +32,34 @@ func (s *Stack) filter(p gosip.TransportReadProps, data []byte) ([]byte, error) 
 		return nil, nil
 	}
 	return data, nil
+}
+
+// unkeyable finds requests sipgo's transaction layer cannot match (it
+// answers them with a bare 400 of its own): no Via or CSeq, or an RFC 2543
+// transaction (no magic-cookie branch) without a From tag.
+func unkeyable(m gosip.Message) error {
+	req, ok := m.(*gosip.Request)
+	if !ok {
+		return nil
+	}
+	via, cseq := req.Via(), req.CSeq()
+	switch {
+	case via == nil:
+		return errors.New("no Via header")
+	case cseq == nil:
+		return errors.New("no CSeq header")
+	}
+	if b, _ := via.Params.Get("branch"); !strings.HasPrefix(b, "z9hG4bK") || len(b) == len("z9hG4bK") {
+		if f := req.From(); f == nil || tagOf(f.Params) == "" {
+			return errors.New("RFC 2543 transaction without a From tag is not supported")
+		}
+	}
+	return nil
+}
+
+func tagOf(p gosip.HeaderParams) string {
+	t, _ := p.Get("tag")
+	return t
 }
 
 // BadRequest builds a stateless 400 for raw bytes that failed to parse,

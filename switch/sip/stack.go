@@ -292,6 +292,7 @@ func Respond(tx gosip.ServerTransaction, req *gosip.Request, code int, reason st
 		reason = StatusText(code)
 	}
 	res := gosip.NewResponseFromRequest(req, code, reason, body)
+	res.SipVersion = "SIP/2.0" // sipgo copies the request's, which may be garbage (505)
 	for _, h := range hdrs {
 		res.AppendHeader(h)
 	}
