@@ -476,7 +476,9 @@ func (c *Call) record(cdr store.CDR) {
 			Code: code, Reason: cdr.EndedReason, Duration: time.Duration(cdr.TalkSeconds) * time.Second}); err != nil {
 			m.log.Warn("hangup hook failed", "call_id", cdr.CallID, "error", err)
 		}
-		if rec, err := cdrFields(cdr); err == nil {
+		if !c.snap.Bound(hook.CDR) {
+			// No cdr hook: the record is stored as it is.
+		} else if rec, err := cdrFields(cdr); err == nil {
 			d, err := c.snap.Invoke(ctx, hook.CDRRequest{Record: rec})
 			if err != nil {
 				m.log.Warn("cdr hook failed; the record is stored as it is", "call_id", cdr.CallID, "error", err)
@@ -505,6 +507,9 @@ func cdrFields(cdr store.CDR) (map[string]any, error) {
 // notify sends a notice hook off the SIP path, holding the call's scripts
 // generation until it is done.
 func (c *Call) notify(ev hook.CallEvent) {
+	if !c.snap.Bound(ev.Hook()) {
+		return
+	}
 	s := c.snap.Acquire()
 	go func() {
 		defer s.Release()

@@ -143,6 +143,10 @@ func (s *Snapshot) Release() {
 	}
 }
 
+// Bound reports whether an engine answers h: callers skip building a
+// request nobody reads (a CDR's fields, say).
+func (s *Snapshot) Bound(h Name) bool { return s.binds[h].engine != nil }
+
 // EngineOf names the engine bound to a hook ("builtin" when none).
 func (s *Snapshot) EngineOf(h Name) string {
 	if b := s.binds[h]; b.engine != nil {

@@ -98,6 +98,9 @@ func TestSnapshotBinding(t *testing.T) {
 				if got := s.EngineOf(w.hook); got != w.engine {
 					t.Errorf("EngineOf(%s) = %s, want %s", w.hook, got, w.engine)
 				}
+				if got := s.Bound(w.hook); got != (w.engine != "builtin") {
+					t.Errorf("Bound(%s) = %v with engine %s", w.hook, got, w.engine)
+				}
 			}
 			for _, f := range fs {
 				if f.last(t).closed() {

@@ -3,6 +3,7 @@ package sip
 import (
 	"bytes"
 	"errors"
+	"net"
 	"strings"
 
 	gosip "github.com/emiago/sipgo/sip"
@@ -13,6 +14,12 @@ import (
 // learning why; we answer such requests with a 400 naming the problem
 // (RFC 3261 8.2, 16.3). Streams are left to sipgo, which closes a broken
 // connection.
+//
+// Parsing twice would cost every datagram a second parse on sipgo's single
+// UDP reader, so a request whose Via branch and CSeq show at a glance that
+// sipgo can key it goes on unparsed: the datagram is remembered, and if
+// sipgo then fails to parse it, parseTap answers from sipgo's log record.
+// Only requests that look unkeyable are parsed here.
 func (s *Stack) filter(p gosip.TransportReadProps, data []byte) ([]byte, error) {
 	if !strings.EqualFold(p.Transport, "udp") || s.udp == nil {
 		return data, nil
@@ -20,18 +27,61 @@ func (s *Stack) filter(p gosip.TransportReadProps, data []byte) ([]byte, error) 
 	if len(bytes.Trim(data, "\r\n\x00 ")) == 0 {
 		return data, nil // keepalive
 	}
+	if bytes.HasPrefix(data, []byte("SIP/")) {
+		return data, nil // a response: nothing to answer if it is broken
+	}
+	if keyable(data) {
+		s.last.note(data, p.RemoteAddr)
+		return data, nil
+	}
 	msg, err := gosip.ParseMessage(data)
 	if err == nil {
 		err = unkeyable(msg)
 	}
 	if err != nil {
-		if res := BadRequest(data, err); res != nil {
-			s.udp.WriteTo(res, p.RemoteAddr)
-		}
-		s.log.Debug("sip: malformed datagram", "from", p.RemoteAddr, "error", err)
+		s.reject(data, p.RemoteAddr, err)
 		return nil, nil
 	}
 	return data, nil
+}
+
+// reject answers an unparsable or unkeyable request with our 400.
+func (s *Stack) reject(data []byte, to net.Addr, err error) {
+	if res := BadRequest(data, err); res != nil {
+		s.udp.WriteTo(res, to)
+	}
+	s.log.Debug("sip: malformed datagram", "from", to, "error", err)
+}
+
+// keyable is a quick look at a request's header lines: true when the first
+// Via value carries an RFC 3261 branch and there is a CSeq, the two things
+// sipgo's transaction key needs. Anything unusual (folded lines, a quoted
+// comma before the branch) reads as false and goes to the full check.
+func keyable(data []byte) bool {
+	head, _, _ := bytes.Cut(data, []byte("\r\n\r\n"))
+	_, head, _ = bytes.Cut(head, []byte("\r\n")) // the request line
+	var via, cseq, first bool
+	for len(head) > 0 {
+		var line []byte
+		line, head, _ = bytes.Cut(head, []byte("\r\n"))
+		name, value, ok := bytes.Cut(line, []byte(":"))
+		if !ok {
+			return false
+		}
+		name = bytes.TrimSpace(name)
+		switch {
+		case bytes.EqualFold(name, []byte("via")) || bytes.EqualFold(name, []byte("v")):
+			if !first {
+				first = true
+				value, _, _ = bytes.Cut(value, []byte(","))
+				_, b, ok := bytes.Cut(value, []byte(";branch=z9hG4bK"))
+				via = ok && len(b) > 0 && b[0] != ';' && b[0] != ' ' && b[0] != '\t'
+			}
+		case bytes.EqualFold(name, []byte("cseq")):
+			cseq = true
+		}
+	}
+	return via && cseq
 }
 
 // unkeyable finds requests sipgo's transaction layer cannot match (it

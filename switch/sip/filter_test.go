@@ -57,19 +57,53 @@ func TestMalformedDatagramGets400(t *testing.T) {
 	}
 	defer c.Close()
 	dst := net.UDPAddrFromAddrPort(s.Addr("udp"))
-	msg := "INVITE sip:x@h SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1;branch=z9hG4bK1\r\nFrom: <sip:a@h>;tag=1\r\n" +
-		"To: <sip:x@h>\r\nCall-ID: m1\r\nCSeq: 1 INVITE\r\nContent-Length: nope\r\n\r\n"
-	if _, err := c.WriteTo([]byte(msg), dst); err != nil {
-		t.Fatal(err)
+	for _, tc := range []struct{ name, msg, warning string }{
+		// Keyable at a glance: sipgo parses it, fails, and the parse tap answers.
+		{"bad length", "INVITE sip:x@h SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1;branch=z9hG4bK1\r\nFrom: <sip:a@h>;tag=1\r\n" +
+			"To: <sip:x@h>\r\nCall-ID: m1\r\nCSeq: 1 INVITE\r\nContent-Length: nope\r\n\r\n", "nope"},
+		// Not keyable: the filter parses it and answers itself.
+		{"rfc 2543 without tag", "INVITE sip:x@h SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1;branch=old1\r\nFrom: <sip:a@h>\r\n" +
+			"To: <sip:x@h>\r\nCall-ID: m2\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n", "From tag"},
+	} {
+		if _, err := c.WriteTo([]byte(tc.msg), dst); err != nil {
+			t.Fatal(err)
+		}
+		c.SetReadDeadline(time.Now().Add(3 * time.Second))
+		buf := make([]byte, 4096)
+		n, _, err := c.ReadFrom(buf)
+		if err != nil {
+			t.Fatalf("%s: no answer to a malformed INVITE: %v", tc.name, err)
+		}
+		got := string(buf[:n])
+		if !strings.HasPrefix(got, "SIP/2.0 400 ") || !strings.Contains(got, "Call-ID: m") || !strings.Contains(got, tc.warning) {
+			t.Fatalf("%s: want a 400 with a Warning naming %q, got:\n%s", tc.name, tc.warning, got)
+		}
 	}
-	c.SetReadDeadline(time.Now().Add(3 * time.Second))
-	buf := make([]byte, 4096)
-	n, _, err := c.ReadFrom(buf)
-	if err != nil {
-		t.Fatalf("no answer to a malformed INVITE: %v", err)
+}
+
+func TestKeyable(t *testing.T) {
+	const tail = "From: <sip:a@h>;tag=1\r\nCSeq: 1 INVITE\r\n\r\nv=0\r\nVia: x;branch=z9hG4bKbody\r\n"
+	for _, tc := range []struct {
+		name, head string
+		want       bool
+	}{
+		{"plain", "Via: SIP/2.0/UDP h;branch=z9hG4bK1\r\n", true},
+		{"compact and case", "v : SIP/2.0/UDP h;rport;branch=z9hG4bKa\r\nVIA: SIP/2.0/UDP g;branch=x\r\n", true},
+		{"cookie only", "Via: SIP/2.0/UDP h;branch=z9hG4bK\r\n", false},
+		{"cookie then param", "Via: SIP/2.0/UDP h;branch=z9hG4bK;rport\r\n", false},
+		{"rfc 2543 branch", "Via: SIP/2.0/UDP h;branch=1\r\n", false},
+		{"branch in second value", "Via: SIP/2.0/UDP h, SIP/2.0/UDP g;branch=z9hG4bK1\r\n", false},
+		{"branch only in second via", "Via: SIP/2.0/UDP h\r\nVia: SIP/2.0/UDP g;branch=z9hG4bK1\r\n", false},
+		{"no via", "", false},
+		{"folded", "Via: SIP/2.0/UDP h\r\n ;branch=z9hG4bK1\r\n", false},
+	} {
+		msg := "INVITE sip:x SIP/2.0\r\n" + tc.head + tail
+		if got := keyable([]byte(msg)); got != tc.want {
+			t.Errorf("%s: keyable = %v, want %v", tc.name, got, tc.want)
+		}
 	}
-	if got := string(buf[:n]); !strings.HasPrefix(got, "SIP/2.0 400 ") || !strings.Contains(got, "Call-ID: m1") {
-		t.Fatalf("want a 400 for the malformed INVITE, got:\n%s", got)
+	if keyable([]byte("INVITE sip:x SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\n\r\nCSeq: 1 INVITE\r\n")) {
+		t.Error("a CSeq in the body made a request keyable")
 	}
 }
 

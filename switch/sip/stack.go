@@ -47,6 +47,7 @@ type Stack struct {
 	clients map[string]*sipgo.Client // by lower-case transport
 	addrs   map[string]netip.AddrPort
 	udp     net.PacketConn
+	last    lastDatagram // see filter
 	closers []func() error
 	runs    []func() error
 	wg      sync.WaitGroup
@@ -67,7 +68,7 @@ func New(cfg Config) (*Stack, error) {
 	ua, err := sipgo.NewUA(
 		sipgo.WithUserAgent(cfg.UserAgent),
 		sipgo.WithUserAgentTransportLayerOptions(
-			gosip.WithTransportLayerLogger(quiet(cfg.Logger)),
+			gosip.WithTransportLayerLogger(slog.New(parseTap{quiet(cfg.Logger).Handler(), s})),
 			gosip.WithTransportLayerReadFilter(s.filter),
 		),
 		sipgo.WithUserAgentTransactionLayerOptions(
