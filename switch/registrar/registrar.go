@@ -53,6 +53,7 @@ type Store interface {
 }
 
 // Pinger sends a keepalive to a binding (an OPTIONS through the SIP stack).
+// It sends and returns: no transaction, no waiting for the answer.
 type Pinger interface {
 	Ping(ctx context.Context, b store.Binding) error
 }
@@ -192,12 +193,8 @@ func (r *Registrar) ping(ctx context.Context, p Pinger) {
 		if b.Transport != "udp" {
 			continue
 		}
-		go func(b store.Binding) {
-			c, cancel := context.WithTimeout(ctx, 5*time.Second)
-			defer cancel()
-			if err := p.Ping(c, b); err != nil && !errors.Is(err, context.Canceled) {
-				r.log.Debug("keepalive failed", "aor", b.AOR, "source", b.Source, "error", err)
-			}
-		}(b)
+		if err := p.Ping(ctx, b); err != nil && !errors.Is(err, context.Canceled) {
+			r.log.Debug("keepalive failed", "aor", b.AOR, "source", b.Source, "error", err)
+		}
 	}
 }

@@ -6,7 +6,6 @@ package server
 import (
 	"context"
 	"crypto/tls"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/netip"
@@ -201,7 +200,7 @@ func (s *Server) Close() error {
 // pinger sends the registrar's NAT keepalives as OPTIONS requests.
 type pinger struct{ stack *sip.Stack }
 
-func (p pinger) Ping(ctx context.Context, b store.Binding) error {
+func (p pinger) Ping(_ context.Context, b store.Binding) error {
 	var uri gosip.Uri
 	if err := gosip.ParseUri(b.Contact, &uri); err != nil {
 		return fmt.Errorf("keepalive: contact %q: %w", b.Contact, err)
@@ -221,20 +220,9 @@ func (p pinger) Ping(ctx context.Context, b store.Binding) error {
 	req.SetBody(nil)
 	req.SetTransport("UDP")
 	req.SetDestination(b.Source)
-	tx, err := p.stack.Request(ctx, req)
-	if err != nil {
-		return err
-	}
-	defer tx.Terminate()
-	select {
-	case <-tx.Responses():
-		return nil
-	case <-tx.Done():
-		if err := tx.Err(); err != nil {
-			return err
-		}
-		return errors.New("keepalive: no answer")
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	// Stateless, as Kamailio's nathelper pings: a transaction would hold
+	// request and timers for 32 s and retransmit to phones that are gone,
+	// for every binding every interval. The answer, if any, is a stray
+	// response and dropped; the pinhole is what matters.
+	return p.stack.Write(req)
 }
