@@ -45,6 +45,10 @@ type Call struct {
 	acked      chan struct{} // closed when the caller ACKs our 2xx
 	pending    *reinvite     // a re-INVITE being relayed
 	done       chan struct{}
+	authorized bool          // the authorize hook was asked (once per call)
+	refused    error         // its refusal, if it refused
+	limit      time.Duration // the authorized talk time; 0 = none
+	limitTimer *time.Timer
 }
 
 // leg is one side of a call.
@@ -435,6 +439,9 @@ func (c *Call) end(reason string) {
 	legs := []*leg{c.a, c.b}
 	cdr := c.cdr
 	close(c.done)
+	if c.limitTimer != nil {
+		c.limitTimer.Stop()
+	}
 	c.mu.Unlock()
 
 	if c.sess != nil {

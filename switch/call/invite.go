@@ -125,6 +125,9 @@ func (m *Manager) admit(req *gosip.Request, tx gosip.ServerTransaction) (*Call, 
 // bridge rings a bridge decision's targets; the first callee to answer
 // becomes leg b and its 2xx is returned.
 func (c *Call) bridge(dec hook.RouteDecision) (*gosip.Response, error) {
+	if err := c.authorize(); err != nil {
+		return nil, err
+	}
 	groups, err := c.resolve(dec)
 	if err != nil {
 		return nil, err
@@ -133,7 +136,11 @@ func (c *Call) bridge(dec hook.RouteDecision) (*gosip.Response, error) {
 	if timeout <= 0 {
 		timeout = c.m.cfg.RingTimeout
 	}
-	return c.ring(groups, timeout)
+	res, err := c.ring(groups, timeout)
+	if err == nil {
+		c.startLimit()
+	}
+	return res, err
 }
 
 // resolve turns a bridge decision's extension numbers into registered

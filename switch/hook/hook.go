@@ -25,7 +25,7 @@ const (
 	Answer    Name = "answer"    // a call was answered (notice)
 	DTMF      Name = "dtmf"      // a digit during a call (notice)
 	Hangup    Name = "hangup"    // a call ended (notice)
-	Authorize Name = "authorize" // before a call leaves through a trunk: allow (max duration) or reject
+	Authorize Name = "authorize" // before a call's first bridge (billing): allow (max duration) or reject
 	CDR       Name = "cdr"       // a call record is about to be stored: enrich it
 	Message   Name = "message"   // a SIP MESSAGE: deliver or reject
 	Subscribe Name = "subscribe" // a SUBSCRIBE: allow or reject
@@ -50,7 +50,7 @@ var Catalogue = []Spec{
 	{Answer, "a call was answered", 200 * time.Millisecond, Policy{Mode: FailOpen}},
 	{DTMF, "a digit during a call", 200 * time.Millisecond, Policy{Mode: FailOpen}},
 	{Hangup, "a call ended", 200 * time.Millisecond, Policy{Mode: FailOpen}},
-	{Authorize, "a call is about to leave through a trunk", 500 * time.Millisecond, Policy{Mode: FailClosed, Code: 403}},
+	{Authorize, "a call is about to be bridged", 500 * time.Millisecond, Policy{Mode: FailClosed, Code: 403}},
 	{CDR, "a call record is about to be stored", 500 * time.Millisecond, Policy{Mode: FailOpen}},
 	{Message, "a SIP MESSAGE arrived", 200 * time.Millisecond, Policy{Mode: FailOpen}},
 	{Subscribe, "a SUBSCRIBE arrived", 200 * time.Millisecond, Policy{Mode: FailOpen}},

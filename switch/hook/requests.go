@@ -98,7 +98,8 @@ type FailureRequest struct {
 	Attempt int // 1 for the first failure of this call
 }
 
-// AuthorizeRequest: a call is about to leave through a trunk.
+// AuthorizeRequest: a call is about to be bridged, once per call (Trunk is
+// the trunk it leaves through, empty between extensions).
 type AuthorizeRequest struct {
 	CallID string
 	From   string
