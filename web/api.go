@@ -10,10 +10,12 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/hookswitch/hookswitch/switch/hook"
 	"github.com/hookswitch/hookswitch/switch/store"
 )
 
@@ -34,7 +36,13 @@ type Live interface {
 	ReloadScripts() (generation uint64, err error)
 	ScriptGeneration() uint64
 	WriteMetrics(w io.Writer) // Prometheus text format
+	// AddPlugin validates a Wasm plugin, installs it under name and
+	// reloads; on error nothing changed.
+	AddPlugin(name string, bin []byte) (generation uint64, err error)
 }
+
+// maxPluginUpload bounds an uploaded plugin (wasm.MaxPluginSize).
+const maxPluginUpload = 64 << 20
 
 // API is the REST handler.
 type API struct {
@@ -67,6 +75,7 @@ func (a *API) Handler() http.Handler {
 	r.Get("/api/v1/cdrs", a.cdrs)
 	r.Get("/api/v1/scripts", a.scripts)
 	r.Post("/api/v1/scripts/reload", a.reload)
+	r.Post("/api/v1/plugins", a.addPlugin)
 	r.Get("/metrics", a.metrics)
 	return r
 }
@@ -84,6 +93,51 @@ func (a *API) reload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, 200, map[string]any{"generation": gen})
+}
+
+// addPlugin takes a plugin as the raw body (?name=NAME.wasm) or as the
+// "plugin" file of a multipart form (the name is the file's, or a "name"
+// field). 200 with the new generation; 400 for a bad request; 422 with
+// the reason when the plugin or the reload fails (nothing changed).
+func (a *API) addPlugin(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxPluginUpload+1<<20)
+	name := r.URL.Query().Get("name")
+	var bin []byte
+	var err error
+	if ct := r.Header.Get("Content-Type"); strings.HasPrefix(ct, "multipart/form-data") {
+		f, hdr, ferr := r.FormFile("plugin")
+		if ferr != nil {
+			writeErr(w, 400, fmt.Errorf("multipart upload: want a file field \"plugin\": %w", ferr))
+			return
+		}
+		defer f.Close()
+		if v := r.FormValue("name"); v != "" {
+			name = v
+		} else if name == "" {
+			name = hdr.Filename
+		}
+		bin, err = io.ReadAll(f)
+	} else {
+		bin, err = io.ReadAll(r.Body)
+	}
+	if err != nil {
+		writeErr(w, 400, fmt.Errorf("reading the plugin: %w", err))
+		return
+	}
+	if !hook.ValidPluginName(name) {
+		writeErr(w, 400, fmt.Errorf("name %q: want a file name such as dialplan.wasm (letters, digits, _ - .)", name))
+		return
+	}
+	if len(bin) == 0 {
+		writeErr(w, 400, errors.New("empty plugin"))
+		return
+	}
+	gen, err := a.L.AddPlugin(name, bin)
+	if err != nil {
+		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": err.Error(), "generation": gen})
+		return
+	}
+	writeJSON(w, 200, map[string]any{"generation": gen, "plugin": name})
 }
 
 func (a *API) metrics(w http.ResponseWriter, r *http.Request) {

@@ -52,7 +52,9 @@ func (b *backend) close() {
 // call does one API request over the control socket and decodes the answer.
 func (b *backend) call(method, path string, in, out any) error {
 	var body io.Reader
-	if in != nil {
+	if raw, ok := in.([]byte); ok { // a file upload
+		body = bytes.NewReader(raw)
+	} else if in != nil {
 		j, _ := json.Marshal(in)
 		body = bytes.NewReader(j)
 	}

@@ -22,6 +22,8 @@ Usage:
   hookswitch reg list                         registrations (running switch only)
   hookswitch script check [--scripts DIR]     validate scripts offline, as a reload would
   hookswitch script reload                    reload the running switch's scripts
+  hookswitch plugin add FILE [--name NAME]    validate a Wasm plugin and install it (the switch reloads)
+  hookswitch plugin check FILE                validate a Wasm plugin offline
   hookswitch cert generate [--host H ...]     self-signed TLS certificate into the data dir
   hookswitch version
 
@@ -55,6 +57,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = certCmd(args, stdout)
 	case "script":
 		err = scriptCmd(args, stdout)
+	case "plugin":
+		err = pluginCmd(args, stdout)
 	case "version":
 		fmt.Fprintln(stdout, "hookswitch", version)
 	case "help", "-h", "--help":

@@ -67,6 +67,7 @@ func scriptCmd(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("script "+args[0], flag.ContinueOnError)
 	data := dataFlag(fs)
 	dir := fs.String("scripts", "", "scripts directory (default DATA/scripts)")
+	plugins := fs.String("plugins", "", "plugins directory (default DATA/plugins if it exists, else the built-in plugins)")
 	if _, err := parse(fs, args[1:]); err != nil {
 		return err
 	}
@@ -76,7 +77,13 @@ func scriptCmd(args []string, stdout io.Writer) error {
 		if d == "" {
 			d = filepath.Join(*data, "scripts")
 		}
-		if err := hook.Check(d, server.Factories(slog.New(slog.DiscardHandler), nil, nil)); err != nil {
+		p := *plugins
+		if p == "" {
+			if st, err := os.Stat(filepath.Join(*data, "plugins")); err == nil && st.IsDir() {
+				p = filepath.Join(*data, "plugins")
+			}
+		}
+		if err := hook.Check(d, server.Factories(slog.New(slog.DiscardHandler), nil, nil, p, "")); err != nil {
 			return fmt.Errorf("script check: %w", err)
 		}
 		fmt.Fprintf(stdout, "%s: ok\n", d)

@@ -32,6 +32,7 @@ const socketName = "hookswitch.sock"
 type serveFlags struct {
 	data, udp, tcp, tlsAddr, cert, key, advertise, realm string
 	rtpPorts, rtpIP, httpAddr, scripts, logLevel, digest string
+	plugins                                              string
 	httpAllow, pprofAddr                                 string
 	rtpTimeout, holdTimeout, drain                       time.Duration
 	maxContacts                                          int
@@ -56,6 +57,7 @@ func serve(args []string, stderr io.Writer) error {
 	fs.DurationVar(&f.holdTimeout, "rtp-hold-timeout", 600*time.Second, "the same while on hold")
 	fs.StringVar(&f.httpAddr, "http", env("HOOKSWITCH_HTTP", "127.0.0.1:8080"), "admin API listen address, empty to disable")
 	fs.StringVar(&f.scripts, "scripts", env("HOOKSWITCH_SCRIPTS", ""), "scripts directory, watched and hot-reloaded (default DATA/scripts, created from the built-in set); 'embedded' uses the built-in set read-only")
+	fs.StringVar(&f.plugins, "plugins", env("HOOKSWITCH_PLUGINS", ""), "Wasm plugins directory, watched and hot-reloaded (default DATA/plugins, created from the built-in set); 'embedded' uses the built-in set read-only")
 	fs.StringVar(&f.httpAllow, "script-http-allow", env("HOOKSWITCH_SCRIPT_HTTP_ALLOW", ""), "comma-separated hosts (host or host:port) scripts may call with the http module")
 	fs.StringVar(&f.pprofAddr, "pprof", env("HOOKSWITCH_PPROF", ""), "serve Go profiling (net/http/pprof) on this address, e.g. 127.0.0.1:6060; keep it on loopback")
 	fs.StringVar(&f.logLevel, "log-level", env("HOOKSWITCH_LOG_LEVEL", "info"), "debug, info, warn or error")
@@ -82,6 +84,10 @@ func serve(args []string, stderr io.Writer) error {
 	if cfg.ScriptsDir, err = scriptsDir(f.scripts, f.data, log); err != nil {
 		return err
 	}
+	if cfg.PluginsDir, err = pluginsDir(f.plugins, f.data, log); err != nil {
+		return err
+	}
+	cfg.PluginCacheDir = filepath.Join(f.data, "cache", "wasm")
 	st, err := store.Open(f.data, store.Options{Logger: log})
 	if err != nil {
 		return err
@@ -213,6 +219,9 @@ func (l live) Forget(aor string)              { l.s.Registrar.Remove(aor) }
 func (l live) ReloadScripts() (uint64, error) { return l.s.Hooks.Reload() }
 func (l live) ScriptGeneration() uint64       { return l.s.Hooks.Generation() }
 func (l live) WriteMetrics(w io.Writer)       { l.s.Hooks.Metrics().WritePrometheus(w) }
+func (l live) AddPlugin(name string, bin []byte) (uint64, error) {
+	return l.s.AddPlugin(name, bin)
+}
 
 // serveAPI serves the admin API on the control socket (always) and on
 // --http (admin credential required).

@@ -83,6 +83,23 @@ func TestCLIAgainstRunningSwitchAndSIGTERM(t *testing.T) {
 		t.Fatalf("script check should fail on the broken script, got %q", errs)
 	}
 	os.Remove(bad)
+	// Plugins: the first run wrote the built-in ones; a bad upload is
+	// refused with its reason, a good one installed and reloaded.
+	shipped := filepath.Join(dir, "plugins", "dialplan.wasm")
+	if _, err := os.Stat(shipped); err != nil {
+		t.Fatalf("the first run did not write the built-in plugins: %v", err)
+	}
+	junk := filepath.Join(t.TempDir(), "junk.wasm")
+	os.WriteFile(junk, []byte("not wasm"), 0o644)
+	if _, errs, code := cli(t, "plugin", "add", junk, "--data", dir); code == 0 || !strings.Contains(errs, "not a valid WebAssembly module") {
+		t.Fatalf("a bad plugin should be refused with the reason, got %q", errs)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "plugins", "junk.wasm")); err == nil {
+		t.Fatal("a refused plugin was installed")
+	}
+	if out, errs, code := cli(t, "plugin", "add", shipped, "--name", "plan2.wasm", "--data", dir); code != 0 || !strings.Contains(out, "installed plan2.wasm: generation") {
+		t.Fatalf("plugin add: %q %q", out, errs)
+	}
 	// The TCP admin API wants the admin credential.
 	addr := adminAddr(t, logs.String())
 	res, err := http.Get("http://" + addr + "/api/v1/status")

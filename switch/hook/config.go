@@ -35,6 +35,29 @@ type HookConfig struct {
 	Secret      string   `json:"secret,omitempty"` // HMAC-SHA256 key for the signature header
 	Timeout     Duration `json:"timeout,omitempty"`
 	Retries     *int     `json:"retries,omitempty"` // nil = the engine's default; 0 = no retry
+	// Wasm engine: the plugin file in the plugins directory, and its
+	// memory limit per instance (0 = the engine's default).
+	Plugin   string `json:"plugin,omitempty"`
+	MemoryMB int    `json:"memory_mb,omitempty"`
+}
+
+// MaxPluginMemoryMB bounds a plugin's memory_mb (Wasm32 addresses 4 GiB).
+const MaxPluginMemoryMB = 4096
+
+// ValidPluginName reports whether s can name a plugin file: 1-64 letters,
+// digits, '_', '-' or '.', not starting with '.', ending in ".wasm". It is
+// a base name, so a plugin can never be looked up outside its directory.
+func ValidPluginName(s string) bool {
+	if len(s) <= len(".wasm") || len(s) > 64 || !strings.HasSuffix(s, ".wasm") || s[0] == '.' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == '-' || c == '.') {
+			return false
+		}
+	}
+	return true
 }
 
 // Duration is a time.Duration written as "250ms" in JSON.
@@ -113,6 +136,18 @@ func ParseConfig(file string, b []byte) (Config, error) {
 		}
 		if h.Engine == "http" && h.URL == "" {
 			return c, fmt.Errorf("%s: engine http needs a url", at("engine"))
+		}
+		if h.Engine == "wasm" && h.Plugin == "" {
+			return c, fmt.Errorf("%s: engine wasm needs a plugin (a .wasm file of the plugins directory)", at("engine"))
+		}
+		if h.Plugin != "" && h.Engine != "wasm" {
+			return c, fmt.Errorf("%s: plugin fits only engine wasm", at("plugin"))
+		}
+		if h.Plugin != "" && !ValidPluginName(h.Plugin) {
+			return c, fmt.Errorf("%s: plugin %q: want a file name such as dialplan.wasm (letters, digits, _ - .)", at("plugin"), h.Plugin)
+		}
+		if h.MemoryMB != 0 && (h.Engine != "wasm" || h.MemoryMB < 1 || h.MemoryMB > MaxPluginMemoryMB) {
+			return c, fmt.Errorf("%s: memory_mb %d: want 1-%d, with engine wasm", at("memory_mb"), h.MemoryMB, MaxPluginMemoryMB)
 		}
 	}
 	return c, nil

@@ -53,6 +53,8 @@ func TestParseConfigAccepts(t *testing.T) {
 		{"fallback on failure", `{"hooks": {"failure": {"policy": "fallback", "fallback": "200"}}}`},
 		{"policy open", `{"hooks": {"dtmf": {"policy": "open"}}}`},
 		{"http with url", `{"hooks": {"route": {"engine": "http", "url": "http://127.0.0.1:1/r"}}}`},
+		{"wasm plugin", `{"hooks": {"route": {"engine": "wasm", "plugin": "dialplan.wasm"}}}`},
+		{"wasm plugin memory", `{"hooks": {"route": {"engine": "wasm", "plugin": "my-plan_2.v1.wasm", "memory_mb": 4096}}}`},
 		{"trailing white space", "{}\n\n  \t"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -89,6 +91,13 @@ func TestParseConfigErrors(t *testing.T) {
 		{"retries too many", "{\"hooks\": {\"cdr\": {\n\"retries\": 6}}}", []string{"hooks.json:2:", "retries 6"}},
 		{"method", `{"hooks": {"cdr": {"method": "PUT"}}}`, []string{`method "PUT"`, "want GET or POST"}},
 		{"http without url", "{\"hooks\": {\"cdr\": {\n\"engine\": \"http\"}}}", []string{"hooks.json:2:", "engine http needs a url"}},
+		{"wasm without plugin", "{\"hooks\": {\"route\": {\n\"engine\": \"wasm\"}}}", []string{"hooks.json:2:", "engine wasm needs a plugin"}},
+		{"plugin without wasm", "{\"hooks\": {\"route\": {\"engine\": \"lua\",\n\"plugin\": \"a.wasm\"}}}", []string{"hooks.json:2:", "plugin fits only engine wasm"}},
+		{"plugin path", "{\"hooks\": {\"route\": {\"engine\": \"wasm\",\n\n\"plugin\": \"../x.wasm\"}}}", []string{"hooks.json:3:", `plugin "../x.wasm"`}},
+		{"plugin not .wasm", `{"hooks": {"route": {"engine": "wasm", "plugin": "x.so"}}}`, []string{`plugin "x.so"`}},
+		{"plugin dot file", `{"hooks": {"route": {"engine": "wasm", "plugin": ".x.wasm"}}}`, []string{`plugin ".x.wasm"`}},
+		{"memory too large", "{\"hooks\": {\"route\": {\"engine\": \"wasm\", \"plugin\": \"a.wasm\",\n\"memory_mb\": 4097}}}", []string{"hooks.json:2:", "memory_mb 4097"}},
+		{"memory without wasm", `{"hooks": {"route": {"memory_mb": 64}}}`, []string{"memory_mb 64", "with engine wasm"}},
 		{"syntax error line", "{\n  \"hooks\": {\n    \"route\": {\n      \"code\": 500,\n    }\n  }\n}\n", []string{"hooks.json:5:", "invalid character"}},
 		{"syntax error first line", `{"hooks": [}`, []string{"hooks.json:1:"}},
 		{"type error line", "{\n \"hooks\": {\n  \"route\": {\n   \"code\": \"500\"\n  }\n }\n}", []string{"hooks.json:4:", "cannot unmarshal"}},

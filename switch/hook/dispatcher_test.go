@@ -341,7 +341,7 @@ func TestCheck(t *testing.T) {
 		fail bool // the wasm factory fails
 		err  string
 	}{
-		{name: "valid", doc: `{"hooks": {"route": {"engine": "wasm"}}}`},
+		{name: "valid", doc: `{"hooks": {"route": {"engine": "wasm", "plugin": "route.wasm"}}}`},
 		{name: "no hooks.json"},
 		{name: "bad hooks.json", doc: `{"hooks": {"route": {"code": 99}}}`, err: "hooks.json:1: hook route: code 99"},
 		{name: "unknown engine", doc: `{"hooks": {"route": {"engine": "http", "url": "http://127.0.0.1:1/"}}}`, err: `unknown engine "http"`},

@@ -36,7 +36,7 @@ func TestSnapshotBinding(t *testing.T) {
 		},
 		{
 			name:    "hooks.json names an engine",
-			doc:     `{"hooks": {"route": {"engine": "wasm"}}}`,
+			doc:     `{"hooks": {"route": {"engine": "wasm", "plugin": "route.wasm"}}}`,
 			engines: map[string][]Name{"lua": {Route}, "wasm": {Route, Register}},
 			order:   []string{"lua", "wasm"},
 			binds:   []want{{Route, "wasm"}, {Register, "wasm"}},

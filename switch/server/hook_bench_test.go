@@ -3,6 +3,8 @@ package server
 import (
 	"context"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/hookswitch/hookswitch/switch/hook"
@@ -21,8 +23,8 @@ func (native) Invoke(_ context.Context, req hook.Request) (hook.Decision, error)
 	return hook.RouteDecision{Action: hook.ActionBridge, Targets: []string{r.To}}, nil
 }
 
-func benchRoute(b *testing.B, factories []hook.Factory) {
-	d, err := hook.NewDispatcher("", factories, slog.New(slog.DiscardHandler))
+func benchRoute(b *testing.B, dir string, factories []hook.Factory) {
+	d, err := hook.NewDispatcher(dir, factories, slog.New(slog.DiscardHandler))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -43,10 +45,21 @@ func benchRoute(b *testing.B, factories []hook.Factory) {
 // BenchmarkRouteLua is the default dial plan through the dispatcher, as a
 // call pays for it (acquire the generation, budget, policy, metrics).
 func BenchmarkRouteLua(b *testing.B) {
-	benchRoute(b, Factories(slog.New(slog.DiscardHandler), nil, nil))
+	benchRoute(b, "", Factories(slog.New(slog.DiscardHandler), nil, nil, "", ""))
+}
+
+// BenchmarkRouteWasm is the shipped dialplan.wasm bound to route by
+// hooks.json, through the dispatcher as BenchmarkRouteLua.
+func BenchmarkRouteWasm(b *testing.B) {
+	dir := b.TempDir()
+	doc := `{"hooks": {"route": {"engine": "wasm", "plugin": "dialplan.wasm"}}}`
+	if err := os.WriteFile(filepath.Join(dir, hook.ConfigFile), []byte(doc), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	benchRoute(b, dir, Factories(slog.New(slog.DiscardHandler), nil, nil, "", ""))
 }
 
 // BenchmarkRouteNative is the reference for BenchmarkRouteLua.
 func BenchmarkRouteNative(b *testing.B) {
-	benchRoute(b, []hook.Factory{native{}})
+	benchRoute(b, "", []hook.Factory{native{}})
 }

@@ -9,10 +9,12 @@ import (
 	"fmt"
 	"log/slog"
 	"net/netip"
+	"sync"
 	"time"
 
 	gosip "github.com/emiago/sipgo/sip"
 
+	"github.com/hookswitch/hookswitch/sdk/abi"
 	"github.com/hookswitch/hookswitch/switch/actionurl"
 	"github.com/hookswitch/hookswitch/switch/call"
 	"github.com/hookswitch/hookswitch/switch/hook"
@@ -22,6 +24,7 @@ import (
 	"github.com/hookswitch/hookswitch/switch/sip"
 	"github.com/hookswitch/hookswitch/switch/sip/digest"
 	"github.com/hookswitch/hookswitch/switch/store"
+	"github.com/hookswitch/hookswitch/switch/wasm"
 )
 
 // Config is everything a node needs; zero values take the defaults.
@@ -39,6 +42,10 @@ type Config struct {
 	RTPTimeout       time.Duration // talking (default 30 s)
 	RTPHoldTimeout   time.Duration // on hold (default 600 s)
 	ScriptsDir       string        // "" = the embedded default scripts
+	// PluginsDir holds the Wasm plugins hooks.json names ("" = the
+	// plugins shipped in the binary); PluginCacheDir keeps their compiled
+	// code across restarts ("" = in memory).
+	PluginsDir, PluginCacheDir string
 	// ScriptHTTPAllow lists the hosts (host or host:port) scripts may reach
 	// with the http module; empty = none.
 	ScriptHTTPAllow []string
@@ -59,6 +66,8 @@ type Server struct {
 	Media     *media.Engine
 	Hooks     *hook.Dispatcher
 	log       *slog.Logger
+	cfg       Config
+	pluginMu  sync.Mutex // one upload at a time
 	cancel    context.CancelFunc
 	done      chan struct{}
 }
@@ -75,9 +84,9 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 		cfg.RTPIP = netip.IPv6Unspecified()
 	}
 	log := cfg.Logger
-	s := &Server{Store: st, log: log, done: make(chan struct{})}
+	s := &Server{Store: st, log: log, cfg: cfg, done: make(chan struct{})}
 	var err error
-	s.Hooks, err = hook.NewDispatcher(cfg.ScriptsDir, append(cfg.Engines[:len(cfg.Engines):len(cfg.Engines)], Factories(log, st, cfg.ScriptHTTPAllow)...), log)
+	s.Hooks, err = hook.NewDispatcher(cfg.ScriptsDir, append(cfg.Engines[:len(cfg.Engines):len(cfg.Engines)], Factories(log, st, cfg.ScriptHTTPAllow, cfg.PluginsDir, cfg.PluginCacheDir)...), log)
 	if err != nil {
 		return nil, fmt.Errorf("scripts: %w", err)
 	}
@@ -115,9 +124,12 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
-	if cfg.ScriptsDir != "" {
-		if err := s.watch(ctx, cfg.ScriptsDir); err != nil {
-			log.Warn("scripts are not watched; reload by API or CLI", "dir", cfg.ScriptsDir, "error", err)
+	for _, dir := range []string{cfg.ScriptsDir, cfg.PluginsDir} {
+		if dir == "" {
+			continue
+		}
+		if err := s.watch(ctx, dir); err != nil {
+			log.Warn("directory not watched; reload by API or CLI", "dir", dir, "error", err)
 		}
 	}
 	go func() {
@@ -139,15 +151,36 @@ func (s *Server) closeParts() {
 }
 
 // Factories are the hook engines a node runs, in order of preference.
-// st backs the scripts' config and kv modules (nil: none, for offline
-// checks); httpAllow lists the hosts scripts may call.
-func Factories(log *slog.Logger, st *store.Store, httpAllow []string) []hook.Factory {
+// st backs the scripts' and plugins' config and kv (nil: none, for offline
+// checks); httpAllow lists the hosts scripts and plugins may call;
+// pluginsDir holds the Wasm plugins ("" = the shipped ones) and
+// pluginCache their compiled code ("" = in memory).
+func Factories(log *slog.Logger, st *store.Store, httpAllow []string, pluginsDir, pluginCache string) []hook.Factory {
 	o := lua.Options{Logger: log, HTTPAllow: httpAllow}
+	w := wasm.Options{Dir: pluginsDir, CacheDir: pluginCache, Logger: log, HTTPAllow: httpAllow}
 	if st != nil {
 		o.Directory = directory{st}
 		o.KV = st.KV()
+		w.Directory = wasmDirectory{directory{st}}
+		w.KV = st.KV()
 	}
-	return []hook.Factory{lua.Factory{Options: o}, actionurl.Factory{Logger: log}}
+	return []hook.Factory{lua.Factory{Options: o}, wasm.Factory{Options: w}, actionurl.Factory{Logger: log}}
+}
+
+// wasmDirectory shows the extensions to plugins.
+type wasmDirectory struct{ d directory }
+
+func (w wasmDirectory) Extension(n string) (abi.Extension, bool) {
+	e, ok := w.d.Extension(n)
+	return abi.Extension{Number: e.Number, Name: e.Name, Email: e.Email, MaxContacts: uint32(max(e.MaxContacts, 0))}, ok
+}
+
+func (w wasmDirectory) Extensions() []abi.Extension {
+	var out []abi.Extension
+	for _, e := range w.d.Extensions() {
+		out = append(out, abi.Extension{Number: e.Number, Name: e.Name, Email: e.Email, MaxContacts: uint32(max(e.MaxContacts, 0))})
+	}
+	return out
 }
 
 // directory shows the extensions to scripts (config module), read-only.

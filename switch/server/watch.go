@@ -9,7 +9,7 @@ import (
 	"github.com/fsnotify/fsnotify"
 )
 
-// watch reloads the scripts when a file in dir changes. Editors write in
+// watch reloads the scripts and plugins when a file in dir changes. Editors write in
 // bursts (temp file, rename, chmod), so events are debounced.
 func (s *Server) watch(ctx context.Context, dir string) error {
 	w, err := fsnotify.NewWatcher()
@@ -55,5 +55,5 @@ func relevant(name string) bool {
 		return false
 	}
 	ext := filepath.Ext(base)
-	return ext == ".lua" || ext == ".json"
+	return ext == ".lua" || ext == ".json" || ext == ".wasm"
 }

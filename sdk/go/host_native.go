@@ -1,0 +1,201 @@
+//go:build !wasip1
+
+package hs
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hookswitch/hookswitch/sdk/abi"
+)
+
+// host is a Fake outside Wasm, so that plugin code runs in native tests.
+var host Host = NewFake()
+
+// SetHost replaces the host (native builds only): give tests a Fake with
+// the extensions, keys and call results they need.
+func SetHost(h Host) { host = h }
+
+// Fake is an in-memory Host for native tests: a directory, a KV map, a
+// log, HTTP answers from a function, and call primitives that record what
+// a program did and answer from scripted results.
+type Fake struct {
+	mu   sync.Mutex
+	Dir  map[string]Extension
+	KV   map[string]string
+	Logs []string
+	Ops  []string // the call primitives used, in order: "answer", "bridge(1001,1002)", ...
+	// HTTPFunc answers HTTP; nil fails every request.
+	HTTPFunc func(HTTPRequest) (HTTPResponse, error)
+	// BridgeResults answer bridges in turn (the last repeats; none:
+	// not answered, 480). Digits answer collects in turn (then
+	// ErrNotAvailable).
+	BridgeResults []BridgeResult
+	Digits        []string
+}
+
+// NewFake returns an empty Fake.
+func NewFake() *Fake { return &Fake{Dir: map[string]Extension{}, KV: map[string]string{}} }
+
+func (f *Fake) op(format string, args ...any) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.Ops = append(f.Ops, fmt.Sprintf(format, args...))
+}
+
+// OpString is Ops joined by spaces.
+func (f *Fake) OpString() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return strings.Join(f.Ops, " ")
+}
+
+func (f *Fake) Log(level int, msg string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.Logs = append(f.Logs, []string{"info", "warn", "error"}[min(max(level, 0), 2)]+": "+msg)
+}
+
+func (f *Fake) Extension(number string) (Extension, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	e, ok := f.Dir[number]
+	return e, ok
+}
+
+func (f *Fake) Extensions() []Extension {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make([]Extension, 0, len(f.Dir))
+	for _, e := range f.Dir {
+		out = append(out, e)
+	}
+	return out
+}
+
+func (f *Fake) KVGet(key string) (string, bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	v, ok := f.KV[key]
+	return v, ok, nil
+}
+
+func (f *Fake) KVSet(key, val string, _ time.Duration) error {
+	if len(val) > abi.MaxKVValue {
+		return errors.New("kv value too large")
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.KV[key] = val
+	return nil
+}
+
+func (f *Fake) KVDelete(key string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.KV, key)
+	return nil
+}
+
+func (f *Fake) HTTP(req HTTPRequest) (HTTPResponse, error) {
+	if f.HTTPFunc == nil {
+		return HTTPResponse{}, errors.New("no HTTP in this test")
+	}
+	return f.HTTPFunc(req)
+}
+
+func (f *Fake) Answer() error { f.op("answer"); return nil }
+
+func (f *Fake) Hangup(code int, reason string) error {
+	f.op("hangup(%d,%s)", code, reason)
+	return nil
+}
+
+func (f *Fake) Bridge(spec BridgeSpec) (BridgeResult, error) {
+	f.op("bridge(%s)", strings.Join(spec.Targets, ","))
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.BridgeResults) == 0 {
+		return BridgeResult{Code: 480}, nil
+	}
+	res := f.BridgeResults[0]
+	if len(f.BridgeResults) > 1 {
+		f.BridgeResults = f.BridgeResults[1:]
+	}
+	return res, nil
+}
+
+func (f *Fake) Transfer(target string) error { f.op("transfer(%s)", target); return nil }
+
+func (f *Fake) Sleep(d time.Duration) error { f.op("sleep(%v)", d); return nil }
+
+func (f *Fake) Play(spec PlaySpec) error { f.op("play(%s)", spec.File); return nil }
+
+func (f *Fake) Collect(spec CollectSpec) (string, error) {
+	f.op("collect(%d)", spec.Max)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.Digits) == 0 {
+		return "", ErrNotAvailable
+	}
+	d := f.Digits[0]
+	f.Digits = f.Digits[1:]
+	return d, nil
+}
+
+func (f *Fake) Record(spec RecordSpec) (string, error) {
+	f.op("record")
+	return "", ErrNotAvailable
+}
+
+// Hooks is the hook mask the plugin's registrations give the switch.
+func Hooks() uint32 { return hookMask }
+
+// Dispatch runs one hook call as the switch would: req is the encoded
+// request, the result the encoded decision. Tests of the encoding use it;
+// plugin tests prefer the typed Run* helpers.
+func Dispatch(h HookID, req []byte) ([]byte, error) {
+	var w abi.Writer
+	if err := dispatch(h, req, &w); err != nil {
+		return nil, err
+	}
+	return w.B, nil
+}
+
+// RunRoute runs the plugin's route handler through the encoding, as the
+// switch does.
+func RunRoute(req RouteRequest) (RouteDecision, error) {
+	var w abi.Writer
+	req.Append(&w)
+	return runRouteLike(abi.HookRoute, w.B)
+}
+
+// RunFailure runs the plugin's failure handler through the encoding.
+func RunFailure(req FailureRequest) (RouteDecision, error) {
+	var w abi.Writer
+	req.Append(&w)
+	return runRouteLike(abi.HookFailure, w.B)
+}
+
+func runRouteLike(h HookID, req []byte) (RouteDecision, error) {
+	b, err := Dispatch(h, req)
+	if err != nil {
+		return RouteDecision{}, err
+	}
+	var d RouteDecision
+	r := abi.NewReader(b)
+	d.Decode(r)
+	return d, r.Err()
+}
+
+// RunProgram runs the call program a decision named, against the current
+// host (a Fake records what the program did).
+func RunProgram(d RouteDecision) error {
+	if d.Action != abi.ActionProgram {
+		return errors.New("not a program decision")
+	}
+	return runProgram(d.Program)
+}

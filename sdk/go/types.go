@@ -1,0 +1,68 @@
+package hs
+
+import (
+	"errors"
+	"time"
+
+	"github.com/hookswitch/hookswitch/sdk/abi"
+)
+
+// The hook requests and decisions are the ABI's types.
+type (
+	RouteRequest      = abi.RouteRequest
+	RegisterRequest   = abi.RegisterRequest
+	FailureRequest    = abi.FailureRequest
+	AuthorizeRequest  = abi.AuthorizeRequest
+	CallEvent         = abi.CallEvent
+	CDRRequest        = abi.CDRRequest
+	MessageRequest    = abi.MessageRequest
+	SubscribeRequest  = abi.SubscribeRequest
+	ProvisionRequest  = abi.ProvisionRequest
+	TimerRequest      = abi.TimerRequest
+	EventRequest      = abi.EventRequest
+	RouteDecision     = abi.RouteDecision
+	RegisterDecision  = abi.RegisterDecision
+	AuthorizeDecision = abi.AuthorizeDecision
+	CDRDecision       = abi.CDRDecision
+	MessageDecision   = abi.MessageDecision
+	SubscribeDecision = abi.SubscribeDecision
+	ProvisionDecision = abi.ProvisionDecision
+	BridgeSpec        = abi.BridgeSpec
+	BridgeResult      = abi.BridgeResult
+	PlaySpec          = abi.PlaySpec
+	CollectSpec       = abi.CollectSpec
+	RecordSpec        = abi.RecordSpec
+	Extension         = abi.Extension
+	HTTPRequest       = abi.HTTPRequest
+	HTTPResponse      = abi.HTTPResponse
+	HookID            = abi.HookID
+)
+
+// Errors of the host functions.
+var (
+	ErrNotFound     = errors.New("not found")
+	ErrHungUp       = errors.New("caller hung up")
+	ErrNotAvailable = errors.New("primitive not yet available")
+	ErrState        = errors.New("not possible in the call's state")
+)
+
+// Bridge rings the targets (extension numbers) in parallel.
+func Bridge(targets ...string) RouteDecision {
+	return RouteDecision{Action: abi.ActionBridge, Bridge: BridgeSpec{Targets: targets}}
+}
+
+// BridgeWith rings as spec says (mode, timeout, caller-ID).
+func BridgeWith(spec BridgeSpec) RouteDecision {
+	return RouteDecision{Action: abi.ActionBridge, Bridge: spec}
+}
+
+// Reject refuses the call with a SIP status code (400-699).
+func Reject(code int, reason string) RouteDecision {
+	return RouteDecision{Action: abi.ActionReject, Code: uint16(code), Reason: reason}
+}
+
+// Sequential is BridgeSpec.Mode for ringing targets one after the other.
+const Sequential = abi.ModeSequential
+
+// Seconds is a convenience for spec timeouts.
+func Seconds(n int) time.Duration { return time.Duration(n) * time.Second }

@@ -1,0 +1,126 @@
+package wasm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hookswitch/hookswitch/switch/hook"
+)
+
+// fakeCall records what a program does and answers from scripted results.
+type fakeCall struct {
+	mu        sync.Mutex
+	ops       []string
+	collect   []string
+	bridgeRes hook.BridgeResult
+	hungUp    bool // every primitive answers ErrHungUp
+}
+
+func (f *fakeCall) op(format string, args ...any) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.ops = append(f.ops, fmt.Sprintf(format, args...))
+	if f.hungUp {
+		return hook.ErrHungUp
+	}
+	return nil
+}
+
+func (f *fakeCall) Ops() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return strings.Join(f.ops, " ")
+}
+
+func (f *fakeCall) Info() hook.RouteRequest      { return hook.RouteRequest{} }
+func (f *fakeCall) Answer(context.Context) error { return f.op("answer") }
+func (f *fakeCall) Hangup(code int, reason string) error {
+	return f.op("hangup(%d,%s)", code, reason)
+}
+func (f *fakeCall) Bridge(_ context.Context, s hook.BridgeSpec) (hook.BridgeResult, error) {
+	return f.bridgeRes, f.op("bridge(%s)", strings.Join(s.Targets, ","))
+}
+func (f *fakeCall) Transfer(_ context.Context, t string) error { return f.op("transfer(%s)", t) }
+func (f *fakeCall) Sleep(_ context.Context, d time.Duration) error {
+	return f.op("sleep(%v)", d)
+}
+func (f *fakeCall) Play(_ context.Context, s hook.PlaySpec) error { return f.op("play(%s)", s.File) }
+func (f *fakeCall) Collect(_ context.Context, s hook.CollectSpec) (string, error) {
+	err := f.op("collect(%d,%v,%s)", s.Max, s.Timeout, s.Prompt)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.collect) == 0 {
+		return "", errors.Join(err, hook.ErrNotAvailable)
+	}
+	d := f.collect[0]
+	f.collect = f.collect[1:]
+	return d, err
+}
+func (f *fakeCall) Record(context.Context, hook.RecordSpec) (string, error) {
+	return "", f.op("record")
+}
+
+func runProgram(t *testing.T, e *Engine, to string, c hook.Call) error {
+	t.Helper()
+	d, err := route(t, e, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Action != hook.ActionProgram || d.Program == nil {
+		t.Fatalf("decision %+v", d)
+	}
+	return d.Program.Run(context.Background(), c)
+}
+
+// A call program runs on the instance that decided it, with the call
+// primitives as host functions; it cannot run twice.
+func TestProgram(t *testing.T) {
+	e := newEngine(t, "kitchen.wasm", Options{})
+	c := &fakeCall{collect: []string{"2"}, bridgeRes: hook.BridgeResult{Code: 486}}
+	if err := runProgram(t, e, "program", c); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Ops(); got != "answer collect(1,5s,ivr/welcome.wav) bridge(1002) hangup(480,Nobody program)" {
+		t.Fatalf("ops %q", got)
+	}
+	// Nothing to collect: "100" is rung, who answers.
+	c = &fakeCall{bridgeRes: hook.BridgeResult{Answered: true}}
+	if err := runProgram(t, e, "program", c); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Ops(); got != "answer collect(1,5s,ivr/welcome.wav) bridge(100)" {
+		t.Fatalf("ops %q", got)
+	}
+	// The caller hangs up at once: a normal end.
+	c = &fakeCall{hungUp: true}
+	if err := runProgram(t, e, "program", c); err != nil || c.Ops() != "answer" {
+		t.Fatalf("hung up: %v, ops %q", err, c.Ops())
+	}
+	d, _ := route(t, e, "program")
+	d.Program.Run(context.Background(), &fakeCall{bridgeRes: hook.BridgeResult{Answered: true}})
+	if err := d.Program.Run(context.Background(), &fakeCall{}); !errors.Is(err, ErrProgram) {
+		t.Fatalf("second run: %v", err)
+	}
+	if err := runProgram(t, e, "programfail", &fakeCall{}); !errors.Is(err, ErrFailed) || !strings.Contains(err.Error(), "program gave up") {
+		t.Fatalf("failing program: %v", err)
+	}
+}
+
+// A program that loops after a primitive is stopped by its step budget;
+// time blocked in primitives does not count.
+func TestProgramBudget(t *testing.T) {
+	e := newEngine(t, "kitchen.wasm", Options{Budget: 100 * time.Millisecond, ProgramBudget: 300 * time.Millisecond})
+	start := time.Now()
+	err := runProgram(t, e, "programloop", &fakeCall{})
+	if !errors.Is(err, ErrBudget) || time.Since(start) > time.Second {
+		t.Fatalf("err = %v after %v", err, time.Since(start))
+	}
+	if d, err := route(t, e, "1002"); err != nil || d.Targets[0] != "1002" {
+		t.Fatalf("after: %+v %v", d, err)
+	}
+}
