@@ -6,14 +6,18 @@
 package load
 
 import (
+	"bytes"
 	"context"
-	"io"
 	"log/slog"
 	"net/netip"
+	"os"
+	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
 	gen "github.com/hookswitch/hookswitch/cmd/hookswitch-load/load"
+	"github.com/hookswitch/hookswitch/scripts"
 	"github.com/hookswitch/hookswitch/switch/server"
 	"github.com/hookswitch/hookswitch/switch/store"
 )
@@ -36,8 +40,16 @@ func bootSwitch(t *testing.T, numbers ...[]string) netip.AddrPort {
 			}
 		}
 	}
-	srv, err := server.New(server.Config{SIPUDP: "127.0.0.1:0", Advertise: "127.0.0.1",
-		RTPIP: netip.MustParseAddr("127.0.0.1"), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, st)
+	// The switch's warnings are shown when the test fails: they say why a
+	// call failed (a hook over its budget, no ports...).
+	logs := &lockedBuffer{}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("switch warnings:\n%s", logs.tail(8<<10))
+		}
+	})
+	srv, err := server.New(server.Config{SIPUDP: "127.0.0.1:0", Advertise: "127.0.0.1", ScriptsDir: smokeScripts(t),
+		RTPIP: netip.MustParseAddr("127.0.0.1"), Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))}, st)
 	if err != nil {
 		t.Fatalf("server: %v", err)
 	}
@@ -147,4 +159,46 @@ func TestSmoke(t *testing.T) {
 	if res.RTP == nil || res.RTP.Received == 0 || res.RTP.Sent == 0 {
 		t.Fatalf("rtp did not reach the callee: %+v", res.RTP)
 	}
+}
+
+// lockedBuffer collects log lines from the switch's goroutines.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+// tail returns the last n bytes written.
+func (l *lockedBuffer) tail(n int) string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.b.Bytes()
+	return string(b[max(0, len(b)-n):])
+}
+
+// smokeScripts is the default dial plan with a route budget of 5 s instead
+// of 500 ms: CI runs this next to the race-instrumented Wasm tests on two
+// cores, where a starved interpreter can overrun the product's budget. The
+// smoke checks that the harness works, not the budget (hook tests do).
+func smokeScripts(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	plan, err := scripts.FS.ReadFile("dialplan.lua")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range map[string][]byte{
+		"dialplan.lua": plan,
+		"hooks.json":   []byte(`{"hooks": {"route": {"budget": "5s"}}}`),
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), body, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
 }
