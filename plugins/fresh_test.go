@@ -39,6 +39,11 @@ func TestShippedPluginsAreFresh(t *testing.T) {
 		if !e.IsDir() || e.Name() == "internal" || e.Name() == "testdata" {
 			continue
 		}
+		// As go generate does: a plugin is a directory with Go sources of its
+		// own (billing/ holds only its rating library until its main exists).
+		if m, _ := filepath.Glob(filepath.Join(e.Name(), "*.go")); len(m) == 0 {
+			continue
+		}
 		n++
 		name := e.Name()
 		shipped, err := FS.ReadFile(name + ".wasm")

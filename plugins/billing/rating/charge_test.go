@@ -136,8 +136,8 @@ func TestChargeRounding(t *testing.T) {
 		{"0.4833 µ rounds down", func(r *Rate) { r.Interval1 = 29 }, 0},
 		{"0.5167 µ rounds up", func(r *Rate) { r.Interval1 = 31 }, 1},
 		{"1.5 µ up", func(r *Rate) { r.Interval1 = 90 }, 2},
-		{"1 µ × 1.4 = 1.4 µ down", func(r *Rate) { r.Interval1, r.Price1, r.ConnectFee, r.PostCallSurcharge = 1, 0, Micro, 40 * Percent }, 1},
-		{"1 µ × 1.5 = 1.5 µ up", func(r *Rate) { r.Interval1, r.Price1, r.ConnectFee, r.PostCallSurcharge = 1, 0, Micro, 50 * Percent }, 2},
+		{"1 µ × 1.4 = 1.4 µ down", func(r *Rate) { r.Interval1, r.Price1, r.ConnectFee, r.PostCallSurcharge = 1, 0, Micro, 40*Percent }, 1},
+		{"1 µ × 1.5 = 1.5 µ up", func(r *Rate) { r.Interval1, r.Price1, r.ConnectFee, r.PostCallSurcharge = 1, 0, Micro, 50*Percent }, 2},
 	} {
 		rr := r
 		tc.edit(&rr)
@@ -250,7 +250,7 @@ func randRate(rng *rand.Rand) Rate {
 		Prefix: "1", Direction: Outbound,
 		FreeSeconds: secs(), GracePeriod: secs() % 11, Interval1: secs(), IntervalN: secs(),
 		ConnectFee: price(), Price1: price(), PriceN: price(),
-		PostCallSurcharge: Fraction(rng.Int64N(int64(MaxSurcharge) + 1)) >> rng.IntN(8),
+		PostCallSurcharge: Fraction(rng.Int64N(int64(MaxSurcharge)+1)) >> rng.IntN(8),
 	}
 }
 

@@ -98,7 +98,8 @@ func readCSV(r io.Reader) ([]Rate, []int, error) {
 	}
 	order, err := headerOrder(header)
 	if err != nil {
-		return nil, nil, &LineError{Line: 1, Err: err}
+		line, _ := cr.FieldPos(0) // 1 unless blank lines come first
+		return nil, nil, &LineError{Line: line, Err: err}
 	}
 
 	var (

@@ -13,9 +13,13 @@ type Money int64
 
 // Money units.
 const (
-	Micro    Money = 1                     // the smallest amount: 0.000001
-	Unit     Money = 1_000_000             // one currency unit: "1"
-	MaxMoney Money = math.MaxInt64         // where arithmetic saturates
+	Micro    Money = 1             // the smallest amount: 0.000001
+	Unit     Money = 1_000_000     // one currency unit: "1"
+	MaxMoney Money = math.MaxInt64 // where the arithmetic saturates
+)
+
+// The decimal representation shared by Money and Fraction.
+const (
 	decimals       = 6                     // digits after the point
 	scale    int64 = 1_000_000             // 10^decimals
 	maxMagn        = uint64(math.MaxInt64) // largest positive magnitude

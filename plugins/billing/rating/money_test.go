@@ -111,3 +111,20 @@ func TestMoneyJSON(t *testing.T) {
 		t.Fatal("Unmarshal of 7 decimals: no error")
 	}
 }
+
+// Whatever parses formats back to a string that parses to the same value.
+func FuzzParseMoney(f *testing.F) {
+	for _, s := range []string{"0.015", "-3", "+1.5", "9223372036854.775807", "-9223372036854.775808", ".5", "1.", "0.0000001"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		m, err := ParseMoney(s)
+		if err != nil {
+			return
+		}
+		back, err := ParseMoney(m.String())
+		if err != nil || back != m {
+			t.Fatalf("ParseMoney(%q) = %d, formats %q, parses back %d, %v", s, m, m.String(), back, err)
+		}
+	})
+}

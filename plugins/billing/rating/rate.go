@@ -52,29 +52,36 @@ func directionError(s string) *FieldError {
 
 // Limits of a rate's fields.
 const (
-	MaxPrefixLen          = 32       // bytes, with the +: E.164 needs 16
-	MaxSeconds            = 86400    // one day: FreeSeconds, GracePeriod and the intervals
-	MaxSurcharge Fraction = 10 * One // 1000 %: beyond is a typo, not a tariff
+	// MaxPrefixLen is in bytes, with the +: a 15-digit E.164 number
+	// after a 3-digit access code (011) fits. It also bounds the trie of
+	// a Table: at most MaxPrefixLen nodes of 12 bytes per rate.
+	MaxPrefixLen = 20
+	// MaxSeconds (a day) bounds FreeSeconds, GracePeriod and the
+	// intervals.
+	MaxSeconds = 86400
+	// MaxSurcharge is 1000 %: beyond is a typo, not a tariff.
+	MaxSurcharge Fraction = 10 * One
 )
 
 // Rate is one billing rule of the manual (section 5.13). Seconds are
 // whole seconds; prices are per minute. Charge documents how the fields
-// combine.
+// combine. In JSON (for the host KV, say) the names are the CSV columns
+// and amounts are decimal strings.
 type Rate struct {
 	// Prefix selects the numbers the rate applies to: digits with an
 	// optional leading +, which is significant ("+44" and "44" are two
 	// prefixes). The longest matching prefix wins (Table.Lookup).
-	Prefix    string
-	Direction Direction
+	Prefix    string    `json:"prefix"`
+	Direction Direction `json:"direction"`
 
-	FreeSeconds       int      // free seconds granted after Interval1
-	ConnectFee        Money    // charged once per charged call
-	PostCallSurcharge Fraction // applied to the total: 0.01 adds 1 %
-	GracePeriod       int      // calls shorter than this are free
-	Price1            Money    // per minute, for the first Interval1 seconds
-	PriceN            Money    // per minute, for the rest
-	Interval1         int      // first charged interval; 0 means 1 (per second)
-	IntervalN         int      // rounding of the rest; 0 means 1 (per second)
+	FreeSeconds       int      `json:"free_seconds"`        // free seconds granted after Interval1
+	ConnectFee        Money    `json:"connect_fee"`         // charged once per charged call
+	PostCallSurcharge Fraction `json:"post_call_surcharge"` // applied to the total: 0.01 adds 1 %
+	GracePeriod       int      `json:"grace_period"`        // calls shorter than this are free
+	Price1            Money    `json:"price1"`              // per minute, for the first Interval1 seconds
+	PriceN            Money    `json:"price_n"`             // per minute, for the rest
+	Interval1         int      `json:"interval1"`           // first charged interval; 0 means 1 (per second)
+	IntervalN         int      `json:"interval_n"`          // rounding of the rest; 0 means 1 (per second)
 }
 
 // Validate reports the first invalid field, naming it as its CSV column:

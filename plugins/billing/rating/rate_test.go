@@ -1,6 +1,7 @@
 package rating
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -22,7 +23,7 @@ func TestValidate(t *testing.T) {
 		{"letters", func(r *Rate) { r.Prefix = "44a" }, "prefix", "not digits"},
 		{"inner plus", func(r *Rate) { r.Prefix = "4+4" }, "prefix", "not digits"},
 		{"space", func(r *Rate) { r.Prefix = " 44" }, "prefix", "not digits"},
-		{"long prefix", func(r *Rate) { r.Prefix = strings.Repeat("1", MaxPrefixLen+1) }, "prefix", "longer than 32 bytes"},
+		{"long prefix", func(r *Rate) { r.Prefix = strings.Repeat("1", MaxPrefixLen+1) }, "prefix", "longer than 20 bytes"},
 		{"direction", func(r *Rate) { r.Direction = "Outbound" }, "direction", `direction "Outbound": not inbound, outbound or internal`},
 		{"no direction", func(r *Rate) { r.Direction = "" }, "direction", "not inbound"},
 		{"connect fee", func(r *Rate) { r.ConnectFee = -1 }, "connect_fee", "connect_fee -0.000001: negative"},
@@ -62,5 +63,20 @@ func TestParseDirection(t *testing.T) {
 	}
 	if _, err := ParseDirection("both"); err == nil || err.Error() != `rating: direction "both": not inbound, outbound or internal` {
 		t.Errorf("ParseDirection(both) = %v", err)
+	}
+}
+
+func TestRateJSON(t *testing.T) {
+	r := Rate{Prefix: "+44", Direction: Outbound, FreeSeconds: 10, ConnectFee: 100_000, PostCallSurcharge: 10 * Percent,
+		GracePeriod: 1, Price1: 500_000, PriceN: 300_000, Interval1: 60, IntervalN: 30}
+	b, err := json.Marshal(r)
+	want := `{"prefix":"+44","direction":"outbound","free_seconds":10,"connect_fee":"0.1","post_call_surcharge":"0.1",` +
+		`"grace_period":1,"price1":"0.5","price_n":"0.3","interval1":60,"interval_n":30}`
+	if err != nil || string(b) != want {
+		t.Fatalf("Marshal = %s, %v", b, err)
+	}
+	var back Rate
+	if err := json.Unmarshal(b, &back); err != nil || back != r {
+		t.Fatalf("Unmarshal = %+v, %v", back, err)
 	}
 }

@@ -11,18 +11,23 @@ import (
 // number by longest prefix match. The zero Table is empty and ready.
 // Lookups may run concurrently with each other, not with Add or an
 // import.
+//
+// The index is a digit trie: a lookup walks one node per digit of the
+// number, with no hashing and no allocation. Its nodes are 12 bytes and
+// hold their children in one block, in digit order, sized to how many
+// there are, because a trie with ten child slots per node (44 bytes)
+// would need tens of MiB for a large deck of long prefixes, more than a
+// Wasm instance can spare.
 type Table struct {
-	dirs [len(directions)]prefixes
+	rates []Rate                     // in the order added
+	nodes []trieNode                 // nodes[0] is unused: index 0 means none
+	roots [len(directions)][2]uint32 // per direction: prefixes without and with the +
 }
 
-// prefixes are the rates of one direction: a map per prefix, and which
-// prefix lengths occur, so that a lookup tries only those, longest
-// first: at most MaxPrefixLen map probes and no allocation. (A trie
-// answers in fewer steps but costs 40+ bytes per digit of every prefix,
-// which a 100k-rate table in a 64 MiB Wasm instance cannot spare.)
-type prefixes struct {
-	rates map[string]Rate
-	lens  uint64 // bit n set: some prefix has n bytes (n <= MaxPrefixLen < 64)
+type trieNode struct {
+	first uint32 // index of the children block: a node per bit of mask
+	rate  uint32 // 1 + index in rates; 0: no rate ends here
+	mask  uint16 // bit d: a child for digit d
 }
 
 // Add inserts a valid rate. A rate with the same prefix and direction as
@@ -48,57 +53,127 @@ func (t *Table) Lookup(dir Direction, number string) (Rate, bool) {
 	if i < 0 {
 		return Rate{}, false
 	}
-	p := &t.dirs[i]
-	// Lengths present and no longer than number, longest first.
-	lens := p.lens & (1<<(min(len(number), MaxPrefixLen)+1) - 1)
-	for lens != 0 {
-		n := bits.Len64(lens) - 1
-		if r, ok := p.rates[number[:n]]; ok {
-			return r, true
-		}
-		lens &^= 1 << n
+	n, s := t.roots[i][0], number
+	if len(s) > 0 && s[0] == '+' {
+		n, s = t.roots[i][1], s[1:]
 	}
-	return Rate{}, false
+	best := uint32(0)
+	for k := 0; n != 0 && k < len(s); k++ {
+		if n = t.child(n, s[k]); n != 0 && t.nodes[n].rate != 0 {
+			best = t.nodes[n].rate
+		}
+	}
+	if best == 0 {
+		return Rate{}, false
+	}
+	return t.rates[best-1], true
 }
 
 // Len is the number of rates.
-func (t *Table) Len() int {
-	n := 0
-	for i := range t.dirs {
-		n += len(t.dirs[i].rates)
-	}
-	return n
-}
+func (t *Table) Len() int { return len(t.rates) }
 
 // Rates are all the rates, by direction (inbound, outbound, internal),
 // then by prefix in byte order: the order of ExportCSV.
 func (t *Table) Rates() []Rate {
-	out := make([]Rate, 0, t.Len())
-	for i := range t.dirs {
-		start := len(out)
-		for _, r := range t.dirs[i].rates {
-			out = append(out, r)
+	out := slices.Clone(t.rates)
+	slices.SortFunc(out, func(a, b Rate) int {
+		if c := a.Direction.index() - b.Direction.index(); c != 0 {
+			return c
 		}
-		slices.SortFunc(out[start:], func(a, b Rate) int { return strings.Compare(a.Prefix, b.Prefix) })
-	}
+		return strings.Compare(a.Prefix, b.Prefix)
+	})
 	return out
 }
 
-func (t *Table) has(dir Direction, prefix string) bool {
-	i := dir.index()
-	if i < 0 {
-		return false
+// child is n's child for the character c, or 0.
+func (t *Table) child(n uint32, c byte) uint32 {
+	d := c - '0'
+	if d > 9 {
+		return 0
 	}
-	_, ok := t.dirs[i].rates[prefix]
-	return ok
+	nd := &t.nodes[n]
+	bit := uint16(1) << d
+	if nd.mask&bit == 0 {
+		return 0
+	}
+	return nd.first + uint32(bits.OnesCount16(nd.mask&(bit-1)))
+}
+
+// node is the node of a valid prefix, or 0; create adds what is missing.
+func (t *Table) node(dir Direction, prefix string, create bool) uint32 {
+	root := &t.roots[dir.index()][0]
+	if prefix[0] == '+' {
+		root, prefix = &t.roots[dir.index()][1], prefix[1:]
+	}
+	if *root == 0 {
+		if !create {
+			return 0
+		}
+		if len(t.nodes) == 0 {
+			t.nodes = append(t.nodes, trieNode{}) // index 0: none
+		}
+		t.nodes = append(t.nodes, trieNode{})
+		*root = uint32(len(t.nodes) - 1)
+	}
+	n := *root
+	for k := 0; k < len(prefix); k++ {
+		next := t.child(n, prefix[k])
+		if next == 0 {
+			if !create {
+				return 0
+			}
+			next = t.addChild(n, prefix[k]-'0')
+		}
+		n = next
+	}
+	return n
+}
+
+// blockSize is the size of the children block of a node with k
+// children. Blocks grow 1, 2, 4, 8, 10, so that adding a child seldom
+// moves a block, and what moving leaves unused stays below the live
+// nodes.
+func blockSize(k int) int {
+	switch {
+	case k <= 2:
+		return k
+	case k <= 4:
+		return 4
+	case k <= 8:
+		return 8
+	}
+	return 10
+}
+
+// addChild gives node n a child for digit d and returns it.
+func (t *Table) addChild(n uint32, d byte) uint32 {
+	mask := t.nodes[n].mask
+	k := bits.OnesCount16(mask)
+	if k == blockSize(k) { // full: move the children to a bigger block
+		old := t.nodes[n].first
+		first := uint32(len(t.nodes))
+		t.nodes = append(t.nodes, make([]trieNode, blockSize(k+1))...)
+		copy(t.nodes[first:], t.nodes[old:old+uint32(k)])
+		t.nodes[n].first = first
+	}
+	// Children are in digit order: shift those after d up by one. A
+	// node's subtree moves with it, as it hangs from its first.
+	first := t.nodes[n].first
+	pos := first + uint32(bits.OnesCount16(mask&(1<<d-1)))
+	copy(t.nodes[pos+1:first+uint32(k)+1], t.nodes[pos:first+uint32(k)])
+	t.nodes[pos] = trieNode{}
+	t.nodes[n].mask = mask | 1<<d
+	return pos
+}
+
+func (t *Table) has(dir Direction, prefix string) bool {
+	n := t.node(dir, prefix, false)
+	return n != 0 && t.nodes[n].rate != 0
 }
 
 // insert adds a rate already validated and known not to be a duplicate.
 func (t *Table) insert(r Rate) {
-	p := &t.dirs[r.Direction.index()]
-	if p.rates == nil {
-		p.rates = make(map[string]Rate)
-	}
-	p.rates[r.Prefix] = r
-	p.lens |= 1 << len(r.Prefix)
+	n := t.node(r.Direction, r.Prefix, true)
+	t.rates = append(t.rates, r)
+	t.nodes[n].rate = uint32(len(t.rates))
 }

@@ -2,11 +2,11 @@ package rating
 
 import (
 	"errors"
-	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strconv"
 	"testing"
+	"unsafe"
 )
 
 func TestTableLookup(t *testing.T) {
@@ -37,14 +37,14 @@ func TestTableLookup(t *testing.T) {
 		{Outbound, "49", 1},
 		{Outbound, "", 0},
 		{Outbound, "5", 0},
-		{Outbound, "+4420", 4},   // the + is significant
-		{Outbound, "+49", 0},     // no "+4" rate
-		{Outbound, "0044", 0},    // no rewriting
-		{Inbound, "4420", 5},     // by direction
-		{Inbound, "4", 0},        //
-		{Internal, "1001", 6},    //
-		{"Outbound", "4420", 0},  // unknown direction
-		{Outbound, "44x20", 2},   // non-digits just stop the match
+		{Outbound, "+4420", 4}, // the + is significant
+		{Outbound, "+49", 0},   // no "+4" rate
+		{Outbound, "0044", 0},  // no rewriting
+		{Inbound, "4420", 5},   // by direction
+		{Inbound, "4", 0},
+		{Internal, "1001", 6},
+		{"Outbound", "4420", 0}, // unknown direction
+		{Outbound, "44x20", 2},  // non-digits just stop the match
 		{Outbound, "4420" + string(make([]byte, 100)), 3},
 	} {
 		r, ok := tb.Lookup(tc.dir, tc.number)
@@ -115,8 +115,8 @@ func TestTableRatesOrder(t *testing.T) {
 // Against a linear scan of every rate.
 func TestTableLookupScan(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
-	tb, rates := randTable(rng, 3000, 5)
-	for range 20000 {
+	tb, rates := randTable(rng, 2000, 5)
+	for range 10000 {
 		dir := directions[rng.IntN(len(directions))]
 		num := randNumber(rng, 8)
 		var want Rate
@@ -129,6 +129,35 @@ func TestTableLookupScan(t *testing.T) {
 		got, ok := tb.Lookup(dir, num)
 		if ok != found || got != want {
 			t.Fatalf("Lookup(%s, %s) = %+v, %v; scan %+v, %v", dir, num, got, ok, want, found)
+		}
+	}
+}
+
+// Children added in every order, under nodes that already have
+// subtrees: growing a children block moves nodes with their subtrees.
+func TestTableTrieGrowth(t *testing.T) {
+	rng := rand.New(rand.NewPCG(19, 20))
+	for range 200 {
+		var tb Table
+		var want []string
+		for _, d := range rng.Perm(10) {
+			for _, p := range []string{strconv.Itoa(d), "7" + strconv.Itoa(d), "7" + strconv.Itoa(d) + "3", "+" + strconv.Itoa(d) + "12"} {
+				if tb.has(Outbound, p) {
+					continue
+				}
+				if err := tb.Add(Rate{Prefix: p, Direction: Outbound}); err != nil {
+					t.Fatal(err)
+				}
+				want = append(want, p)
+			}
+			for _, p := range want {
+				if r, ok := tb.Lookup(Outbound, p+"#9"); !ok || r.Prefix != p {
+					t.Fatalf("Lookup(%s#9) = %q, %v after adding %v", p, r.Prefix, ok, want)
+				}
+			}
+		}
+		if live := tb.Len(); len(tb.nodes) > 3*live {
+			t.Errorf("%d nodes for %d rates", len(tb.nodes), live)
 		}
 	}
 }
@@ -177,6 +206,7 @@ func BenchmarkLookup(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(hits)/float64(b.N), "hits/op")
+	b.ReportMetric(float64(cap(tb.nodes))*float64(unsafe.Sizeof(trieNode{}))/float64(tb.Len()), "index-B/rate")
 }
 
 func BenchmarkAdd10k(b *testing.B) {
@@ -193,22 +223,4 @@ func BenchmarkAdd10k(b *testing.B) {
 			}
 		}
 	}
-}
-
-func ExampleTable_Lookup() {
-	var tb Table
-	for _, p := range []string{"44", "4420", "1"} {
-		if err := tb.Add(Rate{Prefix: p, Direction: Outbound, Interval1: 60, IntervalN: 60}); err != nil {
-			fmt.Println(err)
-		}
-	}
-	r, ok := tb.Lookup(Outbound, "442071234567")
-	fmt.Println(r.Prefix, ok)
-	_, ok = tb.Lookup(Inbound, "442071234567")
-	fmt.Println(ok)
-	fmt.Println(tb.Add(Rate{Prefix: "44", Direction: Outbound}))
-	// Output:
-	// 4420 true
-	// false
-	// rating: add outbound rate "44": duplicate rate
 }
