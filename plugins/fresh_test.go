@@ -40,7 +40,7 @@ func TestShippedPluginsAreFresh(t *testing.T) {
 			continue
 		}
 		// As go generate does: a plugin is a directory with Go sources of its
-		// own (billing/ holds only its rating library until its main exists).
+		// own (a directory of libraries only is not one).
 		if m, _ := filepath.Glob(filepath.Join(e.Name(), "*.go")); len(m) == 0 {
 			continue
 		}

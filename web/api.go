@@ -25,6 +25,7 @@ type Backend interface {
 	ListExtensions() ([]store.Extension, error)
 	DeleteExtension(number string) error
 	ListCDRs(q store.CDRQuery) ([]store.CDR, error)
+	BillingStore
 }
 
 // Live is the running switch's state, for status and registrations.
@@ -76,6 +77,7 @@ func (a *API) Handler() http.Handler {
 	r.Get("/api/v1/scripts", a.scripts)
 	r.Post("/api/v1/scripts/reload", a.reload)
 	r.Post("/api/v1/plugins", a.addPlugin)
+	a.billingRoutes(r)
 	r.Get("/metrics", a.metrics)
 	return r
 }

@@ -24,6 +24,12 @@ Usage:
   hookswitch script reload                    reload the running switch's scripts
   hookswitch plugin add FILE [--name NAME]    validate a Wasm plugin and install it (the switch reloads)
   hookswitch plugin check FILE                validate a Wasm plugin offline
+  hookswitch billing rates import FILE       add a CSV rate deck to the billing plugin's rates
+  hookswitch billing rates export            print the rates as CSV
+  hookswitch billing rates clear             delete every rate
+  hookswitch billing balance set EXT AMOUNT  set an extension's prepaid balance ("12.50")
+  hookswitch billing balance get EXT
+  hookswitch billing balance list
   hookswitch cert generate [--host H ...]     self-signed TLS certificate into the data dir
   hookswitch version
 
@@ -59,6 +65,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = scriptCmd(args, stdout)
 	case "plugin":
 		err = pluginCmd(args, stdout)
+	case "billing":
+		err = billingCmd(args, stdout)
 	case "version":
 		fmt.Fprintln(stdout, "hookswitch", version)
 	case "help", "-h", "--help":

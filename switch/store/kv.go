@@ -10,9 +10,16 @@ import (
 )
 
 // KV is the scripts' key-value store: string values under a namespace (one
-// per script set) and a key, optionally expiring. Keys are
-// "kv/<namespace>/<key>".
-const kvPrefix = "kv/"
+// per script set, "plugin/<name>" per Wasm plugin) and a key, optionally
+// expiring. Keys are "kv/<namespace>/<key>", where a / of the namespace is
+// stored as the byte 0x1f (which a namespace cannot hold): the namespace
+// "plugin/billing" and the key "rate/x" never meet the namespace "plugin"
+// and the key "billing/rate/x", and a scan of one namespace never sees
+// another's keys.
+const (
+	kvPrefix = "kv/"
+	kvNSSep  = "\x1f"
+)
 
 // KV limits: values are small script state (counters, flags, last caller),
 // not files.
@@ -25,13 +32,24 @@ const (
 )
 
 func kvKey(ns, key string) ([]byte, error) {
-	if ns == "" || len(ns) > MaxKVNamespaceLen || hasControl(ns) || strings.Contains(ns, "/") {
-		return nil, invalid("namespace", fmt.Sprintf("must be 1-%d printable bytes without /", MaxKVNamespaceLen))
+	p, err := kvNSPrefix(ns)
+	if err != nil {
+		return nil, err
 	}
 	if key == "" || len(key) > MaxKVKeyLen || hasControl(key) {
 		return nil, invalid("key", fmt.Sprintf("must be 1-%d printable bytes", MaxKVKeyLen))
 	}
-	return []byte(kvPrefix + ns + "/" + key), nil
+	return append(p, key...), nil
+}
+
+// kvNSPrefix is the prefix of every key of the namespace ns: printable,
+// with / only between non-empty parts ("plugin/billing").
+func kvNSPrefix(ns string) ([]byte, error) {
+	if ns == "" || len(ns) > MaxKVNamespaceLen || hasControl(ns) ||
+		strings.HasPrefix(ns, "/") || strings.HasSuffix(ns, "/") || strings.Contains(ns, "//") {
+		return nil, invalid("namespace", fmt.Sprintf("must be 1-%d printable bytes, / only between parts", MaxKVNamespaceLen))
+	}
+	return []byte(kvPrefix + strings.ReplaceAll(ns, "/", kvNSSep) + "/"), nil
 }
 
 // KVGet returns the value under ns/key; ok is false when there is none or
@@ -93,6 +111,43 @@ func (s *Store) KVDelete(ns, key string) error {
 	}
 	if err := s.update(false, func(txn *badger.Txn) error { return txn.Delete(k) }); err != nil {
 		return fmt.Errorf("kv delete %s/%s: %w", ns, key, err)
+	}
+	return nil
+}
+
+// KVScan calls fn for every key of ns that starts with prefix ("" for
+// all), in byte order of the keys, with its value; expired keys are
+// skipped. An error from fn stops the scan and is returned as it is. fn
+// runs inside a read transaction: it must not write to the store.
+func (s *Store) KVScan(ns, prefix string, fn func(key, val string) error) error {
+	p, err := kvNSPrefix(ns)
+	if err != nil {
+		return fmt.Errorf("kv scan: %w", err)
+	}
+	n := len(p)
+	p = append(p, prefix...)
+	var fnErr error
+	err = s.view(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: p, PrefetchValues: true, PrefetchSize: 100})
+		defer it.Close()
+		for it.Seek(p); it.ValidForPrefix(p); it.Next() {
+			item := it.Item()
+			key := string(item.Key()[n:])
+			var val string
+			if err := item.Value(func(b []byte) error { val = string(b); return nil }); err != nil {
+				return err
+			}
+			if fnErr = fn(key, val); fnErr != nil {
+				return fnErr
+			}
+		}
+		return nil
+	})
+	if fnErr != nil {
+		return fnErr
+	}
+	if err != nil {
+		return fmt.Errorf("kv scan %s/%s: %w", ns, prefix, err)
 	}
 	return nil
 }

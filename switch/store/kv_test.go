@@ -57,7 +57,9 @@ func TestKVValidation(t *testing.T) {
 		field        string
 	}{
 		{"empty ns", "", "k", "v", 0, "namespace"},
-		{"slash ns", "a/b", "k", "v", 0, "namespace"},
+		{"leading slash ns", "/a", "k", "v", 0, "namespace"},
+		{"trailing slash ns", "a/", "k", "v", 0, "namespace"},
+		{"empty part ns", "a//b", "k", "v", 0, "namespace"},
 		{"long ns", strings.Repeat("n", MaxKVNamespaceLen+1), "k", "v", 0, "namespace"},
 		{"empty key", "ns", "", "v", 0, "key"},
 		{"control key", "ns", "a\nb", "v", 0, "key"},
@@ -140,5 +142,73 @@ func TestKVClosed(t *testing.T) {
 	}
 	if _, _, err := s.KVGet("ns", "k"); !errors.Is(err, ErrClosed) {
 		t.Fatalf("get after close: %v", err)
+	}
+}
+
+// A plugin's namespace "plugin/NAME" holds a /: it stays apart from the
+// namespace "plugin" with keys that start "NAME/".
+func TestKVNamespaceWithSlash(t *testing.T) {
+	s := openMem(t)
+	if err := s.KVSet("plugin/billing", "balance/1001", "12.50", 0); err != nil {
+		t.Fatal(err)
+	}
+	if v, ok, err := s.KVGet("plugin/billing", "balance/1001"); !ok || err != nil || v != "12.50" {
+		t.Fatalf("get = %q %v %v", v, ok, err)
+	}
+	if _, ok, _ := s.KVGet("plugin", "billing/balance/1001"); ok {
+		t.Fatal("namespace plugin/billing leaks into plugin")
+	}
+	if err := s.KVSet("plugin", "billing/balance/1001", "999", 0); err != nil {
+		t.Fatal(err)
+	}
+	if v, _, _ := s.KVGet("plugin/billing", "balance/1001"); v != "12.50" {
+		t.Fatalf("namespace plugin overwrote plugin/billing: %q", v)
+	}
+}
+
+func TestKVScan(t *testing.T) {
+	s := openMem(t)
+	for k, v := range map[string]string{"rate/outbound/44": "a", "rate/outbound/4420": "b", "rate/internal/1": "c", "balance/1001": "d"} {
+		if err := s.KVSet("plugin/billing", k, v, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Neighbours that a scan must not see.
+	s.KVSet("plugin/billing2", "rate/outbound/1", "x", 0)
+	s.KVSet("plugin", "billing/rate/outbound/1", "x", 0)
+	s.KVSet("plugin/billing", "rate/gone", "x", time.Second)
+	var got []string
+	scan := func(prefix string) []string {
+		t.Helper()
+		got = nil
+		if err := s.KVScan("plugin/billing", prefix, func(k, v string) error {
+			got = append(got, k+"="+v)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	if g := strings.Join(scan("rate/outbound/"), " "); g != "rate/outbound/44=a rate/outbound/4420=b" {
+		t.Fatalf("scan rate/outbound/: %s", g)
+	}
+	if g := scan(""); len(g) != 5 {
+		t.Fatalf("scan all: %v", g)
+	}
+	if g := scan("nothing/"); len(g) != 0 {
+		t.Fatalf("scan nothing/: %v", g)
+	}
+	stop := errors.New("stop")
+	n := 0
+	if err := s.KVScan("plugin/billing", "", func(k, v string) error { n++; return stop }); err != stop || n != 1 {
+		t.Fatalf("a callback error: %v after %d keys", err, n)
+	}
+	if err := s.KVScan("", "x", func(k, v string) error { return nil }); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("empty namespace: %v", err)
+	}
+	// Expired keys are skipped.
+	time.Sleep(2100 * time.Millisecond)
+	if g := scan("rate/gone"); len(g) != 0 {
+		t.Fatalf("expired key scanned: %v", g)
 	}
 }

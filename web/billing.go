@@ -1,0 +1,142 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/hookswitch/hookswitch/plugins/billing/ledger"
+	"github.com/hookswitch/hookswitch/plugins/billing/rating"
+	"github.com/hookswitch/hookswitch/switch/store"
+)
+
+// BillingStore is what the billing routes need of the store: the billing
+// plugin's KV namespace (see plugins/billing/ledger) and the directory.
+type BillingStore interface {
+	ledger.Store
+	GetExtension(number string) (store.Extension, error)
+}
+
+// Balance is an extension's prepaid balance as the API shows it. Stored
+// is false when the extension has no balance record (the plugin counts
+// 0).
+type Balance struct {
+	Extension string       `json:"extension"`
+	Balance   rating.Money `json:"balance"`
+	Stored    bool         `json:"stored"`
+}
+
+func (a *API) billingRoutes(r chi.Router) {
+	r.Put("/api/v1/billing/rates", a.importRates)
+	r.Get("/api/v1/billing/rates", a.exportRates)
+	r.Delete("/api/v1/billing/rates", a.clearRates)
+	r.Get("/api/v1/billing/balances", a.balances)
+	r.Get("/api/v1/billing/balances/{ext}", a.balance)
+	r.Put("/api/v1/billing/balances/{ext}", a.setBalance)
+}
+
+// importRates adds a CSV rate deck (the body): 200 with how many; 409 for
+// a rate given twice or already stored, 422 for a malformed deck, 413
+// beyond rating.MaxCSVBytes or MaxCSVRows; errors name the line. A
+// refused import writes nothing.
+func (a *API) importRates(w http.ResponseWriter, r *http.Request) {
+	n, err := ledger.ImportRates(a.B, http.MaxBytesReader(w, r.Body, rating.MaxCSVBytes+1))
+	var mbe *http.MaxBytesError
+	switch {
+	case err == nil:
+		writeJSON(w, 200, map[string]any{"imported": n})
+	case errors.Is(err, rating.ErrDuplicate):
+		writeErr(w, http.StatusConflict, err)
+	case errors.Is(err, rating.ErrTooLarge), errors.As(err, &mbe):
+		writeErr(w, http.StatusRequestEntityTooLarge, fmt.Errorf("rate deck: more than %d bytes or %d rows", rating.MaxCSVBytes, rating.MaxCSVRows))
+	case errors.Is(err, ledger.ErrStorage):
+		writeErr(w, 500, err)
+	default:
+		writeErr(w, http.StatusUnprocessableEntity, err)
+	}
+}
+
+// exportRates answers the stored rates as a CSV rate deck, sorted by
+// direction and prefix.
+func (a *API) exportRates(w http.ResponseWriter, r *http.Request) {
+	var buf bytes.Buffer
+	if err := ledger.ExportRates(a.B, &buf); err != nil {
+		writeErr(w, 500, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Write(buf.Bytes())
+}
+
+func (a *API) clearRates(w http.ResponseWriter, r *http.Request) {
+	n, err := ledger.ClearRates(a.B)
+	if err != nil {
+		writeErr(w, 500, err)
+		return
+	}
+	writeJSON(w, 200, map[string]any{"deleted": n})
+}
+
+// balances lists the stored balances, by extension.
+func (a *API) balances(w http.ResponseWriter, r *http.Request) {
+	all, err := ledger.Balances(a.B)
+	if err != nil {
+		writeErr(w, 500, err)
+		return
+	}
+	writeJSON(w, 200, all)
+}
+
+// balance answers an extension's balance (404 for no such extension).
+func (a *API) balance(w http.ResponseWriter, r *http.Request) {
+	ext := chi.URLParam(r, "ext")
+	if _, err := a.B.GetExtension(ext); err != nil {
+		writeErr(w, statusOf(err), err)
+		return
+	}
+	m, ok, err := ledger.Balance(a.B, ext)
+	if err != nil {
+		writeErr(w, 500, err)
+		return
+	}
+	writeJSON(w, 200, Balance{Extension: ext, Balance: m, Stored: ok})
+}
+
+// setBalance sets an extension's balance from {"balance": "12.50"} (a
+// JSON number is read the same way): 404 for no such extension, 400 for
+// a body that is not that object, 422 for an amount ParseMoney refuses.
+func (a *API) setBalance(w http.ResponseWriter, r *http.Request) {
+	ext := chi.URLParam(r, "ext")
+	var body struct {
+		Balance json.RawMessage `json:"balance"`
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4<<10))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&body); err != nil || len(body.Balance) == 0 {
+		writeErr(w, 400, fmt.Errorf("invalid balance JSON: want {\"balance\": \"12.50\"}: %v", err))
+		return
+	}
+	text := string(body.Balance)
+	if s, err := strconv.Unquote(text); err == nil {
+		text = s
+	}
+	m, err := rating.ParseMoney(text)
+	if err != nil {
+		writeErr(w, http.StatusUnprocessableEntity, err)
+		return
+	}
+	if _, err := a.B.GetExtension(ext); err != nil {
+		writeErr(w, statusOf(err), err)
+		return
+	}
+	if err := ledger.SetBalance(a.B, ext, m); err != nil {
+		writeErr(w, 500, err)
+		return
+	}
+	writeJSON(w, 200, Balance{Extension: ext, Balance: m, Stored: true})
+}
