@@ -22,9 +22,10 @@ type BillingStore interface {
 	GetExtension(number string) (store.Extension, error)
 }
 
-// Balance is an extension's prepaid balance as the API shows it. Stored
-// is false when the extension has no balance record (the plugin counts
-// 0).
+// Balance is an extension's prepaid balance as the API shows it: a
+// decimal amount ("12.5"), though the store keeps an integer of
+// micro-units (see plugins/billing/ledger). Stored is false when the
+// extension has no balance record (the plugin counts 0).
 type Balance struct {
 	Extension string       `json:"extension"`
 	Balance   rating.Money `json:"balance"`
@@ -82,7 +83,8 @@ func (a *API) clearRates(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, 200, map[string]any{"deleted": n})
 }
 
-// balances lists the stored balances, by extension.
+// balances lists the stored balances, by extension; a stored value that
+// is not an integer of micro-units is a 500 naming its extension.
 func (a *API) balances(w http.ResponseWriter, r *http.Request) {
 	all, err := ledger.Balances(a.B)
 	if err != nil {
@@ -110,6 +112,8 @@ func (a *API) balance(w http.ResponseWriter, r *http.Request) {
 // setBalance sets an extension's balance from {"balance": "12.50"} (a
 // JSON number is read the same way): 404 for no such extension, 400 for
 // a body that is not that object, 422 for an amount ParseMoney refuses.
+// It replaces the balance in one write: a debit of a call ending at the
+// same time applies before or after it.
 func (a *API) setBalance(w http.ResponseWriter, r *http.Request) {
 	ext := chi.URLParam(r, "ext")
 	var body struct {

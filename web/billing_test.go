@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hookswitch/hookswitch/plugins/billing/ledger"
 	"github.com/hookswitch/hookswitch/plugins/billing/rating"
 	"github.com/hookswitch/hookswitch/switch/store"
 )
@@ -16,6 +17,13 @@ import (
 // billingServer is the API over a real in-memory store with extensions
 // 1001 and 1002, behind admin credentials.
 func billingServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	srv, _ := billingServerStore(t)
+	return srv
+}
+
+// billingServerStore is billingServer and its store.
+func billingServerStore(t *testing.T) (*httptest.Server, *store.Store) {
 	t.Helper()
 	st, err := store.Open("", store.Options{InMemory: true, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
@@ -30,7 +38,7 @@ func billingServer(t *testing.T) *httptest.Server {
 	api := &API{B: st, L: &fakeLive{}, Auth: func(u, p string) bool { return u == "admin" && p == "pw" }}
 	srv := httptest.NewServer(api.Handler())
 	t.Cleanup(srv.Close)
-	return srv
+	return srv, st
 }
 
 // do sends an authenticated request and returns the status and body.
@@ -151,5 +159,38 @@ func TestBillingBalancesAPI(t *testing.T) {
 	}
 	if _, body := do(t, srv, "GET", "/api/v1/billing/balances/1001", ""); !strings.Contains(body, `"balance":"12.5"`) {
 		t.Fatalf("a refused PUT changed the balance: %s", body)
+	}
+}
+
+// The API shows and takes decimal amounts; the store keeps integers of
+// micro-units (what the plugin's atomic debit adds to). A stored value
+// that is not one is a 500 naming the extension, never a wrong amount.
+func TestBillingBalanceStoredForm(t *testing.T) {
+	srv, st := billingServerStore(t)
+	if code, body := do(t, srv, "PUT", "/api/v1/billing/balances/1001", `{"balance":"12.50"}`); code != 200 {
+		t.Fatalf("set: %d %s", code, body)
+	}
+	if v, _, _ := st.KVGet(ledger.Namespace, ledger.BalanceKey("1001")); v != "12500000" {
+		t.Fatalf("stored %q", v)
+	}
+	// A debit as the plugin does it, then the API's view of it.
+	if _, err := st.KVAdd(ledger.Namespace, ledger.BalanceKey("1001"), -1_320_000); err != nil {
+		t.Fatal(err)
+	}
+	if _, body := do(t, srv, "GET", "/api/v1/billing/balances/1001", ""); !strings.Contains(body, `"balance":"11.18"`) {
+		t.Fatalf("after a debit: %s", body)
+	}
+	st.KVSet(ledger.Namespace, ledger.BalanceKey("1002"), "12.50", 0)
+	for _, path := range []string{"/api/v1/billing/balances/1002", "/api/v1/billing/balances"} {
+		if code, body := do(t, srv, "GET", path, ""); code != 500 || !strings.Contains(body, "balance of 1002") || !strings.Contains(body, "not an integer number of micro-units") {
+			t.Errorf("GET %s of a decimal stored balance: %d %s", path, code, body)
+		}
+	}
+	// Setting it again repairs it.
+	if code, _ := do(t, srv, "PUT", "/api/v1/billing/balances/1002", `{"balance":"3"}`); code != 200 {
+		t.Fatalf("repair: %d", code)
+	}
+	if code, body := do(t, srv, "GET", "/api/v1/billing/balances", ""); code != 200 || !strings.Contains(body, `"1002":"3"`) {
+		t.Fatalf("after repair: %d %s", code, body)
 	}
 }

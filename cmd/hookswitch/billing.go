@@ -21,7 +21,9 @@ import (
 const billingUsage = "billing: want 'rates import FILE', 'rates export', 'rates clear', 'balance set EXT AMOUNT', 'balance get EXT' or 'balance list'"
 
 // billingCmd administers the billing plugin's rates and balances, on the
-// data dir or through the running switch (web/billing.go).
+// data dir or through the running switch (web/billing.go). Amounts are
+// decimal here as in the API; the ledger stores balances as integers of
+// micro-units, which the plugin debits atomically.
 func billingCmd(args []string, stdout io.Writer) error {
 	if len(args) < 2 {
 		return errors.New(billingUsage)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hookswitch/hookswitch/plugins/billing/ledger"
 	"github.com/hookswitch/hookswitch/plugins/billing/rating"
 	"github.com/hookswitch/hookswitch/switch/store"
 	"github.com/hookswitch/hookswitch/web"
@@ -127,5 +128,36 @@ func TestBillingCLIUsage(t *testing.T) {
 		if code == 0 || !strings.Contains(errs, tc.want) {
 			t.Errorf("%v: want an error mentioning %q, got code %d: %q", tc.args, tc.want, code, errs)
 		}
+	}
+}
+
+// Balances are stored as integers of micro-units but shown as amounts; a
+// stored value that is not such an integer is an error naming the
+// extension.
+func TestBillingCLIStoredBalance(t *testing.T) {
+	dir, _ := billingDir(t)
+	billing := func(args ...string) (string, string, int) {
+		return cli(t, append(append([]string{"billing"}, args...), "--data", dir)...)
+	}
+	if _, errs, code := billing("balance", "set", "1001", "12.50"); code != 0 {
+		t.Fatal(errs)
+	}
+	st, err := store.Open(dir, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, _, _ := st.KVGet(ledger.Namespace, ledger.BalanceKey("1001"))
+	st.KVSet(ledger.Namespace, ledger.BalanceKey("1001"), "12.50", 0)
+	st.Close()
+	if v != "12500000" {
+		t.Fatalf("stored %q", v)
+	}
+	for _, args := range [][]string{{"balance", "get", "1001"}, {"balance", "list"}} {
+		if _, errs, code := billing(args...); code == 0 || !strings.Contains(errs, "balance of 1001") || !strings.Contains(errs, "not an integer number of micro-units") {
+			t.Errorf("%v: %d %q", args, code, errs)
+		}
+	}
+	if out, errs, code := billing("balance", "set", "1001", "2"); code != 0 || out != "balance of 1001: 2\n" {
+		t.Fatalf("repair: %q %q", out, errs)
 	}
 }

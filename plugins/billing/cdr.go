@@ -28,7 +28,8 @@ const (
 
 // cdr charges an answered call to a rated number: its talk time under the
 // rate, debited from the caller's balance (none counts as 0, so the
-// balance may go negative). Other calls get no fields.
+// balance may go negative) in one atomic KV add, so that calls of one
+// caller ending at the same time each debit it. Other calls get no fields.
 func cdr(req *hs.CDRRequest) (hs.CDRDecision, error) {
 	var rec record
 	if err := json.Unmarshal([]byte(req.Record), &rec); err != nil {
@@ -43,27 +44,18 @@ func cdr(req *hs.CDRRequest) (hs.CDRDecision, error) {
 		return hs.CDRDecision{}, err
 	}
 	cost := rating.Charge(rate, time.Duration(rec.Talk)*time.Second)
-	balance, _, err := ledger.GetBalance(hs.KVGet, rec.Caller)
-	if err != nil {
-		return hs.CDRDecision{}, err
+	var after rating.Money
+	if cost == 0 {
+		after, _, err = ledger.GetBalance(hs.KVGet, rec.Caller)
+	} else {
+		after, err = ledger.AddBalance(hs.KVAdd, rec.Caller, -cost) // Charge is never negative
 	}
-	after := debit(balance, cost)
-	if cost != 0 {
-		if err := hs.KVSet(ledger.BalanceKey(rec.Caller), after.String(), 0); err != nil {
-			return hs.CDRDecision{}, errors.New("billing: cdr: debit " + rec.Caller + ": " + err.Error())
-		}
+	if err != nil {
+		return hs.CDRDecision{}, errors.New("billing: cdr: debit " + rec.Caller + ": " + err.Error())
 	}
 	return hs.CDRDecision{Extra: map[string]string{
 		fieldCost:    cost.String(),
 		fieldRate:    string(dir) + "/" + rate.Prefix,
 		fieldBalance: after.String(),
 	}}, nil
-}
-
-// debit is balance - cost, saturating at -MaxMoney.
-func debit(balance, cost rating.Money) rating.Money {
-	if cost > 0 && balance < -rating.MaxMoney+cost {
-		return -rating.MaxMoney
-	}
-	return balance - cost
 }

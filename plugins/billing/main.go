@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	hs.Require(abi.FeatureKV)
+	hs.Require(abi.FeatureKV | abi.FeatureKVAdd) // kv_add: the atomic debit
 	hs.HandleAuthorize(authorize)
 	hs.HandleCDR(cdr)
 }

@@ -31,6 +31,9 @@ func (s fakeStore) KVSet(ns, key, val string, ttl time.Duration) error {
 	return s.f.KVSet(key, val, ttl)
 }
 func (s fakeStore) KVDelete(ns, key string) error { return s.f.KVDelete(key) }
+func (s fakeStore) KVAdd(ns, key string, delta int64) (int64, error) {
+	return s.f.KVAdd(key, delta)
+}
 func (s fakeStore) KVScan(ns, prefix string, fn func(key, val string) error) error {
 	for k, v := range s.f.KV {
 		if strings.HasPrefix(k, prefix) {
@@ -42,7 +45,8 @@ func (s fakeStore) KVScan(ns, prefix string, fn func(key, val string) error) err
 	return nil
 }
 
-// setup gives the plugin a fake host holding the seed's deck and balances.
+// setup gives the plugin a fake host holding the seed's deck and balances
+// (decimal amounts, stored as the ledger stores them).
 func setup(t *testing.T, balances map[string]string) *hs.Fake {
 	t.Helper()
 	f := hs.NewFake()
@@ -51,9 +55,28 @@ func setup(t *testing.T, balances map[string]string) *hs.Fake {
 		t.Fatal(err)
 	}
 	for ext, b := range balances {
-		f.KV[ledger.BalanceKey(ext)] = b
+		m, err := rating.ParseMoney(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := ledger.SetBalance(fakeStore{f}, ext, m); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return f
+}
+
+// balance is ext's stored balance as a decimal amount ("" for none).
+func balance(t *testing.T, f *hs.Fake, ext string) string {
+	t.Helper()
+	m, ok, err := ledger.Balance(fakeStore{f}, ext)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ok {
+		return ""
+	}
+	return m.String()
 }
 
 func runAuthorize(t *testing.T, req hs.AuthorizeRequest) hs.AuthorizeDecision {
@@ -171,8 +194,9 @@ func TestCDRWorkedExample(t *testing.T) {
 	if len(extra) != len(want) {
 		t.Errorf("extra %v", extra)
 	}
-	if f.KV[ledger.BalanceKey("1001")] != "8.68" {
-		t.Fatalf("balance %q", f.KV[ledger.BalanceKey("1001")])
+	// Stored in micro-units: 10 - 1.32 = 8.68.
+	if got := f.KV[ledger.BalanceKey("1001")]; got != "8680000" || balance(t, f, "1001") != "8.68" {
+		t.Fatalf("balance %q", got)
 	}
 	// Other points of the manual's figure: 70 s 0.66, 71 s 0.825.
 	for talk, want := range map[int]string{70: "0.66", 71: "0.825", 0: "0.66"} {
@@ -181,7 +205,7 @@ func TestCDRWorkedExample(t *testing.T) {
 		}
 	}
 	// 1002 had no balance: three debits, negative now.
-	if got := f.KV[ledger.BalanceKey("1002")]; got != "-2.145" {
+	if got := balance(t, f, "1002"); got != "-2.145" {
 		t.Fatalf("1002 balance %q, want -2.145", got)
 	}
 }
@@ -198,8 +222,8 @@ func TestCDRNotCharged(t *testing.T) {
 			t.Errorf("%v: extra %v", rec, extra)
 		}
 	}
-	if f.KV[ledger.BalanceKey("1001")] != "10" {
-		t.Fatalf("balance changed: %q", f.KV[ledger.BalanceKey("1001")])
+	if got := balance(t, f, "1001"); got != "10" {
+		t.Fatalf("balance changed: %q", got)
 	}
 }
 
@@ -209,11 +233,76 @@ func TestCapThenCharge(t *testing.T) {
 	f := setup(t, map[string]string{"1001": "1.40"})
 	d := runAuthorize(t, hs.AuthorizeRequest{From: "1001", To: "449999"})
 	extra := runCDR(t, answered("1001", "449999", int(d.MaxDuration/time.Second)))
-	if extra["billing_cost"] != "1.32" || f.KV[ledger.BalanceKey("1001")] != "0.08" {
+	if extra["billing_cost"] != "1.32" || balance(t, f, "1001") != "0.08" {
 		t.Fatalf("capped at %v: %v", d.MaxDuration, extra)
 	}
 	d = runAuthorize(t, hs.AuthorizeRequest{From: "1001", To: "449999"})
 	if d.Allow || d.Code != 402 {
 		t.Fatalf("after spending: %+v", d)
+	}
+}
+
+// A free call (under the grace period) writes nothing and reports the
+// balance as it is.
+func TestCDRFreeCall(t *testing.T) {
+	f := setup(t, map[string]string{"1001": "3"})
+	f.KV[ledger.RateKey(rating.Internal, "55")] = `{"prefix":"55","direction":"internal","grace_period":5,"price1":"1","price_n":"1","interval1":1,"interval_n":1}`
+	before := f.KV[ledger.BalanceKey("1001")]
+	extra := runCDR(t, answered("1001", "5599", 4))
+	if extra["billing_cost"] != "0" || extra["billing_balance"] != "3" || f.KV[ledger.BalanceKey("1001")] != before {
+		t.Fatalf("free call: %v, stored %q", extra, f.KV[ledger.BalanceKey("1001")])
+	}
+	// Without a balance record: none is created.
+	runCDR(t, answered("1099", "5599", 4))
+	if _, ok := f.KV[ledger.BalanceKey("1099")]; ok {
+		t.Fatal("a free call created a balance")
+	}
+}
+
+// A stored balance that is not an integer of micro-units (a decimal
+// amount of an older layout, or garbage) is an error, never a wrong
+// balance: authorize fails closed, cdr fails and debits nothing.
+func TestBadStoredBalance(t *testing.T) {
+	for _, bad := range []string{"12.50", "lots", ""} {
+		f := setup(t, nil)
+		f.KV[ledger.BalanceKey("1001")] = bad
+		var w abi.Writer
+		(&hs.AuthorizeRequest{From: "1001", To: "449999"}).Append(&w)
+		if _, err := hs.Dispatch(abi.HookAuthorize, w.B); err == nil || !strings.Contains(err.Error(), "not an integer number of micro-units") {
+			t.Errorf("authorize with %q: %v", bad, err)
+		}
+		j, _ := json.Marshal(answered("1001", "449999", 165))
+		w = abi.Writer{}
+		(&hs.CDRRequest{Record: string(j)}).Append(&w)
+		if _, err := hs.Dispatch(abi.HookCDR, w.B); err == nil || !strings.Contains(err.Error(), "debit 1001") || !strings.Contains(err.Error(), "not a base-10 integer") {
+			t.Errorf("cdr with %q: %v", bad, err)
+		}
+		if got := f.KV[ledger.BalanceKey("1001")]; got != bad {
+			t.Errorf("cdr with %q wrote %q", bad, got)
+		}
+	}
+}
+
+// A debit that would overflow fails the call and writes nothing (at
+// -9.2e12 units, only a corrupt balance gets there).
+func TestCDROverflow(t *testing.T) {
+	f := setup(t, nil)
+	f.KV[ledger.BalanceKey("1001")] = "-9223372036854775807"
+	j, _ := json.Marshal(answered("1001", "449999", 165))
+	var w abi.Writer
+	(&hs.CDRRequest{Record: string(j)}).Append(&w)
+	if _, err := hs.Dispatch(abi.HookCDR, w.B); err == nil || !strings.Contains(err.Error(), "overflow") {
+		t.Fatalf("overflow: %v", err)
+	}
+	if got := f.KV[ledger.BalanceKey("1001")]; got != "-9223372036854775807" {
+		t.Fatalf("wrote %q", got)
+	}
+}
+
+// The debit needs kv_add: a switch without it refuses the plugin at load
+// (switch/wasm TestBillingNeedsKVAdd) rather than failing every cdr.
+func TestRequiresKVAdd(t *testing.T) {
+	if want := abi.FeatureKV | abi.FeatureKVAdd; hs.Required() != want {
+		t.Fatalf("required features %#x, want %#x", hs.Required(), want)
 	}
 }

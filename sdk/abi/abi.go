@@ -31,7 +31,10 @@
 // feature bit, a decision field appended after the existing ones is NOT an
 // addition: it changes an encoding) keep the version; a guest learns what
 // the host offers from the feature bits and from the hook mask it is asked
-// about. The host runs guests of versions MinVersion to Version.
+// about. A new import comes with a new feature bit that the host offers
+// (FeatureKVAdd for ImportKVAdd); a guest that imports it requires the
+// bit, so that a host without it refuses the guest at start with the
+// reason. The host runs guests of versions MinVersion to Version.
 //
 // # Buffer convention
 //
@@ -130,6 +133,18 @@ const (
 	ImportKVSet = "kv_set"
 	// ImportKVDelete: (key_ptr i32, key_len i32) -> i32. 0 or ErrFailed.
 	ImportKVDelete = "kv_delete"
+	// ImportKVAdd: (key_ptr i32, key_len i32, delta i64, buf i32, limit
+	// i32) -> i32. Adds delta to the integer stored under the key and
+	// returns the sum, atomically (as Redis INCRBY): concurrent adds from
+	// other instances are never lost. A missing key counts as 0; the sum
+	// is stored as base-10 text ("-42", readable with ImportKVGet) and
+	// keeps the key's expiry. The result follows the buffer convention: 8
+	// bytes, the sum as a little-endian i64 (so it returns 8, and
+	// ImportResult gives the same sum again without adding twice); or
+	// ErrFailed when the stored value is not a base-10 int64, the sum
+	// overflows an int64 (nothing is written then) or the store fails.
+	// Offered with FeatureKVAdd, which a guest that imports it requires.
+	ImportKVAdd = "kv_add"
 	// ImportHTTP: (req_ptr i32, req_len i32, buf i32, limit i32) -> i32. An
 	// HTTP request (encoded HTTPRequest) to a host of the switch's allow
 	// list, within what is left of the call's budget; the encoded
@@ -182,6 +197,7 @@ const (
 	FeatureKV      uint32 = 1 << 2 // ImportKV*
 	FeatureHTTP    uint32 = 1 << 3 // ImportHTTP
 	FeatureProgram uint32 = 1 << 4 // ExportProgram and ImportCall*
+	FeatureKVAdd   uint32 = 1 << 5 // ImportKVAdd (an addition to version 1)
 )
 
 // Log levels of ImportLog.
@@ -197,6 +213,8 @@ const (
 	MaxLogLines = 32
 	MaxLogLen   = 1024
 	MaxKVValue  = 64 << 10
+	// KVAddResultLen is the length of ImportKVAdd's result: an i64.
+	KVAddResultLen = 8
 	// MaxDecision bounds an encoded decision (a provision body fits).
 	MaxDecision = 1 << 20
 )

@@ -15,6 +15,7 @@ type Host interface {
 	KVGet(key string) (string, bool, error)
 	KVSet(key, val string, ttl time.Duration) error
 	KVDelete(key string) error
+	KVAdd(key string, delta int64) (int64, error)
 	HTTP(req HTTPRequest) (HTTPResponse, error)
 
 	// Call primitives: only while a program runs.
@@ -48,6 +49,18 @@ func KVSet(key, val string, ttl time.Duration) error { return host.KVSet(key, va
 
 // KVDelete removes a key.
 func KVDelete(key string) error { return host.KVDelete(key) }
+
+// KVAdd adds delta to the integer stored under key and returns the sum,
+// atomically: adds from concurrent calls (other instances of the plugin)
+// are never lost, as they can be with KVGet then KVSet. A missing key
+// counts as 0; the sum is stored as base-10 text ("-42", what KVGet then
+// reads) and keeps the key's expiry. A stored value that is not a base-10
+// int64, or a sum that overflows, is an error and changes nothing.
+//
+// The host offers it with abi.FeatureKVAdd: a plugin that calls KVAdd
+// should hs.Require(abi.FeatureKVAdd), so that a switch without it refuses
+// the plugin at load, with the reason, rather than failing its calls.
+func KVAdd(key string, delta int64) (int64, error) { return host.KVAdd(key, delta) }
 
 // HTTPDo sends a request to a host of the switch's allow list.
 func HTTPDo(req HTTPRequest) (HTTPResponse, error) { return host.HTTP(req) }

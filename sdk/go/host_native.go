@@ -5,6 +5,8 @@ package hs
 import (
 	"errors"
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -100,6 +102,27 @@ func (f *Fake) KVDelete(key string) error {
 	return nil
 }
 
+// KVAdd adds under the Fake's lock, with the host's rules: a missing key
+// is 0, a value that is not a base-10 int64 or a sum that overflows is an
+// error and changes nothing.
+func (f *Fake) KVAdd(key string, delta int64) (int64, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var cur int64
+	if v, ok := f.KV[key]; ok {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("kv_add %s: value is not a base-10 integer: %q", key, v)
+		}
+		cur = n
+	}
+	if (delta > 0 && cur > math.MaxInt64-delta) || (delta < 0 && cur < math.MinInt64-delta) {
+		return 0, fmt.Errorf("kv_add %s: integer overflow: %d + %d", key, cur, delta)
+	}
+	f.KV[key] = strconv.FormatInt(cur+delta, 10)
+	return cur + delta, nil
+}
+
 func (f *Fake) HTTP(req HTTPRequest) (HTTPResponse, error) {
 	if f.HTTPFunc == nil {
 		return HTTPResponse{}, errors.New("no HTTP in this test")
@@ -153,6 +176,10 @@ func (f *Fake) Record(spec RecordSpec) (string, error) {
 
 // Hooks is the hook mask the plugin's registrations give the switch.
 func Hooks() uint32 { return hookMask }
+
+// Required is the feature mask (abi.Feature*) the plugin's Require calls
+// give the switch.
+func Required() uint32 { return required }
 
 // Dispatch runs one hook call as the switch would: req is the encoded
 // request, the result the encoded decision. Tests of the encoding use it;

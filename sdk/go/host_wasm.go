@@ -94,6 +94,9 @@ func hostKVSet(kp unsafe.Pointer, kn uint32, vp unsafe.Pointer, vn uint32, ttlMS
 //go:wasmimport hookswitch kv_delete
 func hostKVDelete(p unsafe.Pointer, n uint32) int32
 
+//go:wasmimport hookswitch kv_add
+func hostKVAdd(p unsafe.Pointer, n uint32, delta int64, buf unsafe.Pointer, limit uint32) int32
+
 //go:wasmimport hookswitch http
 func hostHTTP(p unsafe.Pointer, n uint32, buf unsafe.Pointer, limit uint32) int32
 
@@ -217,6 +220,19 @@ func (wasmHost) KVSet(key, val string, ttl time.Duration) error {
 
 func (wasmHost) KVDelete(key string) error {
 	return status(hostKVDelete(strPtr(key), uint32(len(key))))
+}
+
+func (wasmHost) KVAdd(key string, delta int64) (int64, error) {
+	b, err := value(hostKVAdd(strPtr(key), uint32(len(key)), delta, ptr(resBuf), uint32(len(resBuf))))
+	if err != nil {
+		return 0, err
+	}
+	r := abi.NewReader(b)
+	sum := r.I64("sum")
+	if err := r.Err(); err != nil {
+		return 0, errorString("kv_add: " + err.Error())
+	}
+	return sum, nil
 }
 
 func (wasmHost) HTTP(req HTTPRequest) (HTTPResponse, error) {

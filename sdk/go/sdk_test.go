@@ -3,6 +3,9 @@
 package hs
 
 import (
+	"math"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -42,5 +45,50 @@ func TestPanicIsAnError(t *testing.T) {
 	HandleFailure(func(*FailureRequest) (RouteDecision, error) { panic("boom") })
 	if _, err := RunFailure(FailureRequest{}); err == nil || err.Error() != "panic: boom" {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// KVAdd on the Fake: the host's rules, and no add lost between
+// goroutines.
+func TestFakeKVAdd(t *testing.T) {
+	fake := NewFake()
+	SetHost(fake)
+	defer SetHost(NewFake())
+	if v, err := KVAdd("n", -5); err != nil || v != -5 || fake.KV["n"] != "-5" {
+		t.Fatalf("missing key: %d %v %q", v, err, fake.KV["n"])
+	}
+	if v, err := KVAdd("n", 7); err != nil || v != 2 {
+		t.Fatalf("add: %d %v", v, err)
+	}
+	if v, ok, _ := KVGet("n"); !ok || v != "2" {
+		t.Fatalf("stored %q", v)
+	}
+	fake.KV["bad"] = "12.50"
+	if _, err := KVAdd("bad", 1); err == nil || !strings.Contains(err.Error(), "not a base-10 integer") || fake.KV["bad"] != "12.50" {
+		t.Fatalf("not an integer: %v, value %q", err, fake.KV["bad"])
+	}
+	KVSet("max", "9223372036854775807", 0)
+	if _, err := KVAdd("max", 1); err == nil || !strings.Contains(err.Error(), "overflow") {
+		t.Fatalf("overflow: %v", err)
+	}
+	if v, err := KVAdd("max", math.MinInt64); err != nil || v != -1 {
+		t.Fatalf("max + min: %d %v", v, err)
+	}
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 500 {
+				if _, err := KVAdd("c", 3); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if fake.KV["c"] != "12000" {
+		t.Fatalf("concurrent adds: %q, want 12000", fake.KV["c"])
 	}
 }

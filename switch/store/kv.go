@@ -3,6 +3,9 @@ package store
 import (
 	"errors"
 	"fmt"
+	"math"
+	"math/rand/v2"
+	"strconv"
 	"strings"
 	"time"
 
@@ -115,6 +118,88 @@ func (s *Store) KVDelete(ns, key string) error {
 	return nil
 }
 
+// Errors of KVAdd.
+var (
+	// ErrNotInteger: the stored value is not a base-10 int64.
+	ErrNotInteger = errors.New("value is not a base-10 integer")
+	// ErrOverflow: the sum does not fit in an int64.
+	ErrOverflow = errors.New("integer overflow")
+)
+
+// kvAddAttempts bounds KVAdd's retries of a transaction that conflicted
+// with a concurrent write of the same key (each attempt is one call of
+// update, which itself retries a few times at once); between attempts it
+// backs off for a random time growing up to kvAddBackoff, so that writers
+// of one hot key stop colliding in lockstep.
+const (
+	kvAddAttempts = 100
+	kvAddBackoff  = 2 * time.Millisecond
+)
+
+// KVAdd adds delta to the integer under ns/key and returns the sum, in one
+// read-write transaction, as Redis INCRBY does: a missing (or expired) key
+// counts as 0; the value is stored as base-10 text ("-42"), keeping the
+// key's expiry if it has one. A value that is not a base-10 int64
+// (strconv.ParseInt: an optional sign and digits, nothing else) fails with
+// ErrNotInteger and a sum out of the int64 range with ErrOverflow; both
+// leave the value as it was. Concurrent adds of one key are serialised:
+// none is lost.
+func (s *Store) KVAdd(ns, key string, delta int64) (int64, error) {
+	k, err := kvKey(ns, key)
+	if err != nil {
+		return 0, fmt.Errorf("kv add: %w", err)
+	}
+	var sum int64
+	add := func(txn *badger.Txn) error {
+		var cur int64
+		var expires uint64
+		item, err := txn.Get(k)
+		switch {
+		case errors.Is(err, badger.ErrKeyNotFound):
+		case err != nil:
+			return err
+		default:
+			expires = item.ExpiresAt()
+			if err := item.Value(func(b []byte) error {
+				v, perr := strconv.ParseInt(string(b), 10, 64)
+				if perr != nil {
+					return fmt.Errorf("%w: %s", ErrNotInteger, quoteShort(b))
+				}
+				cur = v
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		if (delta > 0 && cur > math.MaxInt64-delta) || (delta < 0 && cur < math.MinInt64-delta) {
+			return fmt.Errorf("%w: %d + %d", ErrOverflow, cur, delta)
+		}
+		sum = cur + delta
+		e := badger.NewEntry(k, strconv.AppendInt(nil, sum, 10))
+		e.ExpiresAt = expires // 0: none
+		return txn.SetEntry(e)
+	}
+	for i := range kvAddAttempts {
+		if err = s.update(false, add); !errors.Is(err, badger.ErrConflict) {
+			break
+		}
+		ceil := min(time.Duration(i+1)*100*time.Microsecond, kvAddBackoff)
+		time.Sleep(rand.N(ceil) + 1)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("kv add %s/%s: %w", ns, key, err)
+	}
+	return sum, nil
+}
+
+// quoteShort quotes a value for an error message, cut to 32 bytes.
+func quoteShort(b []byte) string {
+	if len(b) > 32 {
+		return strconv.Quote(string(b[:32])) + "..."
+	}
+	return strconv.Quote(string(b))
+}
+
 // KVScan calls fn for every key of ns that starts with prefix ("" for
 // all), in byte order of the keys, with its value; expired keys are
 // skipped. An error from fn stops the scan and is returned as it is. fn
@@ -152,7 +237,8 @@ func (s *Store) KVScan(ns, prefix string, fn func(key, val string) error) error 
 	return nil
 }
 
-// KVView adapts a Store to the Lua engine's kv interface (Get, Set, Delete).
+// KVView adapts a Store to the script engines' kv interfaces (Get, Set,
+// Delete; Add for the Wasm engine's kv_add).
 type KVView struct{ s *Store }
 
 // KV returns the store's key-value view for script engines.
@@ -168,3 +254,7 @@ func (v KVView) Set(ns, key, val string, ttl time.Duration) error {
 
 // Delete removes ns/key.
 func (v KVView) Delete(ns, key string) error { return v.s.KVDelete(ns, key) }
+
+// Add adds delta to the integer under ns/key and returns the sum
+// (Store.KVAdd).
+func (v KVView) Add(ns, key string, delta int64) (int64, error) { return v.s.KVAdd(ns, key, delta) }

@@ -2,10 +2,15 @@ package store
 
 import (
 	"errors"
+	"math"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/dgraph-io/badger/v4"
 )
 
 func TestKV(t *testing.T) {
@@ -210,5 +215,166 @@ func TestKVScan(t *testing.T) {
 	time.Sleep(2100 * time.Millisecond)
 	if g := scan("rate/gone"); len(g) != 0 {
 		t.Fatalf("expired key scanned: %v", g)
+	}
+}
+
+func TestKVAdd(t *testing.T) {
+	s := openMem(t)
+	// A missing key counts as 0.
+	if v, err := s.KVAdd("ns", "n", 5); err != nil || v != 5 {
+		t.Fatalf("add to a missing key: %d %v", v, err)
+	}
+	if v, err := s.KVAdd("ns", "n", -12); err != nil || v != -7 {
+		t.Fatalf("add -12: %d %v", v, err)
+	}
+	// Stored as base-10 text, readable by KVGet.
+	if v, ok, err := s.KVGet("ns", "n"); !ok || err != nil || v != "-7" {
+		t.Fatalf("stored %q %v %v", v, ok, err)
+	}
+	// A delta of 0 reads (and creates) the value.
+	if v, err := s.KVAdd("ns", "zero", 0); err != nil || v != 0 {
+		t.Fatalf("add 0: %d %v", v, err)
+	}
+	// Values KVSet wrote are added to when they are integers.
+	s.KVSet("ns", "set", "+0041", 0)
+	if v, err := s.KVAdd("ns", "set", 1); err != nil || v != 42 {
+		t.Fatalf("add to %q: %d %v", "+0041", v, err)
+	}
+	if v, _, _ := s.KVGet("ns", "set"); v != "42" {
+		t.Fatalf("rewritten as %q", v)
+	}
+	// Extremes, and overflow both ways: an error, nothing written.
+	s.KVSet("ns", "max", strconv.FormatInt(math.MaxInt64-1, 10), 0)
+	if v, err := s.KVAdd("ns", "max", 1); err != nil || v != math.MaxInt64 {
+		t.Fatalf("to MaxInt64: %d %v", v, err)
+	}
+	if _, err := s.KVAdd("ns", "max", 1); !errors.Is(err, ErrOverflow) || !strings.Contains(err.Error(), "kv add ns/max") {
+		t.Fatalf("past MaxInt64: %v", err)
+	}
+	if v, _, _ := s.KVGet("ns", "max"); v != strconv.FormatInt(math.MaxInt64, 10) {
+		t.Fatalf("overflow wrote %q", v)
+	}
+	s.KVSet("ns", "min", strconv.FormatInt(math.MinInt64+5, 10), 0)
+	if _, err := s.KVAdd("ns", "min", -6); !errors.Is(err, ErrOverflow) {
+		t.Fatalf("below MinInt64: %v", err)
+	}
+	if v, err := s.KVAdd("ns", "min", -5); err != nil || v != math.MinInt64 {
+		t.Fatalf("to MinInt64: %d %v", v, err)
+	}
+	if v, err := s.KVAdd("ns", "min", math.MaxInt64); err != nil || v != -1 {
+		t.Fatalf("MinInt64 + MaxInt64: %d %v", v, err)
+	}
+	// Not an integer: a clear error, nothing written.
+	for _, bad := range []string{"12.50", "", "1e3", " 7", "7 ", "0x10", "99999999999999999999", strings.Repeat("z", 100)} {
+		s.KVSet("ns", "bad", bad, 0)
+		_, err := s.KVAdd("ns", "bad", 1)
+		if !errors.Is(err, ErrNotInteger) || !strings.Contains(err.Error(), "kv add ns/bad") {
+			t.Errorf("%q: %v", bad, err)
+		}
+		if v, _, _ := s.KVGet("ns", "bad"); v != bad {
+			t.Errorf("%q: rewritten as %q", bad, v)
+		}
+	}
+	// Validation as the other KV calls.
+	if _, err := s.KVAdd("", "k", 1); !errors.Is(err, ErrInvalid) {
+		t.Errorf("empty namespace: %v", err)
+	}
+	if _, err := s.KVAdd("ns", "a\nb", 1); !errors.Is(err, ErrInvalid) {
+		t.Errorf("control key: %v", err)
+	}
+	// Through the engines' view.
+	if v, err := s.KV().Add("ns", "n", 7); err != nil || v != 0 {
+		t.Fatalf("view: %d %v", v, err)
+	}
+	s.Close()
+	if _, err := s.KVAdd("ns", "n", 1); !errors.Is(err, ErrClosed) {
+		t.Fatalf("after close: %v", err)
+	}
+}
+
+// An add keeps the key's expiry; a key without one stays without.
+func TestKVAddKeepsTTL(t *testing.T) {
+	s := openMem(t)
+	expiry := func(key string) uint64 {
+		t.Helper()
+		k, _ := kvKey("ns", key)
+		var at uint64
+		if err := s.db.View(func(txn *badger.Txn) error {
+			item, err := txn.Get(k)
+			if err == nil {
+				at = item.ExpiresAt()
+			}
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return at
+	}
+	if err := s.KVSet("ns", "ttl", "10", time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	before := expiry("ttl")
+	if before == 0 {
+		t.Fatal("KVSet with a TTL stored no expiry")
+	}
+	if v, err := s.KVAdd("ns", "ttl", 5); err != nil || v != 15 {
+		t.Fatalf("add: %d %v", v, err)
+	}
+	if after := expiry("ttl"); after != before {
+		t.Fatalf("expiry %d, was %d", after, before)
+	}
+	s.KVAdd("ns", "forever", 1)
+	if at := expiry("forever"); at != 0 {
+		t.Fatalf("a new key got expiry %d", at)
+	}
+	// An expired key counts as missing: the add starts from 0, forever.
+	if err := s.KVSet("ns", "short", "100", time.Second); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2100 * time.Millisecond)
+	if v, err := s.KVAdd("ns", "short", 1); err != nil || v != 1 {
+		t.Fatalf("add to an expired key: %d %v", v, err)
+	}
+	if at := expiry("short"); at != 0 {
+		t.Fatalf("an expired key's expiry carried over: %d", at)
+	}
+}
+
+// Concurrent adds of one key lose nothing: each is one transaction, and a
+// conflict retries.
+func TestKVAddConcurrent(t *testing.T) {
+	s := openMem(t)
+	const goroutines, adds = 8, 500
+	var wg sync.WaitGroup
+	errs := make(chan error, goroutines)
+	for g := range goroutines {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range adds {
+				delta := int64(g + 1)
+				if i%2 == 1 {
+					delta = -delta * 3 // mixed signs: the order does not matter, the sum does
+				}
+				if _, err := s.KVAdd("plugin/billing", "balance/1001", delta); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	// Per goroutine: 250 × (g+1) − 250 × 3(g+1) = −500(g+1); summed over g.
+	var want int64
+	for g := range goroutines {
+		want += -int64(adds/2) * 2 * int64(g+1)
+	}
+	v, ok, err := s.KVGet("plugin/billing", "balance/1001")
+	if !ok || err != nil || v != strconv.FormatInt(want, 10) {
+		t.Fatalf("final value %q %v %v, want %d", v, ok, err, want)
 	}
 }

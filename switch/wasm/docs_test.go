@@ -51,3 +51,16 @@ func TestSDKReadmePlugin(t *testing.T) {
 		t.Fatalf("register: %+v %v", d, err)
 	}
 }
+
+// sdk/ABI.md's import table lists every import the host offers.
+func TestABIDocListsImports(t *testing.T) {
+	doc, err := os.ReadFile("../../sdk/ABI.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name := range hostFuncs {
+		if !regexp.MustCompile("\\| `" + regexp.QuoteMeta(name) + "` \\| `\\(").Match(doc) {
+			t.Errorf("sdk/ABI.md does not list the import %s", name)
+		}
+	}
+}

@@ -57,6 +57,10 @@ type Options struct {
 	// KV backs kv_*; nil = kv calls fail. Each plugin has its namespace,
 	// "plugin/" and its file name without .wasm.
 	KV KV
+
+	// features replaces the feature bits offered to guests (0 =
+	// hostFeatures): tests play an older host with it.
+	features uint32
 	// HTTPAllow lists the hosts (host or host:port) plugins may reach.
 	HTTPAllow []string
 }
@@ -67,11 +71,16 @@ type Directory interface {
 	Extensions() []abi.Extension
 }
 
-// KV is the persistent store behind kv_*.
+// KV is the persistent store behind kv_* (store.Store.KV()).
 type KV interface {
 	Get(ns, key string) (string, bool, error)
 	Set(ns, key, val string, ttl time.Duration) error
 	Delete(ns, key string) error
+	// Add adds delta to the base-10 int64 under ns/key (missing = 0) and
+	// returns the sum, atomically: concurrent adds are never lost. A value
+	// that is not an integer, or a sum that overflows, is an error and
+	// writes nothing.
+	Add(ns, key string, delta int64) (int64, error)
 }
 
 func (o *Options) defaults() error {
@@ -92,6 +101,9 @@ func (o *Options) defaults() error {
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
+	}
+	if o.features == 0 {
+		o.features = hostFeatures
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -163,6 +164,24 @@ func (k *memKV) Delete(ns, key string) error {
 	defer k.mu.Unlock()
 	delete(k.m, ns+"/"+key)
 	return nil
+}
+
+func (k *memKV) Add(ns, key string, delta int64) (int64, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.m == nil {
+		k.m = map[string]string{}
+	}
+	var cur int64
+	if v, ok := k.m[ns+"/"+key]; ok {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("value %q is not an integer", v)
+		}
+		cur = n
+	}
+	k.m[ns+"/"+key] = strconv.FormatInt(cur+delta, 10) // tests stay far from overflow
+	return cur + delta, nil
 }
 
 // testDir is a Directory.

@@ -32,6 +32,7 @@ var hostFuncs = map[string]hostFunc{
 	abi.ImportKVGet:            {sig{[]api.ValueType{i32, i32, i32, i32}, []api.ValueType{i32}}, hostKVGet},
 	abi.ImportKVSet:            {sig{[]api.ValueType{i32, i32, i32, i32, i64}, []api.ValueType{i32}}, hostKVSet},
 	abi.ImportKVDelete:         {sig{[]api.ValueType{i32, i32}, []api.ValueType{i32}}, hostKVDelete},
+	abi.ImportKVAdd:            {sig{[]api.ValueType{i32, i32, i64, i32, i32}, []api.ValueType{i32}}, hostKVAdd},
 	abi.ImportHTTP:             {sig{[]api.ValueType{i32, i32, i32, i32}, []api.ValueType{i32}}, hostHTTP},
 	abi.ImportCallAnswer:       {sig{nil, []api.ValueType{i32}}, callAnswer},
 	abi.ImportCallHangup:       {sig{[]api.ValueType{i32, i32, i32}, []api.ValueType{i32}}, callHangup},
@@ -232,6 +233,26 @@ func hostKVDelete(inst *instance, s []uint64) {
 		return
 	}
 	s[0] = 0
+}
+
+// hostKVAdd adds delta to the integer under the key in one store
+// transaction and returns the sum as an i64 by the buffer convention.
+func hostKVAdd(inst *instance, s []uint64) {
+	key := string(inst.read(u32(s[0]), u32(s[1]), abi.ImportKVAdd))
+	delta := int64(s[2])
+	kv := inst.p.o.KV
+	if kv == nil {
+		s[0] = uint64(uint32(inst.failWith(abi.ErrFailed, "kv: no store configured")))
+		return
+	}
+	sum, err := kv.Add(inst.p.ns, key, delta)
+	if err != nil {
+		s[0] = uint64(uint32(inst.failWith(abi.ErrFailed, "kv_add: "+err.Error())))
+		return
+	}
+	var w abi.Writer
+	w.I64(sum)
+	s[0] = uint64(uint32(inst.give(w.B, u32(s[3]), u32(s[4]))))
 }
 
 func hostHTTP(inst *instance, s []uint64) {

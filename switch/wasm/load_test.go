@@ -42,7 +42,7 @@ func TestLoadRefusesBadPlugins(t *testing.T) {
 		{"badsig.wasm", nil, "export hookswitch_handle has signature (i64) -> (i32), want (i32, i32) -> (i32)"},
 		{"noexports.wasm", nil, "no export hookswitch_abi_version"},
 		{"badimport.wasm", nil, "imports hookswitch.teleport, which this host does not offer"},
-		{"badinit.wasm", nil, "requires features 0x100000 that this host lacks"},
+		{"badinit.wasm", nil, "requires features 0x100000 (bit 20) that this host lacks"},
 		{"text.wasm", nil, "not a valid WebAssembly module"},
 		{"empty.wasm", nil, "not a valid WebAssembly module"},
 		{"missing.wasm", nil, "no such file"},

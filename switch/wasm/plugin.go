@@ -20,7 +20,7 @@ import (
 // hostFeatures are offered to every guest (kv, http and config calls
 // fail at run time when the switch has no store or allow list, rather than
 // refusing the plugin).
-const hostFeatures = abi.FeatureLog | abi.FeatureConfig | abi.FeatureKV | abi.FeatureHTTP | abi.FeatureProgram
+const hostFeatures = abi.FeatureLog | abi.FeatureConfig | abi.FeatureKV | abi.FeatureHTTP | abi.FeatureProgram | abi.FeatureKVAdd
 
 // plugin is one loaded .wasm file of a generation: its own wazero runtime
 // (which carries the memory limit), the compiled module and a pool of
@@ -230,14 +230,18 @@ func (p *plugin) newInstance() (_ *instance, err error) {
 	if v := int32(res[0]); v < abi.MinVersion || v > abi.Version {
 		return nil, fmt.Errorf("%w: ABI version %d; this host runs %d to %d", ErrLoad, v, abi.MinVersion, abi.Version)
 	}
-	res, err = m.ExportedFunction(abi.ExportInit).Call(cctx, uint64(hostFeatures))
+	offered := p.o.features
+	if offered == 0 {
+		offered = hostFeatures
+	}
+	res, err = m.ExportedFunction(abi.ExportInit).Call(cctx, uint64(offered))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %w%s", ErrLoad, abi.ExportInit, err, inst.stderr.suffix())
 	}
 	hooks, need := uint32(res[0]), uint32(res[0]>>32)
 	switch {
-	case need&^hostFeatures != 0:
-		return nil, fmt.Errorf("%w: requires features %#x that this host lacks (it offers %#x)", ErrLoad, need&^hostFeatures, hostFeatures)
+	case need&^offered != 0:
+		return nil, fmt.Errorf("%w: requires features %#x (%s) that this host lacks (it offers %#x)", ErrLoad, need&^offered, featureList(need&^offered), offered)
 	case hooks&^abi.ValidHooks != 0:
 		return nil, fmt.Errorf("%w: claims unknown hooks (mask %#x)", ErrLoad, hooks)
 	case hooks == 0:
@@ -249,6 +253,23 @@ func (p *plugin) newInstance() (_ *instance, err error) {
 		return nil, fmt.Errorf("%w: an instance claims hooks %s, the first claimed %s", ErrLoad, hookList(hooks), hookList(p.hooks))
 	}
 	return inst, nil
+}
+
+// featureList names feature bits ("kv_add, bit 20").
+func featureList(mask uint32) string {
+	names := []string{"log", "config", "kv", "http", "program", "kv_add"}
+	var out []string
+	for i := range 32 {
+		if mask&(1<<i) == 0 {
+			continue
+		}
+		if i < len(names) {
+			out = append(out, names[i])
+		} else {
+			out = append(out, fmt.Sprintf("bit %d", i))
+		}
+	}
+	return strings.Join(out, ", ")
 }
 
 // timeAfter runs f after d; the result stops it.

@@ -113,12 +113,13 @@ func Balance(s Store, ext string) (m rating.Money, ok bool, err error) {
 	return GetBalance(get(s), ext)
 }
 
-// SetBalance stores an extension's balance.
+// SetBalance stores an extension's balance (replacing it: a debit that
+// runs at the same time applies before or after, never half).
 func SetBalance(s Store, ext string, m rating.Money) error {
 	if ext == "" || strings.ContainsAny(ext, "/") {
 		return fmt.Errorf("ledger: set balance: invalid extension %q", ext)
 	}
-	if err := s.KVSet(Namespace, BalanceKey(ext), m.String(), 0); err != nil {
+	if err := s.KVSet(Namespace, BalanceKey(ext), EncodeBalance(m), 0); err != nil {
 		return fmt.Errorf("ledger: set balance of %s: %w", ext, err)
 	}
 	return nil
@@ -130,7 +131,7 @@ func Balances(s Store) (map[string]rating.Money, error) {
 	out := map[string]rating.Money{}
 	err := s.KVScan(Namespace, BalancePrefix, func(key, val string) error {
 		ext := strings.TrimPrefix(key, BalancePrefix)
-		m, err := rating.ParseMoney(val)
+		m, err := DecodeBalance(val)
 		if err != nil {
 			return fmt.Errorf("ledger: balance of %s: %w", ext, err)
 		}

@@ -8,7 +8,13 @@
 // Everything lives in the namespace "plugin/billing" (Namespace):
 //
 //	rate/<direction>/<prefix>   a rating.Rate as compact JSON
-//	balance/<extension>         a decimal amount ("12.50"), rating.Money
+//	balance/<extension>         micro-units as a base-10 integer ("12500000"
+//	                            for 12.50): rating.Money, added to atomically
+//
+// A balance is an integer so that the plugin debits it with one atomic KV
+// add (hs.KVAdd) rather than a read and a write that a concurrent debit
+// could overwrite; people see and give decimal amounts (the REST API and
+// the CLI convert).
 //
 // One key per rate means the plugin holds no table in memory and needs no
 // reload when rates change: a lookup is at most rating.MaxPrefixLen KV

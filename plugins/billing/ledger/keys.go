@@ -3,6 +3,7 @@ package ledger
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/hookswitch/hookswitch/plugins/billing/rating"
@@ -97,15 +98,55 @@ func LookupRate(get Getter, dir rating.Direction, number string) (rating.Rate, b
 	return rating.Rate{}, false, nil
 }
 
+// EncodeBalance is a balance's stored form: the amount in micro-units
+// (rating.Money's own scale) as a base-10 integer, "12500000" for 12.50,
+// so that the plugin can debit it with one atomic KV add (hs.KVAdd).
+// People never see this form: the REST API and the CLI show and take
+// decimal amounts (rating.Money's String and ParseMoney).
+func EncodeBalance(m rating.Money) string { return strconv.FormatInt(int64(m), 10) }
+
+// DecodeBalance reads a stored balance: a base-10 integer of micro-units,
+// as the store's atomic add reads it (an optional sign, then digits). A
+// value that is not one, a decimal amount such as "12.50" included, is an
+// error, never a guessed balance.
+func DecodeBalance(s string) (rating.Money, error) {
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		if len(s) > 32 {
+			s = s[:32] + "..."
+		}
+		return 0, fmt.Errorf("ledger: stored balance %q is not an integer number of micro-units (0.000001)", s)
+	}
+	return rating.Money(v), nil
+}
+
 // GetBalance reads an extension's balance; ok is false when it has none.
 func GetBalance(get Getter, ext string) (m rating.Money, ok bool, err error) {
 	v, ok, err := get(BalanceKey(ext))
 	if err != nil || !ok {
 		return 0, false, err
 	}
-	m, err = rating.ParseMoney(v)
+	m, err = DecodeBalance(v)
 	if err != nil {
 		return 0, false, fmt.Errorf("ledger: balance of %s: %w", ext, err)
 	}
 	return m, true, nil
+}
+
+// Adder adds delta to the integer under a key of the namespace, atomically,
+// and returns the sum (hs.KVAdd, store.Store.KVAdd); a missing key counts
+// as 0.
+type Adder func(key string, delta int64) (int64, error)
+
+// AddBalance adds delta (negative to debit) to an extension's balance in
+// one atomic step and returns the new balance; none counts as 0. Adds
+// that run at the same time are never lost. A stored balance that is not
+// an integer of micro-units, or a sum beyond rating.MaxMoney, is an error
+// and changes nothing.
+func AddBalance(add Adder, ext string, delta rating.Money) (rating.Money, error) {
+	v, err := add(BalanceKey(ext), int64(delta))
+	if err != nil {
+		return 0, fmt.Errorf("ledger: balance of %s: %w", ext, err)
+	}
+	return rating.Money(v), nil
 }

@@ -149,3 +149,48 @@ func TestBalances(t *testing.T) {
 		t.Fatalf("bad stored balance: %v", err)
 	}
 }
+
+// Balances are stored as integers of micro-units, so that the store's
+// atomic add debits them; a decimal amount stored by hand is refused.
+func TestBalanceStoredForm(t *testing.T) {
+	s := openStore(t)
+	if err := SetBalance(s, "1001", 12_500_000); err != nil {
+		t.Fatal(err)
+	}
+	if v, _, _ := s.KVGet(Namespace, BalanceKey("1001")); v != "12500000" {
+		t.Fatalf("stored %q", v)
+	}
+	add := func(key string, delta int64) (int64, error) { return s.KVAdd(Namespace, key, delta) }
+	if m, err := AddBalance(add, "1001", -1_320_000); err != nil || m.String() != "11.18" {
+		t.Fatalf("debit: %v %v", m, err)
+	}
+	if m, err := AddBalance(add, "1099", -660_000); err != nil || m.String() != "-0.66" {
+		t.Fatalf("debit without a balance: %v %v", m, err)
+	}
+	if m, ok, err := Balance(s, "1099"); !ok || err != nil || m != -660_000 {
+		t.Fatalf("1099: %v %v %v", m, ok, err)
+	}
+	s.KVSet(Namespace, BalanceKey("1002"), "12.50", 0)
+	if _, _, err := Balance(s, "1002"); err == nil || !strings.Contains(err.Error(), `balance of 1002: ledger: stored balance "12.50" is not an integer number of micro-units`) {
+		t.Fatalf("decimal stored: %v", err)
+	}
+	if _, err := AddBalance(add, "1002", -1); err == nil || !strings.Contains(err.Error(), "balance of 1002") {
+		t.Fatalf("debit of a decimal: %v", err)
+	}
+	if v, _, _ := s.KVGet(Namespace, BalanceKey("1002")); v != "12.50" {
+		t.Fatalf("a refused debit wrote %q", v)
+	}
+	for in, want := range map[string]rating.Money{"0": 0, "-1": -1, "+5": 5, "9223372036854775807": rating.MaxMoney} {
+		if m, err := DecodeBalance(in); err != nil || m != want {
+			t.Errorf("%q: %v %v", in, m, err)
+		}
+	}
+	for _, in := range []string{"", "1.0", "1e3", " 1", "9223372036854775808"} {
+		if _, err := DecodeBalance(in); err == nil {
+			t.Errorf("%q accepted", in)
+		}
+	}
+	if got := EncodeBalance(-300_000); got != "-300000" {
+		t.Errorf("encode: %q", got)
+	}
+}

@@ -4,6 +4,7 @@ package main
 
 import (
 	"os"
+	"strconv"
 	"strings"
 	"time"
 	"unsafe"
@@ -89,6 +90,28 @@ func route(r *hs.RouteRequest) (hs.RouteDecision, error) {
 			return hs.RouteDecision{}, errorString("big value came back wrong")
 		}
 		return hs.Bridge("1002"), nil
+	case "kvadd": // adds the caller's display name (an integer) to "n"
+		delta, err := strconv.ParseInt(r.FromDisplay, 10, 64)
+		if err != nil {
+			return hs.RouteDecision{}, err
+		}
+		sum, err := hs.KVAdd("n", delta)
+		if err != nil {
+			return hs.Reject(503, truncate(err.Error())), nil
+		}
+		return hs.Reject(480, "sum="+strconv.FormatInt(sum, 10)), nil
+	case "kvaddraw": // the buffer convention by hand: no room, then result
+		key := "n"
+		if n := rawKVAdd(unsafe.Pointer(unsafe.StringData(key)), uint32(len(key)), 1, nil, 0); n != abi.KVAddResultLen {
+			return hs.RouteDecision{}, errorString("kv_add returned " + itoa(int(n)))
+		}
+		var b [abi.KVAddResultLen]byte
+		if n := rawResult(unsafe.Pointer(&b[0]), uint32(len(b))); n != abi.KVAddResultLen {
+			return hs.RouteDecision{}, errorString("result returned " + itoa(int(n)))
+		}
+		r := abi.NewReader(b[:])
+		sum := r.I64("sum")
+		return hs.Reject(480, "sum="+strconv.FormatInt(sum, 10)), r.Err()
 	case "ext":
 		e, ok := hs.LookupExtension(r.From)
 		if !ok {
@@ -132,6 +155,12 @@ func route(r *hs.RouteRequest) (hs.RouteDecision, error) {
 	}
 	return hs.Bridge(r.To), nil
 }
+
+//go:wasmimport hookswitch kv_add
+func rawKVAdd(p unsafe.Pointer, n uint32, delta int64, buf unsafe.Pointer, limit uint32) int32
+
+//go:wasmimport hookswitch result
+func rawResult(buf unsafe.Pointer, limit uint32) int32
 
 type errorString string
 
