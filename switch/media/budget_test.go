@@ -6,46 +6,62 @@ import (
 )
 
 // TestSessionMemoryBudget checks the budget of SPEC M1: under 64 KiB of
-// Go memory (heap and goroutine stacks) per started session.
+// Go memory (heap and goroutine stacks) per started session for the whole
+// process, so the media part must stay small. The epoll relay measured
+// about 1.3-1.4 KB per session here (the Session with its four socket
+// handlers and latched peers, about 0.9 KB, plus this test's t.Cleanup
+// record); the limit is 2x that. The portable relay (four readers with
+// their stacks and buffers) measured 19.5 KB; its limit is 2x that too.
 func TestSessionMemoryBudget(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector inflates memory")
 	}
-	const n = 50
+	const n = 200
 	e := newTestEngine(t, Config{})
+	epA := newEndpoint(t)
+	// Relay a packet through every session so whatever the relay keeps per
+	// session (a reader's stack in use, latched peers) is counted.
+	start := func(k int) []*Session {
+		sessions := make([]*Session, 0, k)
+		for range k {
+			s := newTestSession(t, e, func() {})
+			s.B().SetRemote(epA.addr())
+			s.Start()
+			epA.send(legAddr(s.A()), rtpPacket(0, 1, 160))
+			sessions = append(sessions, s)
+		}
+		for range sessions {
+			epA.recv()
+		}
+		return sessions
+	}
 	measure := func() uint64 {
 		runtime.GC()
 		var m runtime.MemStats
 		runtime.ReadMemStats(&m)
 		return m.HeapAlloc + m.StackInuse
 	}
+	// Warm up first: the workers' stacks and tables are the engine's cost,
+	// not a session's.
+	warm := start(2 * runtime.GOMAXPROCS(0))
 	before := measure()
-	sessions := make([]*Session, 0, n)
-	for range n {
-		s := newTestSession(t, e, func() {})
-		s.Start()
-		sessions = append(sessions, s)
-	}
-	// Let every reader block in its first read so its stack is in use.
-	epA := newEndpoint(t)
-	for _, s := range sessions {
-		s.B().SetRemote(epA.addr())
-		epA.send(legAddr(s.A()), rtpPacket(0, 1, 160))
-	}
-	for range sessions {
-		epA.recv()
-	}
+	sessions := start(n)
 	after := measure()
 	per := (int64(after) - int64(before)) / n
 	t.Logf("%d bytes per session", per)
-	if per > 64<<10 {
-		t.Fatalf("%d bytes per session, budget 64 KiB", per)
+	budget := int64(3 << 10)
+	if runtime.GOOS != "linux" || runtime.GOARCH == "386" {
+		budget = 40 << 10
 	}
+	if per > budget {
+		t.Fatalf("%d bytes per session, budget %d (SPEC M1: 64 KiB per call in all)", per, budget)
+	}
+	runtime.KeepAlive(warm)
 	runtime.KeepAlive(sessions)
 }
 
 // TestRelayDoesNotAllocate: relaying a packet allocates nothing (reused
-// buffer per reader, netip addresses, no timer per packet).
+// buffers, raw socket addresses, netip addresses, no timer per packet).
 func TestRelayDoesNotAllocate(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector allocates")

@@ -25,6 +25,7 @@ type Config struct {
 	PortMax     int           // last RTP port, inclusive
 	TalkTimeout time.Duration // no RTP from either side for this long => inactive (default 30s)
 	HoldTimeout time.Duration // the same while the session is on hold (default 600s)
+	Workers     int           // Linux relay goroutines, each with its own epoll set (default GOMAXPROCS; unused elsewhere)
 }
 
 // withDefaults fills the zero durations.
@@ -43,6 +44,9 @@ func (c Config) withDefaults() Config {
 func (c Config) validate() error {
 	if c.TalkTimeout < 0 || c.HoldTimeout < 0 {
 		return fmt.Errorf("%w: negative timeout", ErrBadConfig)
+	}
+	if c.Workers < 0 {
+		return fmt.Errorf("%w: negative workers %d", ErrBadConfig, c.Workers)
 	}
 	if c.BindIP.IsValid() && c.BindIP.Zone() != "" {
 		return fmt.Errorf("%w: bind ip %s has a zone", ErrBadConfig, c.BindIP)

@@ -16,12 +16,13 @@ const (
 
 // Engine owns the RTP port range and every media session of the process.
 type Engine struct {
-	cfg  Config
-	pool *portPool
-	tick time.Duration
+	cfg   Config
+	pool  *portPool
+	relay relayEngine
+	tick  time.Duration
 
 	// clock is a coarse monotonic time (ns since start), advanced by the
-	// ticker: readers stamp packets with it instead of calling time.Now.
+	// ticker: the relay stamps packets with it instead of calling time.Now.
 	start time.Time
 	clock atomic.Int64
 
@@ -33,17 +34,23 @@ type Engine struct {
 	done chan struct{}
 }
 
-// NewEngine validates cfg and starts the inactivity ticker.
+// NewEngine validates cfg and starts the relay workers and the inactivity
+// ticker.
 func NewEngine(cfg Config) (*Engine, error) {
 	cfg = cfg.withDefaults()
 	if err := cfg.validate(); err != nil {
 		return nil, err
+	}
+	relay, err := newRelayEngine(cfg.Workers)
+	if err != nil {
+		return nil, fmt.Errorf("new media engine: %w", err)
 	}
 	tick := min(cfg.TalkTimeout, cfg.HoldTimeout) / 10
 	tick = max(minTick, min(maxTick, tick))
 	e := &Engine{
 		cfg:      cfg,
 		pool:     newPortPool(cfg.BindIP, cfg.PortMin, cfg.PortMax),
+		relay:    relay,
 		tick:     tick,
 		start:    time.Now(),
 		sessions: make(map[*Session]struct{}),
@@ -96,7 +103,7 @@ func (e *Engine) Sessions() int {
 }
 
 // Close closes every session (their onInactive will not fire) and stops
-// the ticker. It is idempotent.
+// the ticker and the relay workers. It is idempotent.
 func (e *Engine) Close() error {
 	e.mu.Lock()
 	if e.closed {
@@ -115,6 +122,8 @@ func (e *Engine) Close() error {
 	}
 	close(e.stop)
 	<-e.done
+	// Every session is closed, so no Close can still wait on a worker.
+	e.relay.close()
 	return nil
 }
 

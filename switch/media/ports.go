@@ -2,7 +2,6 @@ package media
 
 import (
 	"fmt"
-	"net"
 	"net/netip"
 	"sync"
 )
@@ -14,13 +13,13 @@ const ephemeralTries = 64
 // next port (RFC 3550 section 11).
 type socketPair struct {
 	port int
-	rtp  *net.UDPConn
-	rtcp *net.UDPConn
+	rtp  udpSocket
+	rtcp udpSocket
 }
 
 func (p socketPair) close() {
-	p.rtp.Close()
-	p.rtcp.Close()
+	p.rtp.close()
+	p.rtcp.close()
 }
 
 // portPool hands out socket pairs from the configured range, cycling
@@ -80,18 +79,17 @@ func (p *portPool) alloc() (socketPair, error) {
 
 func (p *portPool) allocEphemeral() (socketPair, error) {
 	for range ephemeralTries {
-		rtp, err := p.listen(0)
+		rtp, port, err := listenUDP(p.network, p.ip, 0)
 		if err != nil {
 			return socketPair{}, fmt.Errorf("bind rtp: %w", err)
 		}
-		port := rtp.LocalAddr().(*net.UDPAddr).Port
 		if port%2 != 0 || port >= 65535 {
-			rtp.Close()
+			rtp.close()
 			continue
 		}
-		rtcp, err := p.listen(port + 1)
+		rtcp, _, err := listenUDP(p.network, p.ip, port+1)
 		if err != nil {
-			rtp.Close()
+			rtp.close()
 			continue
 		}
 		return socketPair{port: port, rtp: rtp, rtcp: rtcp}, nil
@@ -112,22 +110,14 @@ func (p *portPool) release(pair socketPair) {
 }
 
 func (p *portPool) bind(port int) (socketPair, error) {
-	rtp, err := p.listen(port)
+	rtp, _, err := listenUDP(p.network, p.ip, port)
 	if err != nil {
 		return socketPair{}, err
 	}
-	rtcp, err := p.listen(port + 1)
+	rtcp, _, err := listenUDP(p.network, p.ip, port+1)
 	if err != nil {
-		rtp.Close()
+		rtp.close()
 		return socketPair{}, err
 	}
 	return socketPair{port: port, rtp: rtp, rtcp: rtcp}, nil
-}
-
-func (p *portPool) listen(port int) (*net.UDPConn, error) {
-	addr := &net.UDPAddr{Port: port}
-	if p.ip.IsValid() {
-		addr.IP = p.ip.AsSlice()
-	}
-	return net.ListenUDP(p.network, addr)
 }

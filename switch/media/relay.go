@@ -1,12 +1,8 @@
 package media
 
-import (
-	"errors"
-	"net"
-	"net/netip"
-)
+import "net/netip"
 
-// readBufSize is the per-reader buffer. Audio RTP is far below the MTU; a
+// readBufSize is the receive buffer. Audio RTP is far below the MTU; a
 // datagram that fills the buffer may have been truncated and is dropped.
 const readBufSize = 2048
 
@@ -40,74 +36,70 @@ func unmap(a netip.AddrPort) netip.AddrPort {
 	return a
 }
 
-// readErr reports whether a read error ends the reader. Only a closed socket
-// does; anything else (a transient ICMP-driven error) is skipped.
-func readErr(err error) bool {
-	return errors.Is(err, net.ErrClosed)
+// path is one direction of one kind of traffic of a session: what arrives
+// on in's RTP (or RTCP) socket leaves through out's. Both relays, epoll
+// workers and portable readers, apply its rules, so they cannot drift.
+type path struct {
+	s       *Session
+	in, out *Leg
+	rtcp    bool
 }
 
-// relayRTP moves RTP arriving on in's socket out of out's socket.
-func (s *Session) relayRTP(in, out *Leg) {
-	defer s.readers.Done()
-	buf := make([]byte, readBufSize)
-	conn, outConn := in.pair.rtp, out.pair.rtp
-	for {
-		n, src, err := conn.ReadFromUDPAddrPort(buf)
-		if err != nil {
-			if readErr(err) {
-				return
-			}
-			continue
-		}
-		pkt := buf[:n]
-		if n == len(buf) || !validRTP(pkt) || !accept(&in.rtpPeer, unmap(src)) {
-			in.dropped.Add(1)
-			continue
-		}
-		s.touch()
-		in.packetsIn.Add(1)
-		in.bytesIn.Add(uint64(n))
-		// RFC 4733 events are RTP: relayed untouched, counted by PT.
-		if int32(pkt[1]&0x7f) == in.dtmfPT.Load() {
-			in.dtmf.Add(1)
-		}
-		dst := out.rtpPeer.Load().dest()
-		if !dst.IsValid() {
-			continue
-		}
-		if _, err := outConn.WriteToUDPAddrPort(pkt, dst); err == nil {
-			out.packetsOut.Add(1)
-			out.bytesOut.Add(uint64(n))
-		}
+// paths lists the four paths of a session.
+func (s *Session) paths() [4]path {
+	return [4]path{
+		{s: s, in: &s.a, out: &s.b},
+		{s: s, in: &s.b, out: &s.a},
+		{s: s, in: &s.a, out: &s.b, rtcp: true},
+		{s: s, in: &s.b, out: &s.a, rtcp: true},
 	}
 }
 
-// relayRTCP moves RTCP arriving on in's RTCP socket out of out's RTCP
-// socket (pass-through: reports flow end to end). RTCP latches on its own.
-func (s *Session) relayRTCP(in, out *Leg) {
-	defer s.readers.Done()
-	buf := make([]byte, readBufSize)
-	conn, outConn := in.pair.rtcp, out.pair.rtcp
-	for {
-		n, src, err := conn.ReadFromUDPAddrPort(buf)
-		if err != nil {
-			if readErr(err) {
-				return
-			}
-			continue
-		}
-		pkt := buf[:n]
-		if n == len(buf) || !validRTCP(pkt) || !accept(&in.rtcpPeer, unmap(src)) {
+// sockets returns the socket the path reads and the one it writes.
+func (p *path) sockets() (in, out udpSocket) {
+	if p.rtcp {
+		return p.in.pair.rtcp, p.out.pair.rtcp
+	}
+	return p.in.pair.rtp, p.out.pair.rtp
+}
+
+// route applies the relay rules to pkt, read from src into a buffer of
+// readBufSize, and returns where the output socket must send it. An invalid
+// address means send nothing: the packet was dropped (and counted) or the
+// other leg has no peer yet. After a successful send call sent.
+func (p *path) route(pkt []byte, src netip.AddrPort) netip.AddrPort {
+	in := p.in
+	if p.rtcp {
+		// RTCP is passed through (reports flow end to end) and latches on
+		// its own.
+		if len(pkt) == readBufSize || !validRTCP(pkt) || !accept(&in.rtcpPeer, unmap(src)) {
 			in.dropped.Add(1)
-			continue
+			return netip.AddrPort{}
 		}
 		in.rtcpIn.Add(1)
-		dst := out.rtcpDest()
-		if !dst.IsValid() {
-			continue
-		}
-		if _, err := outConn.WriteToUDPAddrPort(pkt, dst); err == nil {
-			out.rtcpOut.Add(1)
-		}
+		return p.out.rtcpDest()
 	}
+	if len(pkt) == readBufSize || !validRTP(pkt) || !accept(&in.rtpPeer, unmap(src)) {
+		in.dropped.Add(1)
+		return netip.AddrPort{}
+	}
+	p.s.touch()
+	in.packetsIn.Add(1)
+	in.bytesIn.Add(uint64(len(pkt)))
+	// RFC 4733 events are RTP: relayed untouched, counted by PT.
+	if int32(pkt[1]&0x7f) == in.dtmfPT.Load() {
+		in.dtmf.Add(1)
+	}
+	return p.out.rtpPeer.Load().dest()
+}
+
+// sent counts a packet of n bytes that route directed and the output
+// socket sent.
+func (p *path) sent(n int) {
+	if p.rtcp {
+		p.out.rtcpOut.Add(1)
+		return
+	}
+	p.out.packetsOut.Add(1)
+	p.out.bytesOut.Add(uint64(n))
 }

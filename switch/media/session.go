@@ -25,10 +25,10 @@ type Session struct {
 	last    atomic.Int64 // engine clock of the last accepted RTP packet, either leg
 	life    atomic.Int32
 
-	mu      sync.Mutex // orders Start and Close
+	mu      sync.Mutex // orders Start and Close; held until Close is done
 	started bool
 	closed  bool
-	readers sync.WaitGroup
+	relay   sessionRelay
 }
 
 func newSession(e *Engine, a, b socketPair, onInactive func()) *Session {
@@ -55,11 +55,7 @@ func (s *Session) Start() {
 	s.started = true
 	s.last.Store(s.e.now())
 	s.running.Store(true)
-	s.readers.Add(4)
-	go s.relayRTP(&s.a, &s.b)
-	go s.relayRTP(&s.b, &s.a)
-	go s.relayRTCP(&s.a, &s.b)
-	go s.relayRTCP(&s.b, &s.a)
+	s.startRelay()
 }
 
 // SetHold switches the inactivity timeout between talk and hold. A change
@@ -71,22 +67,23 @@ func (s *Session) SetHold(on bool) {
 }
 
 // Close stops relaying, closes the sockets and frees the ports. It is
-// idempotent; onInactive does not fire once Close has been called.
+// idempotent, and a concurrent second call returns only once the first is
+// done; onInactive does not fire once Close has been called.
 func (s *Session) Close() {
 	s.life.Store(lifeClosed)
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	if s.closed {
-		s.mu.Unlock()
 		return
 	}
 	s.closed = true
-	s.mu.Unlock()
-
-	// Closing the sockets unblocks the readers; wait for them so no packet
-	// is relayed and no counter moves after Close returns.
-	s.a.pair.close()
-	s.b.pair.close()
-	s.readers.Wait()
+	if s.started {
+		// No packet is relayed and no counter moves once this returns.
+		s.stopRelay()
+	} else {
+		s.a.pair.close()
+		s.b.pair.close()
+	}
 	s.e.pool.release(s.a.pair)
 	s.e.pool.release(s.b.pair)
 	s.e.forget(s)

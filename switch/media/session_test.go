@@ -250,6 +250,8 @@ func TestConfigValidation(t *testing.T) {
 		{"max 65535", Config{PortMin: 60000, PortMax: 65535}, true},
 		{"max too high", Config{PortMin: 10000, PortMax: 65536}, false},
 		{"negative timeout", Config{TalkTimeout: -time.Second}, false},
+		{"workers", Config{Workers: 3}, true},
+		{"negative workers", Config{Workers: -1}, false},
 		{"zoned bind ip", Config{BindIP: mustAddr("fe80::1%lo")}, false},
 	}
 	for _, tt := range tests {
