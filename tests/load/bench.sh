@@ -209,20 +209,16 @@ start_kamailio() { # port uas-port
 }
 
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$HS_PID/status"; }
-# settled_rss forces a GC in the switch, then waits until its RSS stops
-# falling (no 1 % drop over 15 s, after at least 30 s; at most 120 s) and
-# prints it: Go returns the pages a collection freed in the background, a
-# while after it, down to about 1.1 x the next GC goal.
+# settled_rss prints the switch's RSS once the runtime has returned what
+# it can: 20 s of forced GCs every 5 s (Go gives freed pages back only
+# after they stayed unused over a few GC cycles, and an idle switch runs
+# one every 2 minutes), then the mean of 4 readings over the next 20 s, each
+# after a GC (the keepalive bursts of many bindings come and go).
 settled_rss() {
-  local r=() i n
-  heap_kib >/dev/null
-  for i in $(seq 0 24); do
-    r+=("$(rss_kib)")
-    n=${#r[@]}
-    if [ "$i" -ge 6 ] && [ $((r[n - 4] - r[n - 1])) -le $((r[n - 4] / 100)) ]; then break; fi
-    sleep 5
-  done
-  echo "${r[-1]}"
+  local sum=0 i
+  for i in 1 2 3 4; do heap_kib >/dev/null; sleep 5; done
+  for i in 1 2 3 4; do heap_kib >/dev/null; sum=$((sum + $(rss_kib))); sleep 5; done
+  echo $((sum / 4))
 }
 # heap_kib forces a GC in the switch (the heap profile's gc=1) and prints
 # the live heap, in KiB, from the runtime.MemStats the profile ends with.
@@ -415,7 +411,7 @@ register_half() { # first last
     die "registering users did not complete"
 }
 REGS0=$(registrations)
-RSS0=$(rss_kib)
+RSS0=$(settled_rss)
 HEAP0=$(heap_kib)
 log "registering users $REG_FIRST-$((REG_MID - 1)) (RSS $RSS0 KiB, live heap $HEAP0 KiB)"
 register_half "$REG_FIRST" "$((REG_MID - 1))"
@@ -430,18 +426,18 @@ KDROPS=$(sip_drops "$KAM")
 sleep 3
 run_reg_steps kamailio "127.0.0.1:$KAM" "$REG_FIRST-$REG_LAST" "$KAM_REG_RATES"
 stop "$KAMAILIO"; forget "$KAMAILIO"
-sleep 2
-run_call_steps direct "127.0.0.1:$UAS_D" "$DIRECT_RATES"
-stop "$UD"; forget "$UD"
 
-# The REGISTER transactions have ended (Timer J, 32 s) while the references
-# ran; the second half is measured once its own have.
+# The REGISTER transactions have ended (Timer J, 32 s) while Kamailio ran;
+# the second half's end while the direct reference runs.
 RSS1=$(settled_rss)
 HEAP1=$(heap_kib)
 REGS1=$(registrations)
 log "$((REGS1 - REGS0)) registrations (settled RSS $RSS1 KiB, live heap $HEAP1 KiB); users $REG_MID-$REG_LAST"
 register_half "$REG_MID" "$REG_LAST"
-sleep 33
+REG_T=$(date +%s)
+run_call_steps direct "127.0.0.1:$UAS_D" "$DIRECT_RATES"
+stop "$UD"; forget "$UD"
+while [ $(($(date +%s) - REG_T)) -lt 33 ]; do sleep 1; done
 RSS2=$(settled_rss)
 HEAP2=$(heap_kib)
 REGS=$(($(registrations) - REGS1))
@@ -578,10 +574,10 @@ $TABLE
   directly; every step runs. "Added jitter" is hookswitch's p99 minus the
   direct run's at the same concurrency: the generator shares the cores, so
   part of what it measures is its own scheduling.
-- Memory: the switch's VmRSS after two halves of $REG_N registrations, each
-  read once they are idle (their transactions ended) and settled (a forced
-  GC, then until the RSS stops falling: Go returns freed pages in the
-  background). The figure judged is the second half's: what a registration
+- Memory: the switch's VmRSS before and after two halves of $REG_N
+  registrations, each read once they are idle (their transactions ended)
+  and settled: 20 s of forced GCs, then the mean of 4 readings over 20 s
+  (Go returns freed pages only after a few GC cycles). The figure judged is the second half's: what a registration
   adds to a switch already holding some, not the growth of a fresh
   process's heap to its working size (shown beside it). Per call: from
   then to the RSS peak during the largest RTP step (the issue's measure,
