@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"net/url"
 	"os"
@@ -18,42 +17,8 @@ import (
 
 // pluginsDir picks the plugins directory: --plugins, or DATA/plugins,
 // which the first run fills with the built-in plugins (as DATA/scripts).
-// "embedded" runs the built-in plugins read-only.
 func pluginsDir(flagDir, data string, log *slog.Logger) (string, error) {
-	switch flagDir {
-	case "embedded":
-		return "", nil
-	case "":
-		dir := filepath.Join(data, "plugins")
-		if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
-			if err := copyPlugins(dir); err != nil {
-				return "", fmt.Errorf("plugins: %w", err)
-			}
-			log.Info("wrote the built-in plugins", "dir", dir)
-		}
-		return dir, nil
-	}
-	if st, err := os.Stat(flagDir); err != nil || !st.IsDir() {
-		return "", fmt.Errorf("--plugins %q: not a directory", flagDir)
-	}
-	return flagDir, nil
-}
-
-// copyPlugins writes the embedded plugins to dir.
-func copyPlugins(dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	return fs.WalkDir(plugins.FS, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := fs.ReadFile(plugins.FS, p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dir, p), b, 0o644)
-	})
+	return seededDir("plugins", flagDir, data, "plugins", plugins.FS, log, "wrote the built-in plugins")
 }
 
 // pluginCmd: `plugin check FILE` validates offline; `plugin add FILE

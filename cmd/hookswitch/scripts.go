@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -16,46 +15,11 @@ import (
 )
 
 // scriptsDir picks the scripts directory: --scripts, or DATA/scripts,
-// which the first run fills with the built-in set so an admin can edit it
-// and see it hot-reloaded. "embedded" runs the built-in set read-only.
+// filled with the built-in set on the first run so an admin can edit it
+// and see it hot-reloaded.
 func scriptsDir(flagDir, data string, log *slog.Logger) (string, error) {
-	switch flagDir {
-	case "embedded":
-		return "", nil
-	case "":
-		dir := filepath.Join(data, "scripts")
-		if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
-			if err := copyDefaults(dir); err != nil {
-				return "", fmt.Errorf("scripts: %w", err)
-			}
-			log.Info("wrote the default scripts; edit them, the switch reloads on save", "dir", dir)
-		}
-		return dir, nil
-	}
-	if st, err := os.Stat(flagDir); err != nil || !st.IsDir() {
-		return "", fmt.Errorf("--scripts %q: not a directory", flagDir)
-	}
-	return flagDir, nil
-}
-
-// copyDefaults writes the embedded script set to dir.
-func copyDefaults(dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	return fs.WalkDir(scripts.FS, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := fs.ReadFile(scripts.FS, p)
-		if err != nil {
-			return err
-		}
-		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(p)), 0o755); err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dir, p), b, 0o644)
-	})
+	return seededDir("scripts", flagDir, data, "scripts", scripts.FS, log,
+		"wrote the default scripts; edit them, the switch reloads on save")
 }
 
 // scriptCmd: `script check [--scripts DIR]` validates offline, as a reload
