@@ -18,6 +18,7 @@ import (
 	glua "github.com/yuin/gopher-lua"
 
 	"github.com/hookswitch/hookswitch/switch/hook"
+	"github.com/hookswitch/hookswitch/switch/httpallow"
 )
 
 // DialPlanFile is the main script: it runs in every interpreter and defines
@@ -94,7 +95,7 @@ type Engine struct {
 	handles map[hook.Name]bool
 	logger  *slog.Logger
 	http    *http.Client // nil when HTTPAllow is empty
-	allow   allowList
+	allow   httpallow.List
 	pool    chan *state
 	closed  atomic.Bool
 
@@ -142,9 +143,9 @@ func build(dir string, o Options) (*Engine, error) {
 	if o.Namespace == "" {
 		o.Namespace = "default"
 	}
-	allow, err := parseAllow(o.HTTPAllow)
+	allow, err := httpallow.Parse(o.HTTPAllow)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("lua: %w", err)
 	}
 	set, err := loadScripts(dir)
 	if err != nil {
@@ -163,7 +164,7 @@ func build(dir string, o Options) (*Engine, error) {
 	}
 	e.logger = o.Logger.With("script", e.script)
 	if len(allow) > 0 {
-		e.allow, e.http = allow, newHTTPClient(allow)
+		e.allow, e.http = allow, httpallow.NewClient(allow)
 	}
 	if set.main == nil {
 		return e, nil

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -17,71 +16,8 @@ import (
 // HTTP limits: a script's request waits at most its remaining budget and
 // reads at most MaxString bytes of body.
 const (
-	maxRedirects    = 5
-	maxHTTPHeaders  = 32
-	maxHeaderBytes  = 64 << 10
-	maxIdleConns    = 16
-	idleConnTimeout = 30 * time.Second
+	maxHTTPHeaders = 32
 )
-
-// allowList holds "host" (default port) and "host:port" entries, lower case.
-type allowList map[string]bool
-
-func parseAllow(list []string) (allowList, error) {
-	allow := allowList{}
-	for _, h := range list {
-		h = strings.ToLower(strings.TrimSpace(h))
-		if h == "" || strings.ContainsAny(h, "/@?# ") {
-			return nil, fmt.Errorf("lua: http allow entry %q: want host or host:port", h)
-		}
-		if host, port, err := net.SplitHostPort(h); err == nil {
-			if host == "" || port == "" {
-				return nil, fmt.Errorf("lua: http allow entry %q: want host or host:port", h)
-			}
-		}
-		allow[h] = true
-	}
-	return allow, nil
-}
-
-// permits checks a URL's host against the list: an entry without a port
-// matches only the scheme's default port.
-func (a allowList) permits(u *url.URL) bool {
-	host, port := strings.ToLower(u.Hostname()), u.Port()
-	if strings.Contains(host, ":") {
-		host = "[" + host + "]" // IPv6, as written in entries
-	}
-	def := map[string]string{"http": "80", "https": "443"}[u.Scheme]
-	if port == "" || port == def {
-		if a[host] {
-			return true
-		}
-		port = def
-	}
-	return a[host+":"+port]
-}
-
-func newHTTPClient(allow allowList) *http.Client {
-	return &http.Client{
-		Transport: &http.Transport{
-			Proxy:                  nil, // never an environment proxy: the allow list names the real peer
-			DialContext:            (&net.Dialer{Timeout: 5 * time.Second}).DialContext,
-			MaxIdleConns:           maxIdleConns,
-			IdleConnTimeout:        idleConnTimeout,
-			TLSHandshakeTimeout:    5 * time.Second,
-			MaxResponseHeaderBytes: maxHeaderBytes,
-		},
-		CheckRedirect: func(req *http.Request, via []*http.Request) error {
-			if len(via) >= maxRedirects {
-				return fmt.Errorf("more than %d redirects", maxRedirects)
-			}
-			if req.URL.Host != via[0].URL.Host || !allow.permits(req.URL) {
-				return fmt.Errorf("redirect to another host (%s) refused", req.URL.Host)
-			}
-			return nil
-		},
-	}
-}
 
 // httpModule: http.get(url[, opts]) and http.post(url, body[, opts]) ->
 // {status=, body=, headers=} | nil, err. opts: {headers = {...}, timeout =
@@ -117,7 +53,7 @@ func (st *state) httpDo(L *glua.LState, method, rawURL, body string, optArg int)
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return fail(fmt.Errorf("scheme %q: want http or https", u.Scheme))
 	}
-	if !st.e.allow.permits(u) {
+	if !st.e.allow.Permits(u) {
 		return fail(fmt.Errorf("host %s is not in the allow list", u.Host))
 	}
 	// The request gets what is left of the budget at most.

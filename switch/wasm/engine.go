@@ -21,6 +21,7 @@ import (
 	"github.com/hookswitch/hookswitch/plugins"
 	"github.com/hookswitch/hookswitch/sdk/abi"
 	"github.com/hookswitch/hookswitch/switch/hook"
+	"github.com/hookswitch/hookswitch/switch/httpallow"
 )
 
 // Defaults.
@@ -123,9 +124,9 @@ func build(cfg hook.Config, o Options) (*Engine, error) {
 	if err := o.defaults(); err != nil {
 		return nil, err
 	}
-	allow, err := parseAllow(o.HTTPAllow)
+	allow, err := httpallow.Parse(o.HTTPAllow)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("wasm: %w", err)
 	}
 	e := &Engine{bound: map[hook.Name]*plugin{}}
 	byFile := map[string]*plugin{}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -16,69 +15,9 @@ import (
 
 // HTTP limits, as for Lua's http module.
 const (
-	maxRedirects    = 5
-	maxHTTPHeaders  = 32
-	maxHeaderBytes  = 64 << 10
-	maxHTTPBody     = 1 << 20
-	idleConnTimeout = 30 * time.Second
+	maxHTTPHeaders = 32
+	maxHTTPBody    = 1 << 20
 )
-
-// allowList holds "host" (default port) and "host:port" entries.
-type allowList map[string]bool
-
-func parseAllow(list []string) (allowList, error) {
-	allow := allowList{}
-	for _, h := range list {
-		h = strings.ToLower(strings.TrimSpace(h))
-		if h == "" || strings.ContainsAny(h, "/@?# ") {
-			return nil, fmt.Errorf("wasm: http allow entry %q: want host or host:port", h)
-		}
-		if host, port, err := net.SplitHostPort(h); err == nil && (host == "" || port == "") {
-			return nil, fmt.Errorf("wasm: http allow entry %q: want host or host:port", h)
-		}
-		allow[h] = true
-	}
-	return allow, nil
-}
-
-// permits checks a URL's host: an entry without a port matches only the
-// scheme's default port.
-func (a allowList) permits(u *url.URL) bool {
-	host, port := strings.ToLower(u.Hostname()), u.Port()
-	if strings.Contains(host, ":") {
-		host = "[" + host + "]"
-	}
-	def := map[string]string{"http": "80", "https": "443"}[u.Scheme]
-	if port == "" || port == def {
-		if a[host] {
-			return true
-		}
-		port = def
-	}
-	return a[host+":"+port]
-}
-
-func newHTTPClient(allow allowList) *http.Client {
-	return &http.Client{
-		Transport: &http.Transport{
-			Proxy:                  nil, // the allow list names the real peer
-			DialContext:            (&net.Dialer{Timeout: 5 * time.Second}).DialContext,
-			MaxIdleConns:           16,
-			IdleConnTimeout:        idleConnTimeout,
-			TLSHandshakeTimeout:    5 * time.Second,
-			MaxResponseHeaderBytes: maxHeaderBytes,
-		},
-		CheckRedirect: func(req *http.Request, via []*http.Request) error {
-			if len(via) >= maxRedirects {
-				return fmt.Errorf("more than %d redirects", maxRedirects)
-			}
-			if req.URL.Host != via[0].URL.Host || !allow.permits(req.URL) {
-				return fmt.Errorf("redirect to another host (%s) refused", req.URL.Host)
-			}
-			return nil
-		},
-	}
-}
 
 // httpDo sends a plugin's request within what is left of the call's
 // budget.
@@ -100,7 +39,7 @@ func (inst *instance) httpDo(r abi.HTTPRequest) (abi.HTTPResponse, error) {
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return abi.HTTPResponse{}, fmt.Errorf("scheme %q: want http or https", u.Scheme)
 	}
-	if !p.allow.permits(u) {
+	if !p.allow.Permits(u) {
 		return abi.HTTPResponse{}, fmt.Errorf("host %s is not in the allow list", u.Host)
 	}
 	ctx := inst.ctx

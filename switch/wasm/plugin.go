@@ -15,6 +15,7 @@ import (
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 
 	"github.com/hookswitch/hookswitch/sdk/abi"
+	"github.com/hookswitch/hookswitch/switch/httpallow"
 )
 
 // hostFeatures are offered to every guest (kv, http and config calls
@@ -35,7 +36,7 @@ type plugin struct {
 	hooks   uint32 // abi hook mask
 	program bool   // exports hookswitch_program
 	ns      string // KV namespace
-	allow   allowList
+	allow   httpallow.List
 	http    *http.Client
 
 	pool   chan *instance
@@ -48,7 +49,7 @@ type plugin struct {
 }
 
 // load compiles bin, checks it and starts one instance.
-func load(name string, bin []byte, memMB int, o Options, allow allowList) (_ *plugin, err error) {
+func load(name string, bin []byte, memMB int, o Options, allow httpallow.List) (_ *plugin, err error) {
 	ctx := context.Background()
 	cache, err := compilationCache(o.CacheDir)
 	if err != nil {
@@ -61,7 +62,7 @@ func load(name string, bin []byte, memMB int, o Options, allow allowList) (_ *pl
 	p := &plugin{name: name, memMB: memMB, o: o, log: o.Logger.With("plugin", name), pool: make(chan *instance, o.PoolSize),
 		ns: "plugin/" + strings.TrimSuffix(name, ".wasm"), allow: allow, reserved: map[*instance]func() bool{}}
 	if len(allow) > 0 {
-		p.http = newHTTPClient(allow)
+		p.http = httpallow.NewClient(allow)
 	}
 	p.rt = wazero.NewRuntimeWithConfig(ctx, rc)
 	defer func() {

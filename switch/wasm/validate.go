@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/hookswitch/hookswitch/switch/hook"
+	"github.com/hookswitch/hookswitch/switch/httpallow"
 )
 
 // Validate checks a plugin as a load would (compile, exports and
@@ -19,9 +20,9 @@ func Validate(name string, bin []byte, memMB int, o Options) error {
 	if err := o.defaults(); err != nil {
 		return err
 	}
-	allow, err := parseAllow(o.HTTPAllow)
+	allow, err := httpallow.Parse(o.HTTPAllow)
 	if err != nil {
-		return err
+		return fmt.Errorf("wasm: %w", err)
 	}
 	p, err := load(name, bin, orDefault(memMB, o.MemoryMB), o, allow)
 	if err != nil {
