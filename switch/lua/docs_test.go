@@ -5,42 +5,23 @@ import (
 	"io/fs"
 	"os"
 	"regexp"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/hookswitch/hookswitch/scripts"
 	"github.com/hookswitch/hookswitch/switch/hook"
+	"github.com/hookswitch/hookswitch/switch/store"
 )
 
-// memKV is an in-memory KV for tests.
-type memKV struct {
-	mu sync.Mutex
-	m  map[string]string
-}
-
-func (k *memKV) Get(ns, key string) (string, bool, error) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	v, ok := k.m[ns+"/"+key]
-	return v, ok, nil
-}
-
-func (k *memKV) Set(ns, key, val string, _ time.Duration) error {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if k.m == nil {
-		k.m = map[string]string{}
+// memKV is the real store's KV, in memory.
+func memKV(t testing.TB) store.KVView {
+	t.Helper()
+	st, err := store.Open("", store.Options{InMemory: true})
+	if err != nil {
+		t.Fatal(err)
 	}
-	k.m[ns+"/"+key] = val
-	return nil
-}
-
-func (k *memKV) Delete(ns, key string) error {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	delete(k.m, ns+"/"+key)
-	return nil
+	t.Cleanup(func() { st.Close() })
+	return st.KV()
 }
 
 var runnableBlock = regexp.MustCompile("(?s)```lua run\n(.*?)```")
@@ -69,7 +50,7 @@ func TestDocsExamples(t *testing.T) {
 	for i, b := range blocks {
 		src := string(b[1])
 		e := buildEngine(t, map[string]string{DialPlanFile: src, "example_ivr.lua": string(ivr)},
-			Options{Directory: dir, KV: &memKV{}})
+			Options{Directory: dir, KV: memKV(t)})
 		handled := 0
 		for _, spec := range hook.Catalogue {
 			if !e.Handles(spec.Name) {

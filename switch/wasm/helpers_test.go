@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -16,6 +15,7 @@ import (
 	"github.com/hookswitch/hookswitch/sdk/abi"
 	"github.com/hookswitch/hookswitch/sdk/go/wasmbuild"
 	"github.com/hookswitch/hookswitch/switch/hook"
+	"github.com/hookswitch/hookswitch/switch/store"
 )
 
 // guestDir holds the test guests of testdata/guests, built once per test
@@ -136,52 +136,15 @@ func routeCtx(ctx context.Context, e *Engine, r hook.RouteRequest) (hook.RouteDe
 	return d.(hook.RouteDecision), nil
 }
 
-// memKV is an in-memory KV.
-type memKV struct {
-	mu sync.Mutex
-	m  map[string]string
-}
-
-func (k *memKV) Get(ns, key string) (string, bool, error) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	v, ok := k.m[ns+"/"+key]
-	return v, ok, nil
-}
-
-func (k *memKV) Set(ns, key, val string, _ time.Duration) error {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if k.m == nil {
-		k.m = map[string]string{}
+// memKV is the real store's KV, in memory.
+func memKV(t testing.TB) store.KVView {
+	t.Helper()
+	st, err := store.Open("", store.Options{InMemory: true})
+	if err != nil {
+		t.Fatal(err)
 	}
-	k.m[ns+"/"+key] = val
-	return nil
-}
-
-func (k *memKV) Delete(ns, key string) error {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	delete(k.m, ns+"/"+key)
-	return nil
-}
-
-func (k *memKV) Add(ns, key string, delta int64) (int64, error) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if k.m == nil {
-		k.m = map[string]string{}
-	}
-	var cur int64
-	if v, ok := k.m[ns+"/"+key]; ok {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
-			return 0, fmt.Errorf("value %q is not an integer", v)
-		}
-		cur = n
-	}
-	k.m[ns+"/"+key] = strconv.FormatInt(cur+delta, 10) // tests stay far from overflow
-	return cur + delta, nil
+	t.Cleanup(func() { st.Close() })
+	return st.KV()
 }
 
 // testDir is a Directory.

@@ -18,7 +18,7 @@ import (
 // the guest's first buffer), config, log (bounded per call), http (allow
 // list).
 func TestHostFunctions(t *testing.T) {
-	kv := &memKV{}
+	kv := memKV(t)
 	logs := &logBuffer{}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "1003") }))
 	defer srv.Close()
