@@ -15,6 +15,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/hookswitch/hookswitch/plugins"
 	"github.com/hookswitch/hookswitch/switch/hook"
 	"github.com/hookswitch/hookswitch/switch/store"
 )
@@ -40,6 +41,8 @@ type Live interface {
 	// AddPlugin validates a Wasm plugin, installs it under name and
 	// reloads; on error nothing changed.
 	AddPlugin(name string, bin []byte) (generation uint64, err error)
+	// Plugins describes the plugins the switch loads.
+	Plugins() ([]plugins.Info, error)
 }
 
 // maxPluginUpload bounds an uploaded plugin (wasm.MaxPluginSize).
@@ -76,6 +79,7 @@ func (a *API) Handler() http.Handler {
 	r.Get("/api/v1/cdrs", a.cdrs)
 	r.Get("/api/v1/scripts", a.scripts)
 	r.Post("/api/v1/scripts/reload", a.reload)
+	r.Get("/api/v1/plugins", a.listPlugins)
 	r.Post("/api/v1/plugins", a.addPlugin)
 	a.billingRoutes(r)
 	r.Get("/metrics", a.metrics)
@@ -140,6 +144,15 @@ func (a *API) addPlugin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, 200, map[string]any{"generation": gen, "plugin": name})
+}
+
+func (a *API) listPlugins(w http.ResponseWriter, r *http.Request) {
+	ps, err := a.L.Plugins()
+	if err != nil {
+		writeErr(w, 500, err)
+		return
+	}
+	writeJSON(w, 200, ps)
 }
 
 func (a *API) metrics(w http.ResponseWriter, r *http.Request) {

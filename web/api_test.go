@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hookswitch/hookswitch/plugins"
 	"github.com/hookswitch/hookswitch/switch/store"
 )
 
@@ -33,6 +34,14 @@ func (f *fakeLive) AddPlugin(name string, bin []byte) (uint64, error) {
 	f.plugins[name] = bin
 	f.gen++
 	return f.gen, nil
+}
+
+func (f *fakeLive) Plugins() ([]plugins.Info, error) {
+	var out []plugins.Info
+	for n, b := range f.plugins {
+		out = append(out, plugins.Info{Name: n, Size: len(b)})
+	}
+	return out, nil
 }
 
 func TestPluginUpload(t *testing.T) {
@@ -74,5 +83,14 @@ func TestPluginUpload(t *testing.T) {
 	}
 	if code, _ := post("/api/v1/plugins?name=empty.wasm", "application/wasm", nil); code != 400 {
 		t.Errorf("empty body: %d", code)
+	}
+	res, err := http.Get(srv.URL + "/api/v1/plugins")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var list []plugins.Info
+	if err := json.NewDecoder(res.Body).Decode(&list); err != nil || res.StatusCode != 200 || len(list) != 2 {
+		t.Fatalf("plugin list: %d %+v %v", res.StatusCode, list, err)
 	}
 }

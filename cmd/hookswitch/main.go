@@ -24,6 +24,7 @@ Usage:
   hookswitch script reload                    reload the running switch's scripts
   hookswitch plugin add FILE [--name NAME]    validate a Wasm plugin and install it (the switch reloads)
   hookswitch plugin check FILE                validate a Wasm plugin offline
+  hookswitch plugin list                      the plugins the switch loads (name, size, SHA-256)
   hookswitch billing rates import FILE       add a CSV rate deck to the billing plugin's rates
   hookswitch billing rates export            print the rates as CSV
   hookswitch billing rates clear             delete every rate

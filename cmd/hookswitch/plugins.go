@@ -23,12 +23,16 @@ func pluginsDir(flagDir, data string, log *slog.Logger) (string, error) {
 
 // pluginCmd: `plugin check FILE` validates offline; `plugin add FILE
 // [--name NAME]` validates and installs, through the running switch (which
-// reloads) or into DATA/plugins when it is not running.
+// reloads) or into DATA/plugins when it is not running; `plugin list` shows
+// what the switch loads.
 func pluginCmd(args []string, stdout io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("plugin: want add or check")
+		return errors.New("plugin: want add, check or list")
 	}
 	sub := args[0]
+	if sub == "list" {
+		return pluginList(args[1:], stdout)
+	}
 	fset := flag.NewFlagSet("plugin "+sub, flag.ContinueOnError)
 	data := dataFlag(fset)
 	name := fset.String("name", "", "file name in the plugins directory (default the file's base name)")
@@ -86,5 +90,41 @@ func pluginCmd(args []string, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "installed %s in %s (the switch is not running)\n", n, dir)
 		return nil
 	}
-	return fmt.Errorf("plugin: unknown subcommand %q (want add or check)", sub)
+	return fmt.Errorf("plugin: unknown subcommand %q (want add, check or list)", sub)
+}
+
+// pluginList prints name, size and SHA-256 of each plugin: the running
+// switch's, else those of DATA/plugins (the built-in ones before the first
+// run has written them).
+func pluginList(args []string, stdout io.Writer) error {
+	fset := flag.NewFlagSet("plugin list", flag.ContinueOnError)
+	data := dataFlag(fset)
+	if pos, err := parse(fset, args); err != nil {
+		return err
+	} else if len(pos) != 0 {
+		return errors.New("plugin list: takes no arguments")
+	}
+	var list []plugins.Info
+	b, err := openBackend(*data)
+	if err != nil {
+		return err
+	}
+	defer b.close()
+	if b.st == nil {
+		if err := b.call("GET", "/api/v1/plugins", nil, &list); err != nil {
+			return fmt.Errorf("plugin list: %w", err)
+		}
+	} else {
+		dir := filepath.Join(*data, "plugins")
+		if _, err := os.Stat(dir); err != nil {
+			dir = ""
+		}
+		if list, err = plugins.List(dir); err != nil {
+			return err
+		}
+	}
+	for _, p := range list {
+		fmt.Fprintf(stdout, "%-24s %9d  sha256:%s\n", p.Name, p.Size, p.SHA256)
+	}
+	return nil
 }

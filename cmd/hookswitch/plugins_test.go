@@ -36,4 +36,10 @@ func TestPluginCommandsOffline(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "plugins", "plan.wasm")); err != nil {
 		t.Fatal(err)
 	}
+	if out, errs, code := cli(t, "plugin", "list", "--data", dir); code != 0 || !strings.Contains(out, "plan.wasm") || !strings.Contains(out, "sha256:") {
+		t.Fatalf("list: %q %q", out, errs)
+	}
+	if out, errs, code := cli(t, "plugin", "list", "--data", t.TempDir()); code != 0 || !strings.Contains(out, "dialplan.wasm") {
+		t.Fatalf("list before the first run (built-in plugins): %q %q", out, errs)
+	}
 }

@@ -21,6 +21,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/hookswitch/hookswitch/plugins"
 	"github.com/hookswitch/hookswitch/switch/server"
 	"github.com/hookswitch/hookswitch/switch/sip/digest"
 	"github.com/hookswitch/hookswitch/switch/store"
@@ -222,6 +223,7 @@ func (l live) WriteMetrics(w io.Writer)       { l.s.Hooks.Metrics().WritePrometh
 func (l live) AddPlugin(name string, bin []byte) (uint64, error) {
 	return l.s.AddPlugin(name, bin)
 }
+func (l live) Plugins() ([]plugins.Info, error) { return l.s.Plugins() }
 
 // serveAPI serves the admin API on the control socket (always) and on
 // --http (admin credential required).

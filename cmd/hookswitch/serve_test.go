@@ -100,6 +100,9 @@ func TestCLIAgainstRunningSwitchAndSIGTERM(t *testing.T) {
 	if out, errs, code := cli(t, "plugin", "add", shipped, "--name", "plan2.wasm", "--data", dir); code != 0 || !strings.Contains(out, "installed plan2.wasm: generation") {
 		t.Fatalf("plugin add: %q %q", out, errs)
 	}
+	if out, errs, code := cli(t, "plugin", "list", "--data", dir); code != 0 || !strings.Contains(out, "plan2.wasm") || !strings.Contains(out, "billing.wasm") {
+		t.Fatalf("plugin list through the running switch: %q %q", out, errs)
+	}
 	// The TCP admin API wants the admin credential.
 	addr := adminAddr(t, logs.String())
 	res, err := http.Get("http://" + addr + "/api/v1/status")

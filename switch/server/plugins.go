@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/hookswitch/hookswitch/plugins"
 	"github.com/hookswitch/hookswitch/switch/wasm"
 )
 
@@ -43,6 +44,10 @@ func (s *Server) AddPlugin(name string, bin []byte) (uint64, error) {
 	}
 	return gen, err
 }
+
+// Plugins describes the plugins this node loads (the built-in ones when it
+// runs them read-only).
+func (s *Server) Plugins() ([]plugins.Info, error) { return plugins.List(s.cfg.PluginsDir) }
 
 // writeAtomic replaces path through a temporary file and a rename, so a
 // watcher never loads half a plugin.
