@@ -39,6 +39,7 @@ func (a *API) billingRoutes(r chi.Router) {
 	r.Get("/api/v1/billing/balances", a.balances)
 	r.Get("/api/v1/billing/balances/{ext}", a.balance)
 	r.Put("/api/v1/billing/balances/{ext}", a.setBalance)
+	r.Post("/api/v1/billing/balances/{ext}/topup", a.topUp)
 }
 
 // importRates adds a CSV rate deck (the body): 200 with how many; 409 for
@@ -143,4 +144,41 @@ func (a *API) setBalance(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, 200, Balance{Extension: ext, Balance: m, Stored: true})
+}
+
+// topUp adds {"amount": "5.00"} (negative for a correction) to an
+// extension's balance atomically, so a debit of a call ending at the same
+// time is never lost: 404 for no such extension, 400 for a body that is
+// not that object, 422 for an amount ParseMoney refuses or a balance it
+// would carry past the limit.
+func (a *API) topUp(w http.ResponseWriter, r *http.Request) {
+	ext := chi.URLParam(r, "ext")
+	var body struct {
+		Amount json.RawMessage `json:"amount"`
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4<<10))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&body); err != nil || len(body.Amount) == 0 {
+		writeErr(w, 400, fmt.Errorf("invalid top-up JSON: want {\"amount\": \"5.00\"}: %v", err))
+		return
+	}
+	text := string(body.Amount)
+	if s, err := strconv.Unquote(text); err == nil {
+		text = s
+	}
+	m, err := rating.ParseMoney(text)
+	if err != nil {
+		writeErr(w, http.StatusUnprocessableEntity, err)
+		return
+	}
+	if _, err := a.B.GetExtension(ext); err != nil {
+		writeErr(w, statusOf(err), err)
+		return
+	}
+	bal, err := ledger.TopUp(a.B, ext, m)
+	if err != nil {
+		writeErr(w, http.StatusUnprocessableEntity, err)
+		return
+	}
+	writeJSON(w, 200, Balance{Extension: ext, Balance: bal, Stored: true})
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/hookswitch/hookswitch/plugins/billing/ledger"
@@ -159,6 +160,33 @@ func TestBillingBalancesAPI(t *testing.T) {
 	}
 	if _, body := do(t, srv, "GET", "/api/v1/billing/balances/1001", ""); !strings.Contains(body, `"balance":"12.5"`) {
 		t.Fatalf("a refused PUT changed the balance: %s", body)
+	} // Top-ups add atomically: many at once lose none.
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if code, body := do(t, srv, "POST", "/api/v1/billing/balances/1001/topup", `{"amount":"0.25"}`); code != 200 {
+				t.Errorf("topup: %d %s", code, body)
+			}
+		}()
+	}
+	wg.Wait()
+	if code, body := do(t, srv, "POST", "/api/v1/billing/balances/1001/topup", `{"amount":-2.5}`); code != 200 || !strings.Contains(body, `"balance":"15"`) {
+		t.Fatalf("after 20 top-ups of 0.25 and a correction of -2.5 on 12.50: %d %s", code, body)
+	}
+	for _, tc := range []struct {
+		path, body string
+		code       int
+	}{
+		{"/api/v1/billing/balances/1099/topup", `{"amount":"1"}`, 404},
+		{"/api/v1/billing/balances/1001/topup", `{"amount":"1.0000001"}`, 422},
+		{"/api/v1/billing/balances/1001/topup", `{"balance":"1"}`, 400},
+		{"/api/v1/billing/balances/1001/topup", `{"amount":"9223372036854"}`, 422},
+	} {
+		if code, body := do(t, srv, "POST", tc.path, tc.body); code != tc.code {
+			t.Errorf("POST %s %s: %d %s, want %d", tc.path, tc.body, code, body, tc.code)
+		}
 	}
 }
 

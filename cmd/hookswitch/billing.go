@@ -18,7 +18,7 @@ import (
 	"github.com/hookswitch/hookswitch/web"
 )
 
-const billingUsage = "billing: want 'rates import FILE', 'rates export', 'rates clear', 'balance set EXT AMOUNT', 'balance get EXT' or 'balance list'"
+const billingUsage = "billing: want 'rates import FILE', 'rates export', 'rates clear', 'balance set EXT AMOUNT', 'balance topup EXT AMOUNT', 'balance get EXT' or 'balance list'"
 
 // billingCmd administers the billing plugin's rates and balances, on the
 // data dir or through the running switch (web/billing.go). Amounts are
@@ -30,7 +30,7 @@ func billingCmd(args []string, stdout io.Writer) error {
 	}
 	what := args[0] + " " + args[1]
 	switch what {
-	case "rates import", "rates export", "rates clear", "balance set", "balance get", "balance list":
+	case "rates import", "rates export", "rates clear", "balance set", "balance topup", "balance get", "balance list":
 	default:
 		return fmt.Errorf("billing: unknown subcommand %q; %s", what, billingUsage[len("billing: "):])
 	}
@@ -40,7 +40,7 @@ func billingCmd(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	want := map[string][]string{"rates import": {"FILE"}, "balance set": {"EXT", "AMOUNT"}, "balance get": {"EXT"}}[what]
+	want := map[string][]string{"rates import": {"FILE"}, "balance set": {"EXT", "AMOUNT"}, "balance topup": {"EXT", "AMOUNT"}, "balance get": {"EXT"}}[what]
 	if len(pos) != len(want) {
 		return fmt.Errorf("billing %s: want %q as arguments, got %q", what, want, pos)
 	}
@@ -51,9 +51,9 @@ func billingCmd(args []string, stdout io.Writer) error {
 		if csvIn, err = os.ReadFile(pos[0]); err != nil {
 			return fmt.Errorf("billing rates import: %w", err)
 		}
-	case "balance set":
+	case "balance set", "balance topup":
 		if amount, err = rating.ParseMoney(pos[1]); err != nil {
-			return fmt.Errorf("billing balance set %s: %w", pos[0], err)
+			return fmt.Errorf("billing %s %s: %w", what, pos[0], err)
 		}
 	}
 	b, err := openBackend(*data)
@@ -106,6 +106,20 @@ func billingCmd(args []string, stdout io.Writer) error {
 			return fmt.Errorf("billing balance set %s: %w", ext, err)
 		}
 		fmt.Fprintf(stdout, "balance of %s: %s\n", ext, amount)
+	case "balance topup":
+		ext := pos[0]
+		var bal web.Balance
+		if b.st != nil {
+			if _, err = b.st.GetExtension(ext); err == nil {
+				bal.Balance, err = ledger.TopUp(b.st, ext, amount)
+			}
+		} else {
+			err = b.call("POST", "/api/v1/billing/balances/"+url.PathEscape(ext)+"/topup", map[string]string{"amount": amount.String()}, &bal)
+		}
+		if err != nil {
+			return fmt.Errorf("billing balance topup %s: %w", ext, err)
+		}
+		fmt.Fprintf(stdout, "balance of %s: %s\n", ext, bal.Balance)
 	case "balance get":
 		ext := pos[0]
 		var bal web.Balance

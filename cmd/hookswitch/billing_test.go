@@ -108,6 +108,12 @@ func TestBillingCLI(t *testing.T) {
 			if _, errs, code := billing("balance", "set", "1001", "1,50"); code == 0 || !strings.Contains(errs, "money") {
 				t.Fatalf("bad amount: %q", errs)
 			}
+			if out, errs, code := billing("balance", "topup", "1001", "2.5"); code != 0 || out != "balance of 1001: 15\n" {
+				t.Fatalf("topup: %q %q", out, errs)
+			}
+			if _, errs, code := billing("balance", "topup", "1099", "1"); code == 0 || !strings.Contains(errs, "not found") {
+				t.Fatalf("topup for no such extension: %q", errs)
+			}
 		})
 	}
 }

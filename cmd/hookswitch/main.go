@@ -29,6 +29,7 @@ Usage:
   hookswitch billing rates export            print the rates as CSV
   hookswitch billing rates clear             delete every rate
   hookswitch billing balance set EXT AMOUNT  set an extension's prepaid balance ("12.50")
+  hookswitch billing balance topup EXT AMOUNT add to it (negative: a correction), atomically
   hookswitch billing balance get EXT
   hookswitch billing balance list
   hookswitch cert generate [--host H ...]     self-signed TLS certificate into the data dir

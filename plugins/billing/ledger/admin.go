@@ -20,6 +20,7 @@ type Store interface {
 	KVSet(ns, key, val string, ttl time.Duration) error
 	KVDelete(ns, key string) error
 	KVScan(ns, prefix string, fn func(key, val string) error) error
+	KVAdd(ns, key string, delta int64) (int64, error)
 }
 
 // get is a Getter over s.
@@ -123,6 +124,16 @@ func SetBalance(s Store, ext string, m rating.Money) error {
 		return fmt.Errorf("ledger: set balance of %s: %w", ext, err)
 	}
 	return nil
+}
+
+// TopUp adds amount (negative for a correction) to an extension's balance
+// in one atomic step, as the plugin's debits are, and returns the new
+// balance; none counts as 0.
+func TopUp(s Store, ext string, amount rating.Money) (rating.Money, error) {
+	if ext == "" || strings.ContainsAny(ext, "/") {
+		return 0, fmt.Errorf("ledger: top up: invalid extension %q", ext)
+	}
+	return AddBalance(func(key string, delta int64) (int64, error) { return s.KVAdd(Namespace, key, delta) }, ext, amount)
 }
 
 // Balances are all stored balances by extension. A stored value that
