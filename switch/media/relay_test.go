@@ -47,6 +47,11 @@ func TestRelayBothWays(t *testing.T) {
 	}
 
 	bytesAB, bytesBA := uint64(nAB*(12+size)), uint64(nBA*(12+size))
+	// A packet counts as sent once sendto returns, which may be after the
+	// peer has read it.
+	waitFor(t, "the last packets counted", func() bool {
+		return s.A().Stats().PacketsOut == nBA && s.B().Stats().PacketsOut == nAB
+	})
 	a, b := s.A().Stats(), s.B().Stats()
 	if a.PacketsIn != nAB || a.BytesIn != bytesAB || b.PacketsOut != nAB || b.BytesOut != bytesAB {
 		t.Errorf("A->B stats: A in %d/%dB, B out %d/%dB; want %d/%dB", a.PacketsIn, a.BytesIn, b.PacketsOut, b.BytesOut, nAB, bytesAB)
