@@ -32,132 +32,77 @@ func decode(r *abi.Reader, m interface{ Decode(*abi.Reader) }) error {
 	return r.Err()
 }
 
-// HandleRoute answers route: a new call.
-func HandleRoute(fn func(*RouteRequest) (RouteDecision, error)) {
-	register(abi.HookRoute, func(r *abi.Reader, w *abi.Writer) error {
-		var req RouteRequest
-		if err := decode(r, &req); err != nil {
+// reqPtr is a request type whose pointer decodes itself.
+type reqPtr[T any] interface {
+	*T
+	Decode(*abi.Reader)
+}
+
+// decPtr is a decision type whose pointer encodes itself.
+type decPtr[D any] interface {
+	*D
+	Append(*abi.Writer)
+}
+
+// decide registers fn for a decision hook: decode the request, run fn,
+// encode its decision.
+func decide[T any, P reqPtr[T], D any, DP decPtr[D]](h abi.HookID, fn func(P) (D, error)) {
+	register(h, func(r *abi.Reader, w *abi.Writer) error {
+		var req T
+		if err := decode(r, P(&req)); err != nil {
 			return err
 		}
-		d, err := fn(&req)
+		d, err := fn(P(&req))
 		if err != nil {
 			return err
 		}
-		d.Append(w)
+		DP(&d).Append(w)
 		return nil
 	})
 }
 
-// HandleFailure answers failure: a bridge attempt failed.
-func HandleFailure(fn func(*FailureRequest) (RouteDecision, error)) {
-	register(abi.HookFailure, func(r *abi.Reader, w *abi.Writer) error {
-		var req FailureRequest
-		if err := decode(r, &req); err != nil {
+// notice registers fn for a notice hook (no decision).
+func notice[T any, P reqPtr[T]](h abi.HookID, fn func(P) error) {
+	register(h, func(r *abi.Reader, w *abi.Writer) error {
+		var req T
+		if err := decode(r, P(&req)); err != nil {
 			return err
 		}
-		d, err := fn(&req)
-		if err != nil {
-			return err
-		}
-		d.Append(w)
-		return nil
+		return fn(P(&req))
 	})
 }
+
+// HandleRoute answers route: a new call.
+func HandleRoute(fn func(*RouteRequest) (RouteDecision, error)) { decide(abi.HookRoute, fn) }
+
+// HandleFailure answers failure: a bridge attempt failed.
+func HandleFailure(fn func(*FailureRequest) (RouteDecision, error)) { decide(abi.HookFailure, fn) }
 
 // HandleRegister answers register.
 func HandleRegister(fn func(*RegisterRequest) (RegisterDecision, error)) {
-	register(abi.HookRegister, func(r *abi.Reader, w *abi.Writer) error {
-		var req RegisterRequest
-		if err := decode(r, &req); err != nil {
-			return err
-		}
-		d, err := fn(&req)
-		if err != nil {
-			return err
-		}
-		d.Append(w)
-		return nil
-	})
+	decide(abi.HookRegister, fn)
 }
 
-// HandleAuthorize answers authorize: a call about to leave by a trunk.
+// HandleAuthorize answers authorize: a call about to be bridged (once per
+// call; billing allows it, caps its duration or refuses it).
 func HandleAuthorize(fn func(*AuthorizeRequest) (AuthorizeDecision, error)) {
-	register(abi.HookAuthorize, func(r *abi.Reader, w *abi.Writer) error {
-		var req AuthorizeRequest
-		if err := decode(r, &req); err != nil {
-			return err
-		}
-		d, err := fn(&req)
-		if err != nil {
-			return err
-		}
-		d.Append(w)
-		return nil
-	})
+	decide(abi.HookAuthorize, fn)
 }
 
 // HandleCDR answers cdr: extra fields for a call record.
-func HandleCDR(fn func(*CDRRequest) (CDRDecision, error)) {
-	register(abi.HookCDR, func(r *abi.Reader, w *abi.Writer) error {
-		var req CDRRequest
-		if err := decode(r, &req); err != nil {
-			return err
-		}
-		d, err := fn(&req)
-		if err != nil {
-			return err
-		}
-		d.Append(w)
-		return nil
-	})
-}
+func HandleCDR(fn func(*CDRRequest) (CDRDecision, error)) { decide(abi.HookCDR, fn) }
 
 // HandleMessage answers message.
-func HandleMessage(fn func(*MessageRequest) (MessageDecision, error)) {
-	register(abi.HookMessage, func(r *abi.Reader, w *abi.Writer) error {
-		var req MessageRequest
-		if err := decode(r, &req); err != nil {
-			return err
-		}
-		d, err := fn(&req)
-		if err != nil {
-			return err
-		}
-		d.Append(w)
-		return nil
-	})
-}
+func HandleMessage(fn func(*MessageRequest) (MessageDecision, error)) { decide(abi.HookMessage, fn) }
 
 // HandleSubscribe answers subscribe.
 func HandleSubscribe(fn func(*SubscribeRequest) (SubscribeDecision, error)) {
-	register(abi.HookSubscribe, func(r *abi.Reader, w *abi.Writer) error {
-		var req SubscribeRequest
-		if err := decode(r, &req); err != nil {
-			return err
-		}
-		d, err := fn(&req)
-		if err != nil {
-			return err
-		}
-		d.Append(w)
-		return nil
-	})
+	decide(abi.HookSubscribe, fn)
 }
 
 // HandleProvision answers provision: a phone's configuration file.
 func HandleProvision(fn func(*ProvisionRequest) (ProvisionDecision, error)) {
-	register(abi.HookProvision, func(r *abi.Reader, w *abi.Writer) error {
-		var req ProvisionRequest
-		if err := decode(r, &req); err != nil {
-			return err
-		}
-		d, err := fn(&req)
-		if err != nil {
-			return err
-		}
-		d.Append(w)
-		return nil
-	})
+	decide(abi.HookProvision, fn)
 }
 
 // HandleCallEvent answers the notices answer, dtmf and hangup (h says
@@ -166,36 +111,14 @@ func HandleCallEvent(h HookID, fn func(HookID, *CallEvent) error) {
 	if h != abi.HookAnswer && h != abi.HookDTMF && h != abi.HookHangup {
 		panic("hs: HandleCallEvent: hook " + h.String() + " is not a call event")
 	}
-	register(h, func(r *abi.Reader, w *abi.Writer) error {
-		var req CallEvent
-		if err := decode(r, &req); err != nil {
-			return err
-		}
-		return fn(h, &req)
-	})
+	notice(h, func(req *CallEvent) error { return fn(h, req) })
 }
 
 // HandleTimer answers timer notices.
-func HandleTimer(fn func(*TimerRequest) error) {
-	register(abi.HookTimer, func(r *abi.Reader, w *abi.Writer) error {
-		var req TimerRequest
-		if err := decode(r, &req); err != nil {
-			return err
-		}
-		return fn(&req)
-	})
-}
+func HandleTimer(fn func(*TimerRequest) error) { notice(abi.HookTimer, fn) }
 
 // HandleEvent answers bus event notices.
-func HandleEvent(fn func(*EventRequest) error) {
-	register(abi.HookEvent, func(r *abi.Reader, w *abi.Writer) error {
-		var req EventRequest
-		if err := decode(r, &req); err != nil {
-			return err
-		}
-		return fn(&req)
-	})
-}
+func HandleEvent(fn func(*EventRequest) error) { notice(abi.HookEvent, fn) }
 
 // dispatch runs one hook call: decodes req, runs the handler, encodes the
 // decision into w. A panic in the plugin's code is an error of this call.
