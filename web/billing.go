@@ -117,22 +117,8 @@ func (a *API) balance(w http.ResponseWriter, r *http.Request) {
 // same time applies before or after it.
 func (a *API) setBalance(w http.ResponseWriter, r *http.Request) {
 	ext := chi.URLParam(r, "ext")
-	var body struct {
-		Balance json.RawMessage `json:"balance"`
-	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4<<10))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&body); err != nil || len(body.Balance) == 0 {
-		writeErr(w, 400, fmt.Errorf("invalid balance JSON: want {\"balance\": \"12.50\"}: %v", err))
-		return
-	}
-	text := string(body.Balance)
-	if s, err := strconv.Unquote(text); err == nil {
-		text = s
-	}
-	m, err := rating.ParseMoney(text)
-	if err != nil {
-		writeErr(w, http.StatusUnprocessableEntity, err)
+	m, ok := readAmount(w, r, "balance", "12.50")
+	if !ok {
 		return
 	}
 	if _, err := a.B.GetExtension(ext); err != nil {
@@ -153,22 +139,8 @@ func (a *API) setBalance(w http.ResponseWriter, r *http.Request) {
 // would carry past the limit.
 func (a *API) topUp(w http.ResponseWriter, r *http.Request) {
 	ext := chi.URLParam(r, "ext")
-	var body struct {
-		Amount json.RawMessage `json:"amount"`
-	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4<<10))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&body); err != nil || len(body.Amount) == 0 {
-		writeErr(w, 400, fmt.Errorf("invalid top-up JSON: want {\"amount\": \"5.00\"}: %v", err))
-		return
-	}
-	text := string(body.Amount)
-	if s, err := strconv.Unquote(text); err == nil {
-		text = s
-	}
-	m, err := rating.ParseMoney(text)
-	if err != nil {
-		writeErr(w, http.StatusUnprocessableEntity, err)
+	m, ok := readAmount(w, r, "amount", "5.00")
+	if !ok {
 		return
 	}
 	if _, err := a.B.GetExtension(ext); err != nil {
@@ -181,4 +153,28 @@ func (a *API) topUp(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, 200, Balance{Extension: ext, Balance: bal, Stored: true})
+}
+
+// readAmount reads {"<field>": "12.50"} (a JSON number is read the same
+// way) and answers 400 for a body that is not that object or 422 for an
+// amount ParseMoney refuses; false when it answered.
+func readAmount(w http.ResponseWriter, r *http.Request, field, example string) (rating.Money, bool) {
+	var body map[string]json.RawMessage
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4<<10))
+	err := dec.Decode(&body)
+	raw, found := body[field]
+	if err != nil || !found || len(body) != 1 {
+		writeErr(w, 400, fmt.Errorf("invalid JSON: want {%q: %q}: %v", field, example, err))
+		return 0, false
+	}
+	text := string(raw)
+	if s, err := strconv.Unquote(text); err == nil {
+		text = s
+	}
+	m, err := rating.ParseMoney(text)
+	if err != nil {
+		writeErr(w, http.StatusUnprocessableEntity, err)
+		return 0, false
+	}
+	return m, true
 }
