@@ -33,15 +33,47 @@ local function is_extension(number)
   return true
 end
 
+local apps = require("apps")
+local codes = apps.codes or {}
+
+-- program wraps a module function as a call program.
+local function program(fn, ...)
+  local args = {...}
+  return function(call) return fn(call, unpack(args)) end
+end
+
 function route(call)
-  if is_extension(call.to) then
-    -- The core answers 404 if no such extension exists and 480 if it has
-    -- no registered contact.
-    return {action = "bridge", targets = {call.to}}
+  local to = call.to
+  -- Applications first: their numbers may look like extensions.
+  local menu = (apps.ivr_numbers or {})[to]
+  if menu then return require("ivr").program(menu) end
+  if (apps.conferences or {})[to] then
+    return program(require("conference").join, to)
   end
-  -- To try the example auto attendant, uncomment (it needs a number that
-  -- is not an extension, such as "*500"):
-  -- if call.to == "*500" then return require("example_ivr").run end
+  if to == codes.voicemail_any then
+    return program(require("mailbox").retrieve, nil)
+  end
+  if to == codes.voicemail_own then
+    if not call.authenticated then return {action = "reject", code = 403, reason = "Forbidden"} end
+    return program(require("mailbox").retrieve, call.from)
+  end
+  if to == codes.conference then
+    return require("conference").ask
+  end
+  if codes.page and #to > #codes.page and to:sub(1, #codes.page) == codes.page then
+    -- Intercom: the called phone answers by itself.
+    local ext = to:sub(#codes.page + 1)
+    if not is_extension(ext) then return {action = "reject", code = 404, reason = "Not Found"} end
+    return function(c)
+      c:bridge{targets = {ext}, auto_answer = true, timeout = 20}
+    end
+  end
+  if is_extension(to) then
+    -- The core answers 404 if no such extension exists and 480 if it has
+    -- no registered contact; failure below sends busy and unanswered
+    -- calls to voicemail.
+    return {action = "bridge", targets = {to}}
+  end
   return {action = "reject", code = 404, reason = "Not Found"}
 end
 
@@ -52,11 +84,12 @@ end
 function failure(req)
   local code = req.code
   if code < 400 or code > 699 then code = 480 end
-  -- Busy or no answer: nothing else is tried, the caller gets the code.
-  --
-  -- To add voicemail later, return a call program for these codes instead:
-  --   if code == 486 or code == 480 then
-  --     return require("voicemail").program(req.to)  -- a module you write
-  --   end
+  local vm = apps.voicemail or {}
+  -- Busy or no answer at an extension with a mailbox: voicemail.
+  if vm.ring_before ~= false and (code == 486 or code == 480 or code == 408) and #req.targets == 1
+      and req.targets[1] == req.to and voicemail.box(req.to) then
+    local reason = code == 486 and "busy" or "unavailable"
+    return program(require("mailbox").deposit, req.to, reason)
+  end
   return {action = "reject", code = code}
 end

@@ -17,7 +17,9 @@ import (
 
 	"github.com/hookswitch/hookswitch/plugins"
 	"github.com/hookswitch/hookswitch/switch/hook"
+	"github.com/hookswitch/hookswitch/switch/recording"
 	"github.com/hookswitch/hookswitch/switch/store"
+	"github.com/hookswitch/hookswitch/switch/voicemail"
 )
 
 // Backend is what the API reads and changes.
@@ -53,6 +55,8 @@ type API struct {
 	B    Backend
 	L    Live
 	Auth func(user, password string) bool // nil: no authentication (unix socket)
+	VM   *voicemail.Store                 // nil: the voicemail routes answer 503
+	Rec  *recording.Store                 // nil: the recordings routes answer 503
 }
 
 // Handler returns the router.
@@ -82,6 +86,8 @@ func (a *API) Handler() http.Handler {
 	r.Get("/api/v1/plugins", a.listPlugins)
 	r.Post("/api/v1/plugins", a.addPlugin)
 	a.billingRoutes(r)
+	a.voicemailRoutes(r)
+	a.recordingRoutes(r)
 	r.Get("/metrics", a.metrics)
 	return r
 }

@@ -32,6 +32,15 @@ Usage:
   hookswitch billing balance topup EXT AMOUNT add to it (negative: a correction), atomically
   hookswitch billing balance get EXT
   hookswitch billing balance list
+  hookswitch voicemail list [BOX]             voicemail messages (every box's without BOX)
+  hookswitch voicemail export BOX ID [-o F]   a message's WAV to F (default ID.wav; - for stdout)
+  hookswitch voicemail play BOX ID            play a message (needs sox's play or aplay)
+  hookswitch voicemail delete BOX ID
+  hookswitch voicemail pin BOX PIN            set a box's PIN (4-10 digits)
+  hookswitch recording list [--kind K] [--limit N] [--offset N]
+  hookswitch recording export ID [-o F]       a recording's WAV to F (default ID.wav; - for stdout)
+  hookswitch recording play ID
+  hookswitch recording delete ID
   hookswitch cert generate [--host H ...]     self-signed TLS certificate into the data dir
   hookswitch version
 
@@ -69,6 +78,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = pluginCmd(args, stdout)
 	case "billing":
 		err = billingCmd(args, stdout)
+	case "voicemail":
+		err = voicemailCmd(args, stdout)
+	case "recording":
+		err = recordingCmd(args, stdout)
 	case "version":
 		fmt.Fprintln(stdout, "hookswitch", version)
 	case "help", "-h", "--help":

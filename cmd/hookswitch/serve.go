@@ -140,7 +140,7 @@ func serve(args []string, stderr io.Writer) error {
 
 func (f *serveFlags) config(log *slog.Logger) (server.Config, error) {
 	cfg := server.Config{SIPUDP: f.udp, SIPTCP: f.tcp, Advertise: f.advertise, Realm: f.realm,
-		RTPTimeout: f.rtpTimeout, RTPHoldTimeout: f.holdTimeout, Logger: log}
+		RTPTimeout: f.rtpTimeout, RTPHoldTimeout: f.holdTimeout, Logger: log, DataDir: f.data}
 	cfg.Registrar.DefaultMaxContacts = f.maxContacts
 	for _, h := range strings.Split(f.httpAllow, ",") {
 		if h = strings.TrimSpace(h); h != "" {
@@ -235,7 +235,7 @@ func serveAPI(f serveFlags, st *store.Store, srv *server.Server, admin *adminCre
 		return nil, fmt.Errorf("control socket: %w", err)
 	}
 	os.Chmod(sock, 0o600)
-	servers := []*http.Server{{Handler: (&web.API{B: st, L: live{srv}}).Handler(), ReadHeaderTimeout: 10 * time.Second}}
+	servers := []*http.Server{{Handler: (&web.API{B: st, L: live{srv}, VM: srv.Voicemail, Rec: srv.Recordings}).Handler(), ReadHeaderTimeout: 10 * time.Second}}
 	listeners := []net.Listener{ul}
 	if f.httpAddr != "" {
 		tl, err := net.Listen("tcp", f.httpAddr)
@@ -243,7 +243,7 @@ func serveAPI(f serveFlags, st *store.Store, srv *server.Server, admin *adminCre
 			ul.Close()
 			return nil, fmt.Errorf("admin api: %w", err)
 		}
-		servers = append(servers, &http.Server{Handler: (&web.API{B: st, L: live{srv}, Auth: admin.check}).Handler(), ReadHeaderTimeout: 10 * time.Second})
+		servers = append(servers, &http.Server{Handler: (&web.API{B: st, L: live{srv}, VM: srv.Voicemail, Rec: srv.Recordings, Auth: admin.check}).Handler(), ReadHeaderTimeout: 10 * time.Second})
 		listeners = append(listeners, tl)
 		log.Info("admin api", "addr", tl.Addr().String())
 	}

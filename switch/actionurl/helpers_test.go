@@ -189,9 +189,13 @@ func (c *fakeCall) Collect(_ context.Context, s hook.CollectSpec) (string, error
 	}
 	return d, err
 }
-func (c *fakeCall) Record(context.Context, hook.RecordSpec) (string, error) {
-	return "rec.wav", c.record("record")
+func (c *fakeCall) Record(context.Context, hook.RecordSpec) (hook.RecordResult, error) {
+	return hook.RecordResult{File: "rec.wav"}, c.record("record")
 }
+func (c *fakeCall) Conference(_ context.Context, s hook.ConferenceSpec) (hook.ConferenceResult, error) {
+	return hook.ConferenceResult{}, c.record("conference ", s.Room)
+}
+func (c *fakeCall) SendDigits(_ context.Context, d string) error { return c.record("send_digits ", d) }
 
 func mustURL(t testing.TB, s string) *url.URL {
 	t.Helper()

@@ -96,18 +96,18 @@ func (r *run) exec(ctx context.Context, s *step) (next *doc, done bool, err erro
 		err = c.Play(ctx, hook.PlaySpec{File: s.file, Loops: s.loops})
 	case verbCollect:
 		var digits string
-		digits, err = c.Collect(ctx, hook.CollectSpec{Max: s.max, Timeout: s.timeout, Terminator: s.terminator, Prompt: s.prompt})
+		digits, err = c.Collect(ctx, hook.CollectSpec{Max: s.max, Timeout: s.timeout, Terminator: s.terminator, Prompt: optional(s.prompt)})
 		if err == nil && s.action != nil {
 			w := r.wire(s)
 			w.Input = &digits
 			next, err = r.fetch(ctx, s.action, w)
 		}
 	case verbRecord:
-		var rec string
+		var rec hook.RecordResult
 		rec, err = c.Record(ctx, hook.RecordSpec{MaxDuration: s.maxDur, Terminator: s.terminator})
 		if err == nil && s.action != nil {
 			w := r.wire(s)
-			w.Recording = rec
+			w.Recording = rec.File
 			next, err = r.fetch(ctx, s.action, w)
 		}
 	case verbBridge:
@@ -188,4 +188,12 @@ func (d *doc) asSteps() *doc {
 		out.steps = []step{{kind: verbHangup, code: dec.Code, reason: dec.Reason}}
 	}
 	return out
+}
+
+// optional makes a one-element list of s, or none when s is empty.
+func optional(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{s}
 }

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"net/netip"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	gosip "github.com/emiago/sipgo/sip"
@@ -49,6 +50,10 @@ type Call struct {
 	refused    error         // its refusal, if it refused
 	limit      time.Duration // the authorized talk time; 0 = none
 	limitTimer *time.Timer
+	ep         *media.Endpoint // the caller's media, terminated for a program
+	moh        *media.Endpoint // music to a held party
+	crec       *callRecording  // a one-touch recording of the bridge
+	autoAnswer bool            // the next bridge asks phones to answer at once
 }
 
 // leg is one side of a call.
@@ -62,6 +67,7 @@ type leg struct {
 	version uint64
 	invite  *gosip.Request // the INVITE that created the leg (UAC side: ours)
 	res2xx  *gosip.Response
+	remote  atomic.Pointer[media.SDP] // the last SDP the peer sent
 }
 
 func newCall(m *Manager, req *gosip.Request, tx gosip.ServerTransaction, user string, offer *media.SDP) *Call {
@@ -93,6 +99,7 @@ func (l *leg) sdpFor(s *media.SDP, bump bool) ([]byte, error) {
 
 // learn points l's media at the address in the SDP its peer sent.
 func (l *leg) learn(s *media.SDP) {
+	l.remote.Store(s)
 	ai := s.Audio()
 	if ai.Addr.IsValid() && !ai.Addr.Addr().IsUnspecified() && ai.Addr.Port() != 0 {
 		l.media.SetRemote(ai.Addr)
@@ -166,6 +173,7 @@ func (c *Call) exec(dec hook.RouteDecision) {
 		}
 		res, err := c.bridge(dec)
 		if err == nil {
+			c.watchFeatures()
 			c.answer(res)
 			return
 		}
@@ -444,6 +452,7 @@ func (c *Call) end(reason string) {
 	}
 	c.mu.Unlock()
 
+	c.stopMedia()
 	if c.sess != nil {
 		c.sess.Close()
 	}

@@ -167,6 +167,16 @@ func (c *Call) startFork(areq *gosip.Request, t target, events chan<- forkEvent)
 	req.AppendHeader(gosip.NewHeader("Allow", Allowed))
 	req.AppendHeader(gosip.NewHeader("Content-Type", "application/sdp"))
 	req.AppendHeader(gosip.NewHeader("User-Agent", "hookswitch"))
+	c.mu.Lock()
+	auto := c.autoAnswer
+	c.mu.Unlock()
+	if auto {
+		// Phones differ in which header asks them to pick up at once
+		// (paging, intercom); these three cover the common ones.
+		req.AppendHeader(gosip.NewHeader("Call-Info", "<sip:"+host+">;answer-after=0"))
+		req.AppendHeader(gosip.NewHeader("Alert-Info", "<http://localhost>;info=alert-autoanswer;delay=0"))
+		req.AppendHeader(gosip.NewHeader("Alert-Info", "Auto Answer"))
+	}
 	req.SetBody(body)
 	l.invite = req
 	ctx, cancel := context.WithCancel(context.Background())

@@ -26,6 +26,16 @@ type Config struct {
 	RingTimeout time.Duration // per attempt, unless the route decision sets one (default 60 s)
 	HookBudget  time.Duration // time budget of the route hook (default 1 s)
 	MaxCalls    int           // concurrent calls; 0 = unlimited
+	// ToneCountry picks the tone plan (ringback, busy, beep...; default "us").
+	ToneCountry string
+	// MusicOnHold is the class a held party hears ("default"; "none": silence).
+	MusicOnHold  string
+	MusicShuffle bool
+	// OneTouchRecord is the code either party of a bridge types to start
+	// and stop recording it (default "*1"; "none" disables).
+	OneTouchRecord string
+	Audio          Audio // prompts and recordings; nil: programs cannot play or record
+	Rooms          Rooms // conferences; nil: none
 }
 
 // Locator finds the registered contacts of an extension.
@@ -53,6 +63,8 @@ type Manager struct {
 	auth  registrar.Authenticator
 	hooks Hooks
 	media *media.Engine
+	audio Audio
+	rooms Rooms
 	log   *slog.Logger
 
 	mu       sync.Mutex
@@ -75,7 +87,20 @@ func New(cfg Config, stack *sip.Stack, loc Locator, st Store, auth registrar.Aut
 	if log == nil {
 		log = slog.Default()
 	}
+	if cfg.ToneCountry == "" {
+		cfg.ToneCountry = "us"
+	}
+	if cfg.MusicOnHold == "" {
+		cfg.MusicOnHold = "default"
+	}
+	switch cfg.OneTouchRecord {
+	case "":
+		cfg.OneTouchRecord = "*1"
+	case "none":
+		cfg.OneTouchRecord = ""
+	}
 	return &Manager{cfg: cfg, stack: stack, loc: loc, st: st, auth: auth, hooks: h, media: m, log: log,
+		audio: cfg.Audio, rooms: cfg.Rooms,
 		dialogs: map[string]*leg{}, calls: map[*Call]struct{}{}, inflight: map[string]string{},
 		cdrs: newCDRLog(st, log)}
 }
@@ -186,6 +211,9 @@ func (m *Manager) onInfo(req *gosip.Request, tx gosip.ServerTransaction) {
 	l := m.find(req)
 	if l == nil {
 		sip.Respond(tx, req, 481, "", nil)
+		return
+	}
+	if l.call.infoDigit(l, req, tx) {
 		return
 	}
 	l.call.relay(l, req, tx)

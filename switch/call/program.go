@@ -8,8 +8,13 @@ import (
 
 	"github.com/hookswitch/hookswitch/switch/hook"
 	"github.com/hookswitch/hookswitch/switch/media"
+	"github.com/hookswitch/hookswitch/switch/media/tone"
 	"github.com/hookswitch/hookswitch/switch/sip"
 )
+
+// afterHangup is how long a program may run on once its caller has hung
+// up, to keep a recording; its primitives return ErrHungUp.
+const afterHangup = 10 * time.Second
 
 // errTransferred ends a program after Transfer.
 var errTransferred = errors.New("call transferred")
@@ -27,6 +32,15 @@ func (c *Call) runProgram(p hook.Program) {
 		select {
 		case <-c.canceled:
 		case <-c.done:
+			// The program may still keep what the call left (a voicemail
+			// recorded until the hang-up); its primitives now fail.
+			t := time.NewTimer(afterHangup)
+			defer t.Stop()
+			select {
+			case <-t.C:
+			case <-ctx.Done():
+				return
+			}
 		case <-ctx.Done():
 			return
 		}
@@ -158,7 +172,22 @@ func (p *programCall) Bridge(ctx context.Context, s hook.BridgeSpec) (hook.Bridg
 	if s.CallerID != "" {
 		c.callerID = s.CallerID
 	}
+	c.mu.Lock()
+	c.autoAnswer = s.AutoAnswer
+	ep := c.ep
+	c.mu.Unlock()
+	if ep != nil { // an answered caller hears ringback meanwhile
+		if t, err := c.m.tone("ringback"); err == nil {
+			ep.Play(tone.NewGenerator(t, 8000))
+		}
+	}
 	res, err := c.bridge(hook.RouteDecision{Action: hook.ActionBridge, Targets: s.Targets, Mode: s.Mode, Timeout: s.Timeout})
+	c.mu.Lock()
+	c.autoAnswer = false
+	c.mu.Unlock()
+	if ep != nil {
+		ep.Stop()
+	}
 	if err != nil {
 		code, reason := sip.StatusOf(err)
 		if p.gone() {
@@ -167,6 +196,8 @@ func (p *programCall) Bridge(ctx context.Context, s hook.BridgeSpec) (hook.Bridg
 		return hook.BridgeResult{Code: code, Reason: reason}, nil
 	}
 	start := time.Now()
+	c.dropEndpoint() // the caller's media goes to the callee now
+	c.watchFeatures()
 	c.mu.Lock()
 	answered := c.answered
 	target := c.cdr.FinalDest
@@ -211,13 +242,4 @@ func (p *programCall) Sleep(ctx context.Context, d time.Duration) error {
 	case <-ctx.Done():
 		return hook.ErrHungUp
 	}
-}
-
-// The media primitives come with the media issue.
-func (p *programCall) Play(context.Context, hook.PlaySpec) error { return hook.ErrNotAvailable }
-func (p *programCall) Collect(context.Context, hook.CollectSpec) (string, error) {
-	return "", hook.ErrNotAvailable
-}
-func (p *programCall) Record(context.Context, hook.RecordSpec) (string, error) {
-	return "", hook.ErrNotAvailable
 }

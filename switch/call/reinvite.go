@@ -46,8 +46,13 @@ func (c *Call) onReinvite(l *leg, req *gosip.Request, tx gosip.ServerTransaction
 	}
 	c.mu.Lock()
 	ready := c.answered && !c.ended && c.b != nil
+	local := c.answered && !c.ended && c.b == nil && l == c.a
 	busy := c.pending != nil
 	c.mu.Unlock()
+	if local && !busy {
+		c.answerReinvite(l, req, tx)
+		return
+	}
 	if !ready {
 		sip.Respond(tx, req, 491, "", nil) // still setting up (RFC 3261 14.2)
 		return
@@ -159,7 +164,64 @@ func (c *Call) onReinvite(l *leg, req *gosip.Request, tx gosip.ServerTransaction
 		ok.AppendHeader(gosip.NewHeader("Content-Type", "application/sdp"))
 	}
 	tx.Respond(ok)
+	if p.offered {
+		if s := l.remote.Load(); s != nil {
+			c.holdChanged(l, s.Audio().Hold)
+		}
+	}
 	if !c.waitAck(req, tx, ok, p.acked) {
+		c.hangup("no_ack")
+	}
+}
+
+// answerReinvite answers a re-INVITE of a caller that only the switch
+// talks to (a program's prompts, a conference): its media may move or
+// hold, and our answer stays on the one codec we terminate.
+func (c *Call) answerReinvite(l *leg, req *gosip.Request, tx gosip.ServerTransaction) {
+	if !l.d.accept(req) {
+		sip.Respond(tx, req, 500, "Server Internal Error (CSeq out of order)", nil)
+		return
+	}
+	offer := l.remote.Load()
+	if len(req.Body()) > 0 {
+		o, err := media.ParseSDP(req.Body())
+		if err != nil {
+			sip.Respond(tx, req, 400, "Bad Request (invalid SDP)", nil)
+			return
+		}
+		if _, ok := g711Of(o); !ok {
+			sip.Respond(tx, req, 488, "", nil)
+			return
+		}
+		offer = o
+	}
+	body, err := l.sdpFor(offer, true)
+	if err != nil {
+		sip.Respond(tx, req, 488, "", nil)
+		return
+	}
+	if len(req.Body()) > 0 {
+		l.learn(offer)
+		c.sess.SetHold(offer.Audio().Hold)
+	}
+	ok := gosip.NewResponseFromRequest(req, 200, "OK", body)
+	ok.AppendHeader(&gosip.ContactHeader{Address: l.d.contact})
+	ok.AppendHeader(gosip.NewHeader("Content-Type", "application/sdp"))
+	acked := make(chan struct{})
+	c.mu.Lock()
+	c.pending = &reinvite{from: l, acked: acked, finished: make(chan struct{})}
+	p := c.pending
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		if c.pending == p {
+			c.pending = nil
+		}
+		c.mu.Unlock()
+		close(p.finished)
+	}()
+	tx.Respond(ok)
+	if !c.waitAck(req, tx, ok, acked) {
 		c.hangup("no_ack")
 	}
 }

@@ -34,9 +34,21 @@ type Call interface {
 	// Transfer hands the call to another destination and ends the program.
 	Transfer(ctx context.Context, target string) error
 	Sleep(ctx context.Context, d time.Duration) error
+	// Play plays a prompt or a tone to the caller (answering it first is
+	// the program's job: before answer it is early media).
 	Play(ctx context.Context, s PlaySpec) error
+	// Collect gathers the caller's digits, optionally over a prompt that a
+	// first digit interrupts.
 	Collect(ctx context.Context, s CollectSpec) (string, error)
-	Record(ctx context.Context, s RecordSpec) (string, error)
+	// Record records the caller. A recording ended by the caller hanging
+	// up is returned without error (HungUp set), so a program can still
+	// keep it (a voicemail); the next primitive then returns ErrHungUp.
+	Record(ctx context.Context, s RecordSpec) (RecordResult, error)
+	// Conference puts the caller in a conference room until it leaves
+	// (hangs up, is kicked, or presses the leave key).
+	Conference(ctx context.Context, s ConferenceSpec) (ConferenceResult, error)
+	// SendDigits sends DTMF to the caller.
+	SendDigits(ctx context.Context, digits string) error
 }
 
 // BridgeSpec is what to ring.
@@ -45,6 +57,9 @@ type BridgeSpec struct {
 	Mode     BridgeMode
 	Timeout  time.Duration // per attempt; 0 = the core default
 	CallerID string
+	// AutoAnswer asks the callee's phone to answer at once (paging,
+	// intercom): Alert-Info and Call-Info answer-after=0 headers.
+	AutoAnswer bool
 }
 
 // BridgeResult says how a bridge ended.
@@ -57,24 +72,59 @@ type BridgeResult struct {
 	HungUp   bool          // the caller hung up (the call is over)
 }
 
-// PlaySpec, CollectSpec and RecordSpec are the media primitives' arguments.
+// PlaySpec is what to play: a file (a prompt name such as "ivr/welcome",
+// or a token such as "rec:ID" or "vm:BOX/ID") or a tone ("ringback", or
+// an indications spec like "350+440/1000,0/3000").
 type PlaySpec struct {
-	File  string
-	Loops int
+	File     string
+	Tone     string
+	Loops    int           // 0 or 1 once; a file or tone repeats this often
+	Duration time.Duration // cuts the play short (a tone plays until then); 0 = no limit
 }
 
-// CollectSpec gathers digits.
+// CollectSpec gathers digits: it ends at Max digits, on the terminator
+// (not returned), or on a timeout, returning what it has.
 type CollectSpec struct {
 	Max        int
-	Timeout    time.Duration
+	Timeout    time.Duration // for the first digit, after the prompt (0 = 5 s)
+	InterDigit time.Duration // between digits (0 = 3 s)
 	Terminator string
-	Prompt     string // a file played while waiting
+	Prompt     []string // played in turn while waiting; a digit interrupts them
+	Flush      bool     // forget digits typed before the collect
 }
 
 // RecordSpec records the caller.
 type RecordSpec struct {
-	MaxDuration time.Duration
-	Terminator  string
+	MaxDuration time.Duration // 0 = 1 hour
+	Terminator  string        // keys that end the recording (not recorded)
+	Beep        bool          // a beep first
+	Silence     time.Duration // ends after this long without speech; 0 = never
+}
+
+// RecordResult is a finished recording.
+type RecordResult struct {
+	File     string // "rec:ID", playable and keepable (voicemail.deposit)
+	Duration time.Duration
+	Reason   string // "terminator", "max", "silence", "hangup"
+	Digit    string // the terminator pressed
+	HungUp   bool
+}
+
+// ConferenceSpec is how the caller joins a room.
+type ConferenceSpec struct {
+	Room       string // the room's name or number
+	Admin      bool   // a leader: may lock, kick, mute others; starts a waiting room
+	Muted      bool   // joins muted (listen only)
+	WaitLeader bool   // hears music until a leader is in the room
+	Name       string // a recording of the member's name, announced on join and leave
+	Record     bool   // record the room (when not already recorded)
+	MaxMembers int    // refuse beyond this (0 = no limit)
+}
+
+// ConferenceResult says how the caller left.
+type ConferenceResult struct {
+	Reason string // "left", "kicked", "locked", "full", "ended", "hangup"
+	HungUp bool
 }
 
 var (

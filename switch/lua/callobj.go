@@ -96,21 +96,27 @@ func (st *state) callObject(r *programRun) *glua.LTable {
 		})
 	})
 	method("play", func(L *glua.LState) int {
-		t := specTable(L, "call:play", "file", "loops")
-		s := hook.PlaySpec{File: fileField(L, "call:play", t, "file", true)}
+		t := specTable(L, "call:play", "file", "tone", "loops", "duration")
+		s := hook.PlaySpec{File: fileField(L, "call:play", t, "file", false), Tone: fileField(L, "call:play", t, "tone", false)}
+		if (s.File == "") == (s.Tone == "") {
+			argError(L, "call:play", "give a file or a tone (one of them)")
+		}
 		s.Loops = optIntField(L, "call:play", t, "loops", 1, maxLoops, 1)
+		s.Duration = secondsField(L, "call:play", t, "duration", maxRecordSecs)
 		return r.primitive(L, st, func(ctx context.Context) (glua.LValue, error) {
 			err := c.Play(ctx, s)
 			return ok(err), err
 		})
 	})
 	method("collect", func(L *glua.LState) int {
-		t := specTable(L, "call:collect", "max", "timeout", "terminator", "prompt")
+		t := specTable(L, "call:collect", "max", "timeout", "inter_digit", "terminator", "prompt", "flush")
 		s := hook.CollectSpec{
 			Max:        optIntField(L, "call:collect", t, "max", 1, maxDigits, 1),
 			Timeout:    secondsField(L, "call:collect", t, "timeout", maxCollectSecs),
+			InterDigit: secondsField(L, "call:collect", t, "inter_digit", maxCollectSecs),
 			Terminator: terminatorField(L, "call:collect", t),
-			Prompt:     fileField(L, "call:collect", t, "prompt", false),
+			Prompt:     filesField(L, "call:collect", t, "prompt"),
+			Flush:      boolField(L, "call:collect", t, "flush"),
 		}
 		return r.primitive(L, st, func(ctx context.Context) (glua.LValue, error) {
 			digits, err := c.Collect(ctx, s)
@@ -118,14 +124,57 @@ func (st *state) callObject(r *programRun) *glua.LTable {
 		})
 	})
 	method("record", func(L *glua.LState) int {
-		t := specTable(L, "call:record", "max_duration", "terminator")
+		t := specTable(L, "call:record", "max_duration", "terminator", "beep", "silence")
 		s := hook.RecordSpec{
 			MaxDuration: secondsField(L, "call:record", t, "max_duration", maxRecordSecs),
 			Terminator:  terminatorField(L, "call:record", t),
+			Beep:        boolField(L, "call:record", t, "beep"),
+			Silence:     secondsField(L, "call:record", t, "silence", maxCollectSecs),
 		}
 		return r.primitive(L, st, func(ctx context.Context) (glua.LValue, error) {
-			file, err := c.Record(ctx, s)
-			return glua.LString(file), err
+			res, err := c.Record(ctx, s)
+			if err != nil {
+				return nil, err
+			}
+			t := L.CreateTable(0, 5)
+			t.RawSetString("file", glua.LString(res.File))
+			t.RawSetString("duration", glua.LNumber(res.Duration.Seconds()))
+			t.RawSetString("reason", glua.LString(res.Reason))
+			t.RawSetString("digit", glua.LString(res.Digit))
+			t.RawSetString("hung_up", glua.LBool(res.HungUp))
+			return t, nil
+		})
+	})
+	method("conference", func(L *glua.LState) int {
+		t := specTable(L, "call:conference", "room", "admin", "muted", "wait_leader", "name", "record", "max_members")
+		s := hook.ConferenceSpec{
+			Room:       fileField(L, "call:conference", t, "room", true),
+			Admin:      boolField(L, "call:conference", t, "admin"),
+			Muted:      boolField(L, "call:conference", t, "muted"),
+			WaitLeader: boolField(L, "call:conference", t, "wait_leader"),
+			Name:       fileField(L, "call:conference", t, "name", false),
+			Record:     boolField(L, "call:conference", t, "record"),
+			MaxMembers: optIntField(L, "call:conference", t, "max_members", 0, 1000, 0),
+		}
+		return r.primitive(L, st, func(ctx context.Context) (glua.LValue, error) {
+			res, err := c.Conference(ctx, s)
+			if err != nil {
+				return nil, err
+			}
+			t := L.CreateTable(0, 2)
+			t.RawSetString("reason", glua.LString(res.Reason))
+			t.RawSetString("hung_up", glua.LBool(res.HungUp))
+			return t, nil
+		})
+	})
+	method("send_digits", func(L *glua.LState) int {
+		digits := L.CheckString(2)
+		if len(digits) == 0 || len(digits) > maxDigits || !allKeys(digits) {
+			argError(L, "call:send_digits", "want 1-%d keys of %s, got %q", maxDigits, dtmfKeys, truncate(digits))
+		}
+		return r.primitive(L, st, func(ctx context.Context) (glua.LValue, error) {
+			err := c.SendDigits(ctx, digits)
+			return ok(err), err
 		})
 	})
 	L.SetMetatable(proxy, readOnlyMeta(L, data, "call"))
@@ -134,12 +183,13 @@ func (st *state) callObject(r *programRun) *glua.LTable {
 
 // bridgeSpec reads call:bridge's table with the route decision's rules.
 func bridgeSpec(L *glua.LState) hook.BridgeSpec {
-	t := specTable(L, "call:bridge", "targets", "mode", "timeout", "caller_id")
+	t := specTable(L, "call:bridge", "targets", "mode", "timeout", "caller_id", "auto_answer")
+	auto := boolField(L, "call:bridge", t, "auto_answer")
 	var d hook.RouteDecision
 	if derr := decodeBridge(t, &d); derr != nil {
 		argError(L, "call:bridge", "field %q: %s", derr.field, derr.msg)
 	}
-	return hook.BridgeSpec{Targets: d.Targets, Mode: d.Mode, Timeout: d.Timeout, CallerID: d.CallerID}
+	return hook.BridgeSpec{Targets: d.Targets, Mode: d.Mode, Timeout: d.Timeout, CallerID: d.CallerID, AutoAnswer: auto}
 }
 
 // specTable checks argument 2 is a table with only the given fields; an
@@ -230,4 +280,53 @@ func secondsArg(L *glua.LState, fn string, n int, name string, maxSecs float64, 
 		argError(L, fn, "%s must be a number of seconds 0-%v, got %s", name, maxSecs, describe(v))
 	}
 	return time.Duration(secs * float64(time.Second))
+}
+
+func boolField(L *glua.LState, fn string, t *glua.LTable, field string) bool {
+	switch v := t.RawGetString(field).(type) {
+	case *glua.LNilType:
+		return false
+	case glua.LBool:
+		return bool(v)
+	default:
+		argError(L, fn, "field %q must be true or false, got %s", field, describe(v))
+	}
+	return false
+}
+
+func allKeys(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !containsByte(dtmfKeys, s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// maxPrompts bounds a prompt list.
+const maxPrompts = 32
+
+// filesField reads a file name or a list of them.
+func filesField(L *glua.LState, fn string, t *glua.LTable, field string) []string {
+	v := t.RawGetString(field)
+	switch v := v.(type) {
+	case *glua.LNilType:
+		return nil
+	case glua.LString:
+		return []string{fileField(L, fn, t, field, true)}
+	case *glua.LTable:
+		n := v.Len()
+		if n > maxPrompts {
+			argError(L, fn, "field %q: at most %d files", field, maxPrompts)
+		}
+		out := make([]string, 0, n)
+		for i := 1; i <= n; i++ {
+			one := L.CreateTable(0, 1)
+			one.RawSetString(field, v.RawGetInt(i))
+			out = append(out, fileField(L, fn, one, field, true))
+		}
+		return out
+	}
+	argError(L, fn, "field %q must be a file name or a list of them, got %s", field, describe(v))
+	return nil
 }

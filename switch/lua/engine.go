@@ -63,6 +63,9 @@ type Options struct {
 	// HTTPAllow lists the hosts the http module may reach: "host" (the
 	// scheme's default port) or "host:port". Empty = no http at all.
 	HTTPAllow []string
+	// Voicemail backs the voicemail module (*voicemail.Store); nil =
+	// voicemail calls fail.
+	Voicemail Voicemail
 }
 
 // Directory is the read-only view of the extensions that scripts get.

@@ -105,7 +105,7 @@ func (f *fakeCall) Play(ctx context.Context, s hook.PlaySpec) error {
 }
 
 func (f *fakeCall) Collect(ctx context.Context, s hook.CollectSpec) (string, error) {
-	f.record("collect(%d,%v,%s,%s)", s.Max, s.Timeout, s.Terminator, s.Prompt)
+	f.record("collect(%d,%v,%s,%s)", s.Max, s.Timeout, s.Terminator, strings.Join(s.Prompt, ","))
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.collectErr != nil {
@@ -119,7 +119,17 @@ func (f *fakeCall) Collect(ctx context.Context, s hook.CollectSpec) (string, err
 	return d, nil
 }
 
-func (f *fakeCall) Record(ctx context.Context, s hook.RecordSpec) (string, error) {
+func (f *fakeCall) Record(ctx context.Context, s hook.RecordSpec) (hook.RecordResult, error) {
 	f.record("record(%v,%s)", s.MaxDuration, s.Terminator)
-	return "", hook.ErrNotAvailable
+	return hook.RecordResult{}, hook.ErrNotAvailable
+}
+
+func (f *fakeCall) Conference(ctx context.Context, s hook.ConferenceSpec) (hook.ConferenceResult, error) {
+	f.record("conference(%s,%v)", s.Room, s.Admin)
+	return hook.ConferenceResult{}, hook.ErrNotAvailable
+}
+
+func (f *fakeCall) SendDigits(ctx context.Context, digits string) error {
+	f.record("send_digits(%s)", digits)
+	return nil
 }

@@ -14,16 +14,17 @@ type modules struct {
 	loading map[string]bool
 }
 
-// installModules sets the globals json, config, kv and http (log is set
-// by scriptLog) and require.
+// installModules sets the globals json, config, kv, http and voicemail
+// (log is set by scriptLog) and require.
 func (st *state) installModules() {
 	L := st.L
 	st.mods = modules{builtin: map[string]glua.LValue{}, loaded: map[string]glua.LValue{}, loading: map[string]bool{}}
 	for name, t := range map[string]*glua.LTable{
-		"json":   st.jsonModule(),
-		"config": st.configModule(),
-		"kv":     st.kvModule(),
-		"http":   st.httpModule(),
+		"json":      st.jsonModule(),
+		"config":    st.configModule(),
+		"kv":        st.kvModule(),
+		"http":      st.httpModule(),
+		"voicemail": st.voicemailModule(),
 	} {
 		L.SetGlobal(name, t)
 		st.mods.builtin[name] = t

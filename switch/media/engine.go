@@ -2,6 +2,7 @@ package media
 
 import (
 	"fmt"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -16,10 +17,11 @@ const (
 
 // Engine owns the RTP port range and every media session of the process.
 type Engine struct {
-	cfg   Config
-	pool  *portPool
-	relay relayEngine
-	tick  time.Duration
+	cfg    Config
+	pool   *portPool
+	relay  relayEngine
+	clocks clocks
+	tick   time.Duration
 
 	// clock is a coarse monotonic time (ns since start), advanced by the
 	// ticker: the relay stamps packets with it instead of calling time.Now.
@@ -51,6 +53,7 @@ func NewEngine(cfg Config) (*Engine, error) {
 		cfg:      cfg,
 		pool:     newPortPool(cfg.BindIP, cfg.PortMin, cfg.PortMax),
 		relay:    relay,
+		clocks:   newClocks(runtime.GOMAXPROCS(0)),
 		tick:     tick,
 		start:    time.Now(),
 		sessions: make(map[*Session]struct{}),

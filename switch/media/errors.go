@@ -39,3 +39,10 @@ var (
 	// ErrBadRewrite means RewriteOptions lack a valid IP or port.
 	ErrBadRewrite = errors.New("bad sdp rewrite options")
 )
+
+var (
+	// ErrNotG711 means a leg to terminate does not speak PCMU or PCMA.
+	ErrNotG711 = errors.New("terminated media needs pcmu or pcma")
+	// ErrBadDigit means a digit to send is not one of 0-9 * # A-D.
+	ErrBadDigit = errors.New("not a dtmf digit")
+)

@@ -197,3 +197,17 @@ func ntohs(p uint16) uint16 {
 	b := (*[2]byte)(unsafe.Pointer(&p))
 	return uint16(b[0])<<8 | uint16(b[1])
 }
+
+// SendScratch is a sender's reusable address buffer, so Leg.Send does not
+// allocate.
+type SendScratch struct{ sa sockaddr }
+
+// send sends pkt to the address to; a full socket buffer drops it.
+func (u udpSocket) send(pkt []byte, to netip.AddrPort, sc *SendScratch) error {
+	switch errno := sendTo(u, pkt, to, &sc.sa); errno {
+	case 0, syscall.EAGAIN:
+		return nil
+	default:
+		return errno
+	}
+}

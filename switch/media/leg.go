@@ -34,7 +34,12 @@ func (p *peer) dest() netip.AddrPort {
 
 // Leg is one side of a Session: our RTP/RTCP socket pair and its peer.
 type Leg struct {
+	s    *Session
 	pair socketPair
+	tap  atomic.Pointer[tap] // nil: plain relay
+	// watch hears the RFC 4733 digits of a relayed leg (feature codes
+	// during a bridge); nil: nobody listens.
+	watch atomic.Pointer[digitWatch]
 
 	rtpPeer  atomic.Pointer[peer]
 	rtcpPeer atomic.Pointer[peer]
@@ -47,7 +52,8 @@ type Leg struct {
 	dropped               atomic.Uint64
 }
 
-func (l *Leg) init(pair socketPair) {
+func (l *Leg) init(s *Session, pair socketPair) {
+	l.s = s
 	l.pair = pair
 	l.rtpPeer.Store(&peer{})
 	l.rtcpPeer.Store(&peer{})

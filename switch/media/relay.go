@@ -77,6 +77,9 @@ func (p *path) route(pkt []byte, src netip.AddrPort) netip.AddrPort {
 			return netip.AddrPort{}
 		}
 		in.rtcpIn.Add(1)
+		if p.owned() {
+			return netip.AddrPort{}
+		}
 		return p.out.rtcpDest()
 	}
 	if len(pkt) == readBufSize || !validRTP(pkt) || !accept(&in.rtpPeer, unmap(src)) {
@@ -89,8 +92,28 @@ func (p *path) route(pkt []byte, src netip.AddrPort) netip.AddrPort {
 	// RFC 4733 events are RTP: relayed untouched, counted by PT.
 	if int32(pkt[1]&0x7f) == in.dtmfPT.Load() {
 		in.dtmf.Add(1)
+		if w := in.watch.Load(); w != nil {
+			w.packet(pkt)
+		}
+	}
+	if t := in.tap.Load(); t != nil {
+		t.sink.RTP(pkt)
+	}
+	if p.owned() {
+		return netip.AddrPort{}
 	}
 	return p.out.rtpPeer.Load().dest()
+}
+
+// owned reports whether either end of the path belongs to a local
+// endpoint (a prompt, a conference): such a leg takes no relayed media and
+// its own media goes to the endpoint only.
+func (p *path) owned() bool {
+	if t := p.in.tap.Load(); t != nil && t.own {
+		return true
+	}
+	t := p.out.tap.Load()
+	return t != nil && t.own
 }
 
 // sent counts a packet of n bytes that route directed and the output

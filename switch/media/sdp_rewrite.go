@@ -13,9 +13,10 @@ type RewriteOptions struct {
 	Port      int        // our RTP port on this leg (Leg.LocalPort)
 	SessionID uint64     // o= sess-id, constant per leg
 	Version   uint64     // o= sess-version, bumped by the caller when the SDP changes (RFC 3264 section 8)
-	// SingleCodec keeps only the first relayed audio codec (and
-	// telephone-event): the switch answering a call itself commits to one
-	// codec, so the leg it bridges to later can be offered the same.
+	// SingleCodec keeps only the first PCMU or PCMA codec (and
+	// telephone-event): the switch answering a call itself terminates its
+	// media in G.711 and commits to one codec, so the leg it bridges to
+	// later can be offered the same.
 	SingleCodec bool
 }
 
@@ -111,7 +112,7 @@ func (m *mediaSection) keptFormats(single bool) ([]string, int) {
 	for _, c := range codecs {
 		switch {
 		case c.relayedAudio():
-			if single && audio > 0 {
+			if single && (audio > 0 || strings.EqualFold(c.Name, "G722")) {
 				continue
 			}
 			audio++

@@ -232,3 +232,29 @@ func TestRewriteSingleCodec(t *testing.T) {
 		t.Fatalf("want PCMA and telephone-event only, got %+v\n%s", cs, out)
 	}
 }
+
+// A terminated leg speaks G.711: a G.722 offer's single codec is the first
+// G.711 one after it, and an offer without G.711 has none.
+func TestRewriteSingleCodecSkipsG722(t *testing.T) {
+	head := "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n"
+	opts := RewriteOptions{IP: netip.MustParseAddr("127.0.0.1"), Port: 5000, SessionID: 1, Version: 1, SingleCodec: true}
+	s, err := ParseSDP([]byte(head + "m=audio 4000 RTP/AVP 9 0 8\r\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := s.Rewrite(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := ParseSDP(out)
+	if cs := got.Audio().Codecs; len(cs) != 1 || cs[0].Name != "PCMU" {
+		t.Fatalf("want PCMU only, got %+v", cs)
+	}
+	s, err = ParseSDP([]byte(head + "m=audio 4000 RTP/AVP 9\r\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Rewrite(opts); !errors.Is(err, ErrNoCommonCodec) {
+		t.Fatalf("G.722 only: want ErrNoCommonCodec, got %v", err)
+	}
+}

@@ -25,6 +25,11 @@ type Session struct {
 	last    atomic.Int64 // engine clock of the last accepted RTP packet, either leg
 	life    atomic.Int32
 
+	// sendMu keeps Leg.Send off the sockets once Close has begun: a
+	// send from a media clock must never hit a closed (or reused) fd.
+	sendMu  sync.RWMutex
+	sendOff bool
+
 	mu      sync.Mutex // orders Start and Close; held until Close is done
 	started bool
 	closed  bool
@@ -33,8 +38,8 @@ type Session struct {
 
 func newSession(e *Engine, a, b socketPair, onInactive func()) *Session {
 	s := &Session{e: e, onInactive: onInactive}
-	s.a.init(a)
-	s.b.init(b)
+	s.a.init(s, a)
+	s.b.init(s, b)
 	return s
 }
 
@@ -71,6 +76,9 @@ func (s *Session) SetHold(on bool) {
 // done; onInactive does not fire once Close has been called.
 func (s *Session) Close() {
 	s.life.Store(lifeClosed)
+	s.sendMu.Lock()
+	s.sendOff = true
+	s.sendMu.Unlock()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {

@@ -26,3 +26,12 @@ func listenUDP(network string, ip netip.Addr, port int) (udpSocket, int, error) 
 }
 
 func (u udpSocket) close() { u.c.Close() }
+
+// SendScratch is unused here: net.UDPConn needs no scratch space.
+type SendScratch struct{}
+
+// send sends pkt to the address to.
+func (u udpSocket) send(pkt []byte, to netip.AddrPort, _ *SendScratch) error {
+	_, err := u.c.WriteToUDPAddrPort(pkt, to)
+	return err
+}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/netip"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -16,14 +17,19 @@ import (
 
 	"github.com/hookswitch/hookswitch/sdk/abi"
 	"github.com/hookswitch/hookswitch/switch/actionurl"
+	"github.com/hookswitch/hookswitch/switch/audio"
 	"github.com/hookswitch/hookswitch/switch/call"
+	"github.com/hookswitch/hookswitch/switch/conference"
 	"github.com/hookswitch/hookswitch/switch/hook"
 	"github.com/hookswitch/hookswitch/switch/lua"
 	"github.com/hookswitch/hookswitch/switch/media"
+	"github.com/hookswitch/hookswitch/switch/recording"
 	"github.com/hookswitch/hookswitch/switch/registrar"
 	"github.com/hookswitch/hookswitch/switch/sip"
 	"github.com/hookswitch/hookswitch/switch/sip/digest"
 	"github.com/hookswitch/hookswitch/switch/store"
+	"github.com/hookswitch/hookswitch/switch/subscribe"
+	"github.com/hookswitch/hookswitch/switch/voicemail"
 	"github.com/hookswitch/hookswitch/switch/wasm"
 )
 
@@ -42,6 +48,10 @@ type Config struct {
 	RTPTimeout       time.Duration // talking (default 30 s)
 	RTPHoldTimeout   time.Duration // on hold (default 600 s)
 	ScriptsDir       string        // "" = the embedded default scripts
+	// DataDir holds recordings, voicemail, and prompt and music overrides
+	// (prompts/, moh/); "" = none of them (programs play shipped prompts
+	// but cannot record).
+	DataDir string
 	// PluginsDir holds the Wasm plugins hooks.json names ("" = the
 	// plugins shipped in the binary); PluginCacheDir keeps their compiled
 	// code across restarts ("" = in memory).
@@ -65,11 +75,17 @@ type Server struct {
 	Calls     *call.Manager
 	Media     *media.Engine
 	Hooks     *hook.Dispatcher
-	log       *slog.Logger
-	cfg       Config
-	pluginMu  sync.Mutex // one upload at a time
-	cancel    context.CancelFunc
-	done      chan struct{}
+	Subs      *subscribe.Server
+	Rooms     *conference.Rooms
+	Audio     *audio.Library
+	// Recordings and Voicemail are nil without a DataDir.
+	Recordings *recording.Store
+	Voicemail  *voicemail.Store
+	log        *slog.Logger
+	cfg        Config
+	pluginMu   sync.Mutex // one upload at a time
+	cancel     context.CancelFunc
+	done       chan struct{}
 }
 
 // New builds a node over an open store and binds its listeners.
@@ -86,7 +102,14 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 	log := cfg.Logger
 	s := &Server{Store: st, log: log, cfg: cfg, done: make(chan struct{})}
 	var err error
-	s.Hooks, err = hook.NewDispatcher(cfg.ScriptsDir, append(cfg.Engines[:len(cfg.Engines):len(cfg.Engines)], Factories(log, st, cfg.ScriptHTTPAllow, cfg.PluginsDir, cfg.PluginCacheDir)...), log)
+	if err := s.openAudio(); err != nil {
+		return nil, err
+	}
+	var vm lua.Voicemail
+	if s.Voicemail != nil {
+		vm = s.Voicemail
+	}
+	s.Hooks, err = hook.NewDispatcher(cfg.ScriptsDir, append(cfg.Engines[:len(cfg.Engines):len(cfg.Engines)], Factories(log, st, cfg.ScriptHTTPAllow, cfg.PluginsDir, cfg.PluginCacheDir, vm)...), log)
 	if err != nil {
 		return nil, fmt.Errorf("scripts: %w", err)
 	}
@@ -113,11 +136,26 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 		cfg.DigestAlgorithms = []digest.Algorithm{digest.MD5}
 	}
 	auth := digest.New(cfg.Realm, digest.Options{Algorithms: cfg.DigestAlgorithms})
+	s.Rooms = conference.New(s.Media, s.Audio, cfg.Call.MusicOnHold, log)
+	cfg.Call.Audio, cfg.Call.Rooms = s.Audio, s.Rooms
 	calls = call.New(cfg.Call, s.Stack, s.Registrar, st, auth, s.Hooks, s.Media, log)
 	s.Calls = calls
 	calls.Register(s.Stack)
 	reg := &registrar.Handler{R: s.Registrar, Auth: auth, Hooks: s.Hooks}
 	s.Stack.Handle(gosip.REGISTER, reg.ServeSIP)
+	var boxes subscribe.Mailboxes = noMailboxes{}
+	if s.Voicemail != nil {
+		boxes = s.Voicemail
+	}
+	s.Subs, err = subscribe.New(subscribe.Config{}, s.Stack, st, auth, s.Hooks, log, subscribe.NewMessageSummary(boxes, s.Stack.Host))
+	if err != nil {
+		s.closeParts()
+		return nil, fmt.Errorf("subscriptions: %w", err)
+	}
+	s.Subs.Register()
+	if s.Voicemail != nil {
+		s.Voicemail.OnChange(func(box string) { s.Subs.Notify("message-summary", box) })
+	}
 	if err := s.Stack.Listen(); err != nil {
 		s.closeParts()
 		return nil, err
@@ -150,13 +188,40 @@ func (s *Server) closeParts() {
 	}
 }
 
+// openAudio opens the recordings and voicemail under the data dir and the
+// sound library over them.
+func (s *Server) openAudio() error {
+	cfg := s.cfg
+	o := audio.Options{}
+	if cfg.DataDir != "" {
+		rec, err := recording.Open(s.Store, filepath.Join(cfg.DataDir, "recordings"))
+		if err != nil {
+			return fmt.Errorf("recordings: %w", err)
+		}
+		vm, err := voicemail.Open(s.Store, rec, filepath.Join(cfg.DataDir, "voicemail"))
+		if err != nil {
+			return fmt.Errorf("voicemail: %w", err)
+		}
+		s.Recordings, s.Voicemail = rec, vm
+		o = audio.Options{PromptsDir: filepath.Join(cfg.DataDir, "prompts"), MusicDir: filepath.Join(cfg.DataDir, "moh"),
+			Recordings: rec, Voicemail: vm}
+	}
+	s.Audio = audio.New(o)
+	return nil
+}
+
+// noMailboxes answers MWI subscriptions when there is no voicemail.
+type noMailboxes struct{}
+
+func (noMailboxes) Counts(string) (int, int, error) { return 0, 0, subscribe.ErrNoResource }
+
 // Factories are the hook engines a node runs, in order of preference.
 // st backs the scripts' and plugins' config and kv (nil: none, for offline
 // checks); httpAllow lists the hosts scripts and plugins may call;
 // pluginsDir holds the Wasm plugins ("" = the shipped ones) and
 // pluginCache their compiled code ("" = in memory).
-func Factories(log *slog.Logger, st *store.Store, httpAllow []string, pluginsDir, pluginCache string) []hook.Factory {
-	o := lua.Options{Logger: log, HTTPAllow: httpAllow}
+func Factories(log *slog.Logger, st *store.Store, httpAllow []string, pluginsDir, pluginCache string, vm lua.Voicemail) []hook.Factory {
+	o := lua.Options{Logger: log, HTTPAllow: httpAllow, Voicemail: vm}
 	w := wasm.Options{Dir: pluginsDir, CacheDir: pluginCache, Logger: log, HTTPAllow: httpAllow}
 	if st != nil {
 		o.Directory = directory{st}
@@ -225,6 +290,7 @@ func (s *Server) Close() error {
 	s.Calls.Close()
 	s.cancel()
 	<-s.done
+	s.Subs.Close()
 	err := s.Stack.Close()
 	s.closeParts()
 	return err

@@ -302,7 +302,7 @@ func callCollect(inst *instance, s []uint64) {
 		inst.badArg(s, "call_collect: want max 0-%d, timeout up to %v, terminator one of %s, prompt a file name", maxDigits, maxCollect, dtmfKeys)
 		return
 	}
-	spec := hook.CollectSpec{Max: max(int(m.Max), 1), Timeout: m.Timeout, Terminator: m.Terminator, Prompt: m.Prompt}
+	spec := hook.CollectSpec{Max: max(int(m.Max), 1), Timeout: m.Timeout, Terminator: m.Terminator, Prompt: optional(m.Prompt)}
 	inst.primitive(s, u32(s[2]), u32(s[3]), func(ctx context.Context, c hook.Call) ([]byte, error) {
 		digits, err := c.Collect(ctx, spec)
 		if err != nil {
@@ -322,10 +322,18 @@ func callRecord(inst *instance, s []uint64) {
 	}
 	spec := hook.RecordSpec{MaxDuration: m.MaxDuration, Terminator: m.Terminator}
 	inst.primitive(s, u32(s[2]), u32(s[3]), func(ctx context.Context, c hook.Call) ([]byte, error) {
-		file, err := c.Record(ctx, spec)
+		res, err := c.Record(ctx, spec)
 		if err != nil {
 			return nil, err
 		}
-		return append([]byte{}, file...), nil
+		return append([]byte{}, res.File...), nil
 	})
+}
+
+// optional makes a one-element list of s, or none when s is empty.
+func optional(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{s}
 }

@@ -51,7 +51,7 @@ func (f *fakeCall) Sleep(_ context.Context, d time.Duration) error {
 }
 func (f *fakeCall) Play(_ context.Context, s hook.PlaySpec) error { return f.op("play(%s)", s.File) }
 func (f *fakeCall) Collect(_ context.Context, s hook.CollectSpec) (string, error) {
-	err := f.op("collect(%d,%v,%s)", s.Max, s.Timeout, s.Prompt)
+	err := f.op("collect(%d,%v,%s)", s.Max, s.Timeout, strings.Join(s.Prompt, ","))
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if len(f.collect) == 0 {
@@ -61,9 +61,13 @@ func (f *fakeCall) Collect(_ context.Context, s hook.CollectSpec) (string, error
 	f.collect = f.collect[1:]
 	return d, err
 }
-func (f *fakeCall) Record(context.Context, hook.RecordSpec) (string, error) {
-	return "", f.op("record")
+func (f *fakeCall) Record(context.Context, hook.RecordSpec) (hook.RecordResult, error) {
+	return hook.RecordResult{}, f.op("record")
 }
+func (f *fakeCall) Conference(_ context.Context, s hook.ConferenceSpec) (hook.ConferenceResult, error) {
+	return hook.ConferenceResult{}, f.op("conference(%s)", s.Room)
+}
+func (f *fakeCall) SendDigits(_ context.Context, d string) error { return f.op("send_digits(%s)", d) }
 
 func runProgram(t *testing.T, e *Engine, to string, c hook.Call) error {
 	t.Helper()

@@ -160,9 +160,16 @@ func TestCallCancel(t *testing.T) {
 	}
 }
 
+// noVoicemail runs a switch without a data dir: busy and unanswered calls
+// get their SIP answer instead of voicemail.
+func noVoicemail(c *server.Config) { c.DataDir = "" }
+
+// noMusic keeps a held party's media relayed (silence) instead of music.
+func noMusic(c *server.Config) { c.Call.MusicOnHold = "none" }
+
 func TestCallBusy(t *testing.T) {
 	t.Parallel()
-	sw, a, b := pair(t)
+	sw, a, b := pair(t, noVoicemail)
 	b.setPolicy(policyBusy, 0)
 	c := a.dial(t, "1002")
 	if res, _ := c.final(t); res.StatusCode != 486 {
@@ -175,7 +182,7 @@ func TestCallBusy(t *testing.T) {
 
 func TestCallRefused(t *testing.T) {
 	t.Parallel()
-	sw := newSwitch(t)
+	sw := newSwitch(t, noVoicemail)
 	a := newPhone(t, sw, "1001")
 	a.mustRegister(t)
 	forger := newPhone(t, sw, "1001")
@@ -206,7 +213,7 @@ func TestCallRefused(t *testing.T) {
 
 func TestCallNoAnswer(t *testing.T) {
 	t.Parallel()
-	sw, a, b := pair(t, func(c *server.Config) { c.Call.RingTimeout = 2 * time.Second })
+	sw, a, b := pair(t, noVoicemail, func(c *server.Config) { c.Call.RingTimeout = 2 * time.Second })
 	b.setPolicy(policyRing, 0)
 	c := a.dial(t, "1002")
 	in := b.waitIncoming(t)
@@ -225,7 +232,7 @@ func TestCallNoAnswer(t *testing.T) {
 
 func TestCallHold(t *testing.T) {
 	t.Parallel()
-	sw, a, b := pair(t)
+	sw, a, b := pair(t, noMusic)
 	c, da, db := connect(t, sw, a, b)
 	exchange(t, a, da.Media(), b, db.Media(), 25, 20)
 
@@ -315,7 +322,7 @@ func TestCloseWhileRinging(t *testing.T) {
 // The callee may hold too: its re-INVITE reaches the caller through the switch.
 func TestCallHoldFromCallee(t *testing.T) {
 	t.Parallel()
-	sw, a, b := pair(t)
+	sw, a, b := pair(t, noMusic)
 	_, da, db := connect(t, sw, a, b)
 	res := db.reinvite(t, "sendonly")
 	if res.StatusCode != 200 {

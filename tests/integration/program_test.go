@@ -172,8 +172,8 @@ func TestProgramOutcomes(t *testing.T) {
 			t.Errorf("program %s: caller got %d, want %d", num, res.StatusCode, want)
 		}
 	}
-	if err := <-notAvail; !errors.Is(err, hook.ErrNotAvailable) {
-		t.Errorf("Play: %v, want ErrNotAvailable", err)
+	if err := <-notAvail; !errors.Is(err, hook.ErrState) {
+		t.Errorf("Play before answer: %v, want ErrState", err)
 	}
 }
 

@@ -48,7 +48,8 @@ func testLogger() *slog.Logger {
 // newSwitch boots a switch; tune adjusts the config before it starts.
 func newSwitch(t testing.TB, tune ...func(*server.Config)) *testSwitch {
 	t.Helper()
-	st, err := store.Open(t.TempDir(), store.Options{})
+	dir := t.TempDir()
+	st, err := store.Open(dir, store.Options{})
 	if err != nil {
 		t.Fatalf("store: %v", err)
 	}
@@ -59,7 +60,7 @@ func newSwitch(t testing.TB, tune ...func(*server.Config)) *testSwitch {
 	}
 	lo, hi := rtpRange()
 	cfg := server.Config{SIPUDP: "127.0.0.1:0", SIPTCP: "127.0.0.1:0", Advertise: "127.0.0.1",
-		RTPIP: netip.MustParseAddr("127.0.0.1"), RTPMin: lo, RTPMax: hi, Logger: testLogger()}
+		RTPIP: netip.MustParseAddr("127.0.0.1"), RTPMin: lo, RTPMax: hi, Logger: testLogger(), DataDir: dir}
 	for _, f := range tune {
 		f(&cfg)
 	}

@@ -1,0 +1,75 @@
+-- apps.lua: the settings of the default PBX applications (auto attendant,
+-- voicemail, conference rooms, feature codes). This is the file an admin
+-- edits; dialplan.lua and the application modules read it. Edit and
+-- reload (hookswitch script reload, or save the file when the scripts
+-- directory is watched): calls in progress keep the settings they started
+-- with.
+
+return {
+  -- The extension that answers "0" in menus and voicemail.
+  operator = "1000",
+
+  -- Feature codes.
+  codes = {
+    voicemail_any = "*60", -- log in to any mailbox (number and PIN asked)
+    voicemail_own = "*61", -- the caller's own mailbox (PIN asked if set)
+    conference = "*8",     -- asks for a room number (rooms below)
+    page = "*80",          -- *80 + extension: intercom, the phone answers by itself
+  },
+
+  -- Auto attendants: a number rings a menu. Each menu:
+  --   prompt       what it plays (a prompt name, or a list of them)
+  --   keys         key -> action; actions:
+  --                  {ext = "1001"}             ring an extension
+  --                  {menu = "sales"}           another menu
+  --                  {voicemail = "1001"}       leave a message in a box
+  --                  {conference = "8000"}      a conference room (below)
+  --                  {url = "http://host/ivr"}  ask a web app (action URL):
+  --                     it gets a JSON POST {call_id, from, to, menu, key}
+  --                     and answers {"ext": "1002"} or {"menu": "..."}
+  --                     or {"hangup": true}; its host must be allowed
+  --                     (script_http_allow)
+  --                  {hangup = true}
+  --   direct_dial  true: the caller may dial an extension number
+  --   timeout      seconds to wait for the first key (5)
+  --   inter_digit  seconds between keys of an extension number (3)
+  --   loops        how often the menu repeats on a timeout or a bad key (3)
+  --   invalid      played on a bad key; timeout: played on silence
+  --   on_timeout   the action after the last loop (default: the operator)
+  menus = {
+    main = {
+      prompt = {"ivr/welcome", "ivr/main_menu"},
+      keys = {
+        ["1"] = {ext = "1001"},
+        ["2"] = {ext = "1002"},
+        ["0"] = {ext = "operator"},
+      },
+      direct_dial = true,
+      timeout = 5,
+      inter_digit = 3,
+      loops = 3,
+      invalid = "ivr/invalid",
+      timeout_prompt = "ivr/timeout",
+    },
+  },
+  ivr_numbers = {
+    ["5000"] = "main",
+  },
+
+  voicemail = {
+    min_seconds = 1,    -- shorter messages are dropped
+    max_seconds = 180,  -- a message stops here
+    silence = 10,       -- seconds of silence that end a message
+    greeting_seconds = 60,
+    ring_before = true, -- busy and unanswered calls go to voicemail
+  },
+
+  -- Conference rooms by number. pin: to join; admin_pin: to join as the
+  -- leader (may lock, kick, mute all); wait_leader: members hear music
+  -- until a leader is in; announce: members record their name, said on
+  -- join and leave; record: the room is recorded; max_members.
+  conferences = {
+    ["8000"] = {},
+    ["8001"] = {pin = "1234", admin_pin = "4321", wait_leader = true, announce = true},
+  },
+}
