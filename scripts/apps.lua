@@ -32,7 +32,8 @@ return {
   --                  {hangup = true}
   --   direct_dial  true: the caller may dial an extension number
   --   timeout      seconds to wait for the first key (5)
-  --   inter_digit  seconds between keys of an extension number (3)
+  --   inter_digit  seconds between keys of an extension number; with
+  --                direct_dial a single key waits this long for more (2)
   --   loops        how often the menu repeats on a timeout or a bad key (3)
   --   invalid      played on a bad key; timeout: played on silence
   --   on_timeout   the action after the last loop (default: the operator)
@@ -46,7 +47,7 @@ return {
       },
       direct_dial = true,
       timeout = 5,
-      inter_digit = 3,
+      inter_digit = 2,
       loops = 3,
       invalid = "ivr/invalid",
       timeout_prompt = "ivr/timeout",

@@ -83,17 +83,22 @@ local function menu(call, name)
   local loops = m.loops or 3
   for _ = 1, loops do
     local key = call:collect{max = 1, timeout = m.timeout or 5, prompt = prompts(m.prompt)}
+    if key ~= "" and m.direct_dial and key:match("%d") then
+      -- Maybe the start of an extension number: more digits within the
+      -- inter-digit gap make it one, none leave the key's own action.
+      local gap = m.inter_digit or 2
+      local rest = call:collect{max = 10, timeout = gap, inter_digit = gap, terminator = "#"}
+      if rest ~= "" then
+        local number = key .. rest
+        if config.extension(number) then
+          return run(call, {ext = number}, name, number)
+        end
+        key = "invalid"
+      end
+    end
     local action = key ~= "" and m.keys[key]
     if action then
       return run(call, action, name, key)
-    end
-    if key ~= "" and m.direct_dial and key:match("%d") then
-      -- The start of an extension number: collect the rest.
-      local rest = call:collect{max = 10, timeout = m.inter_digit or 3, inter_digit = m.inter_digit or 3, terminator = "#"}
-      local number = key .. rest
-      if config.extension(number) then
-        return run(call, {ext = number}, name, number)
-      end
     end
     if key == "" then
       call:play{file = m.timeout_prompt or "ivr/timeout"}

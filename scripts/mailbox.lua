@@ -137,8 +137,9 @@ local function listen(call, number, folder)
     local m = list[i]
     call:play{file = i == 1 and "vm/first_message" or (i == #list and "vm/last_message" or "vm/next_message")}
     about(call, m)
-    local key = call:collect{max = 1, timeout = 0.1, prompt = m.file, flush = true}
+    -- A message counts as heard once it starts playing.
     if folder == "new" then voicemail.save(number, m.id) end
+    local key = call:collect{max = 1, timeout = 0.1, prompt = m.file, flush = true}
     local done = false
     while not done do
       if key == "" then

@@ -127,7 +127,7 @@ func (st *state) callObject(r *programRun) *glua.LTable {
 		t := specTable(L, "call:record", "max_duration", "terminator", "beep", "silence")
 		s := hook.RecordSpec{
 			MaxDuration: secondsField(L, "call:record", t, "max_duration", maxRecordSecs),
-			Terminator:  terminatorField(L, "call:record", t),
+			Terminator:  keysField(L, "call:record", t, "terminator"),
 			Beep:        boolField(L, "call:record", t, "beep"),
 			Silence:     secondsField(L, "call:record", t, "silence", maxCollectSecs),
 		}
@@ -329,4 +329,17 @@ func filesField(L *glua.LState, fn string, t *glua.LTable, field string) []strin
 	}
 	argError(L, fn, "field %q must be a file name or a list of them, got %s", field, describe(v))
 	return nil
+}
+
+// keysField reads a set of 1-4 keys (terminators of a recording).
+func keysField(L *glua.LState, fn string, t *glua.LTable, field string) string {
+	v := t.RawGetString(field)
+	if v == glua.LNil {
+		return ""
+	}
+	s, ok := v.(glua.LString)
+	if !ok || len(s) == 0 || len(s) > 4 || !allKeys(string(s)) {
+		argError(L, fn, "field %q must be 1-4 keys of %s, got %s", field, dtmfKeys, describe(v))
+	}
+	return string(s)
 }

@@ -339,3 +339,11 @@ func truncate(s string) string {
 	}
 	return s
 }
+
+// InProgress counts the recordings created and not yet finished or
+// aborted: what is being recorded now.
+func (s *Store) InProgress() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.reserved)
+}
