@@ -34,7 +34,10 @@ func (e *Engine) RecordCall(s *Session, rec *Recorder) (*CallRecorder, error) {
 	if s.a.Owner() != nil || s.b.Owner() != nil {
 		return nil, fmt.Errorf("record call: a leg is terminated locally")
 	}
-	cr := &CallRecorder{s: s, a: tapIn{newInbound()}, b: tapIn{newInbound()}, rec: rec}
+	// A relayed call's codec is the callee's choice; most pick PCMU first
+	// and a PCMA stream only fills partial frames with a slightly wrong
+	// silence.
+	cr := &CallRecorder{s: s, a: tapIn{newInbound(false)}, b: tapIn{newInbound(false)}, rec: rec}
 	s.a.Listen(cr.a)
 	s.b.Listen(cr.b)
 	cr.clock = e.clocks.pick()

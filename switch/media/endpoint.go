@@ -73,7 +73,7 @@ func (e *Engine) Terminate(l *Leg, o EndpointOptions) (*Endpoint, error) {
 	if o.DTMFPT > 127 {
 		o.DTMFPT = -1
 	}
-	ep := &Endpoint{leg: l, pt: o.Codec.PT, alaw: alaw, dtmfPT: max(o.DTMFPT, -1), in: newInbound(),
+	ep := &Endpoint{leg: l, pt: o.Codec.PT, alaw: alaw, dtmfPT: max(o.DTMFPT, -1), in: newInbound(alaw),
 		digits: make(chan byte, 64), st: newStream()}
 	if ep.dtmfPT < 0 {
 		ep.det = dtmf.NewDetector()

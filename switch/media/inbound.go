@@ -26,8 +26,16 @@ type inbound struct {
 	g711 [FrameSamples]byte
 }
 
-func newInbound() *inbound {
-	return &inbound{jb: jitter.New(jitter.Config{Silence: 0xff})}
+// newInbound expects PCMA when alaw is set, else PCMU: the jitter buffer
+// fills the gaps of a partial frame with that codec's silence.
+func newInbound(alaw bool) *inbound {
+	silence := byte(0xff) // PCMU
+	if alaw {
+		silence = 0xd5
+	}
+	in := &inbound{jb: jitter.New(jitter.Config{Silence: silence})}
+	in.alaw.Store(alaw)
+	return in
 }
 
 // push queues a G.711 packet; other payload types are not audio we decode.

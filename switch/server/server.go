@@ -6,6 +6,7 @@ package server
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/netip"
@@ -145,7 +146,7 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 	s.Stack.Handle(gosip.REGISTER, reg.ServeSIP)
 	var boxes subscribe.Mailboxes = noMailboxes{}
 	if s.Voicemail != nil {
-		boxes = s.Voicemail
+		boxes = mailboxes{s.Voicemail}
 	}
 	s.Subs, err = subscribe.New(subscribe.Config{}, s.Stack, st, auth, s.Hooks, log, subscribe.NewMessageSummary(boxes, s.Stack.Host))
 	if err != nil {
@@ -208,6 +209,18 @@ func (s *Server) openAudio() error {
 	}
 	s.Audio = audio.New(o)
 	return nil
+}
+
+// mailboxes gives MWI the voicemail counts; a box that does not exist is
+// a resource that does not exist.
+type mailboxes struct{ vm *voicemail.Store }
+
+func (m mailboxes) Counts(box string) (int, int, error) {
+	n, saved, err := m.vm.Counts(box)
+	if errors.Is(err, voicemail.ErrNoBox) {
+		err = fmt.Errorf("%w: %w", subscribe.ErrNoResource, err)
+	}
+	return n, saved, err
 }
 
 // noMailboxes answers MWI subscriptions when there is no voicemail.
