@@ -43,6 +43,7 @@ type uaConfig struct {
 	account  string // one line of baresip's accounts file
 	toneWAV  string // played as the microphone
 	rtpPorts string // e.g. "31000-31999"
+	modules  []string // extra application modules, e.g. "mwi.so"
 }
 
 // ua is a running baresip driven through its stdin (stdio + menu modules).
@@ -121,6 +122,9 @@ func baresipConfig(port int, c uaConfig, recDir string) string {
 		"module_tmp account.so",
 		"module_app menu.so",
 		"snd_path " + recDir,
+	}
+	for _, m := range c.modules {
+		lines = append(lines, "module_app "+m)
 	}
 	if _, err := os.Stat(debianModulePath); err == nil {
 		lines = append(lines, "module_path "+debianModulePath)
