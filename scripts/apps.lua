@@ -63,6 +63,7 @@ return {
     silence = 10,       -- seconds of silence that end a message
     greeting_seconds = 60,
     ring_before = true, -- busy and unanswered calls go to voicemail
+    utc_offset = 0,     -- seconds east of UTC: when messages are said to have come
   },
 
   -- Conference rooms by number. pin: to join; admin_pin: to join as the

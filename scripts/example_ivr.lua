@@ -9,9 +9,9 @@
 --   end
 --
 -- A call program drives one call with blocking primitives. Each returns
--- its value, or nil and an error text ("not yet available" for the media
--- primitives play, collect and record in this release). When the caller
--- hangs up, the primitive does not return: the program simply ends.
+-- its value, or nil and an error text. When the caller hangs up, the
+-- primitive does not return: the program simply ends. (The default
+-- attendant, configurable without code, is ivr.lua with apps.lua.)
 
 local ivr = {}
 
@@ -43,10 +43,8 @@ function ivr.run(call)
 
   -- Up to three tries to get a valid key.
   for _ = 1, 3 do
-    local digit, cerr = call:collect{max = 1, timeout = 5, prompt = "ivr/welcome.wav"}
+    local digit, cerr = call:collect{max = 1, timeout = 5, prompt = {"ivr/welcome", "ivr/main_menu"}}
     if not digit then
-      -- Without media (this release) collect is not available: fall
-      -- through to the operator.
       log.info("collect:", cerr)
       break
     end

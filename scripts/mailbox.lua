@@ -116,7 +116,7 @@ end
 -- about says when and from whom a message came.
 local function about(call, m)
   call:play{file = "vm/received"}
-  play_list(call, say.datetime(m.received, os.time()))
+  play_list(call, say.datetime(m.received, os.time(), cfg.utc_offset or 0))
   if m.caller ~= "" then
     call:play{file = "vm/from"}
     play_list(call, say.digits(m.caller))

@@ -39,9 +39,13 @@ func TestDocsExamples(t *testing.T) {
 	if len(blocks) < 8 {
 		t.Fatalf("found %d runnable blocks in sdk/lua.md", len(blocks))
 	}
-	ivr, err := fs.ReadFile(scripts.FS, "example_ivr.lua")
-	if err != nil {
-		t.Fatal(err)
+	modules := map[string]string{}
+	for _, name := range []string{"example_ivr.lua", "say.lua"} {
+		src, err := fs.ReadFile(scripts.FS, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		modules[name] = string(src)
 	}
 	dir := testDir{
 		"1001": {Number: "1001", Name: "Alice", Email: "alice@example.com", MaxContacts: 2},
@@ -49,8 +53,11 @@ func TestDocsExamples(t *testing.T) {
 	}
 	for i, b := range blocks {
 		src := string(b[1])
-		e := buildEngine(t, map[string]string{DialPlanFile: src, "example_ivr.lua": string(ivr)},
-			Options{Directory: dir, KV: memKV(t)})
+		files := map[string]string{DialPlanFile: src}
+		for name, m := range modules {
+			files[name] = m
+		}
+		e := buildEngine(t, files, Options{Directory: dir, KV: memKV(t)})
 		handled := 0
 		for _, spec := range hook.Catalogue {
 			if !e.Handles(spec.Name) {

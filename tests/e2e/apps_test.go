@@ -267,3 +267,34 @@ func switchErrors(t *testing.T, r *appsRig) {
 		}
 	}
 }
+
+// TestBaresipVoicemail: 1001 calls 1002, which is not registered, and
+// leaves a message of its tone after the beep; 1002 then registers, gets
+// the MWI NOTIFY, calls *61, presses 1 and must hear the tone.
+func TestBaresipVoicemail(t *testing.T) {
+	r := startAppsRig(t, "1001", "1002")
+	wav1001, wav1002 := writeTones(t)
+	a := r.phone(t, "1001", wav1001, "33200-33299", "")
+
+	a.command(t, "/dial sip:1002@"+r.domain)
+	if err := a.waitOutput(reCallEstablised, 15*time.Second); err != nil {
+		t.Fatalf("voicemail did not answer: %v", err)
+	}
+	beep := waitHeard(t, a, 1000, 0, 150*time.Millisecond, 30*time.Second)
+	time.Sleep(3500 * time.Millisecond) // the message: 1001's tone
+	hangUp(t, a)
+	stopUA(a)
+	heardA, err := recording(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("1001: greeting %v (%v non-silent), then the beep", samplesDur(beep), ActiveDuration(heardA[:beep], sampleRate, silenceDBFS))
+
+	b := r.phone(t, "1002", wav1002, "33300-33399", ";mwi=yes", "mwi.so")
+	if err := b.waitOutput(reMWI, 15*time.Second); err != nil {
+		t.Fatalf("no MWI NOTIFY: %v", err)
+	}
+	t.Logf("1002 output:\n%s", b.out.String())
+}
+
+var reMWI = regexp.MustCompile(`MWI for`)
