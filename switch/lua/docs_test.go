@@ -88,8 +88,8 @@ func TestDocsExamples(t *testing.T) {
 	}
 }
 
-// The embedded example IVR runs as a program: without media it rings the
-// first option's fallback, the operator.
+// The embedded example IVR runs as a program: when collect fails it rings
+// the operator.
 func TestExampleIVR(t *testing.T) {
 	ivr, err := fs.ReadFile(scripts.FS, "example_ivr.lua")
 	if err != nil {
@@ -99,12 +99,12 @@ func TestExampleIVR(t *testing.T) {
 		DialPlanFile:      `function route(call) return require("example_ivr").run end`,
 		"example_ivr.lua": string(ivr),
 	}, Options{})
-	// Media not available: straight to the operator, who does not answer.
+	// Collect fails: straight to the operator, who does not answer.
 	c := &fakeCall{bridgeRes: []hook.BridgeResult{{Code: 480}}}
 	if err := runProgram(t, e, "500", c); err != nil {
 		t.Fatal(err)
 	}
-	if got := c.Ops(); got != "answer collect(1,5s,,ivr/welcome.wav) bridge(1000) hangup(480,Nobody Available)" {
+	if got := c.Ops(); got != "answer collect(1,5s,,ivr/welcome,ivr/main_menu) bridge(1000) hangup(480,Nobody Available)" {
 		t.Fatalf("ops %q", got)
 	}
 	// Key 2 rings support, who answers.
@@ -112,7 +112,7 @@ func TestExampleIVR(t *testing.T) {
 	if err := runProgram(t, e, "500", c); err != nil {
 		t.Fatal(err)
 	}
-	if got := c.Ops(); got != "answer collect(1,5s,,ivr/welcome.wav) bridge(1002)" {
+	if got := c.Ops(); got != "answer collect(1,5s,,ivr/welcome,ivr/main_menu) bridge(1002)" {
 		t.Fatalf("ops %q", got)
 	}
 	// A wrong key, then busy support: the operator.
@@ -120,7 +120,7 @@ func TestExampleIVR(t *testing.T) {
 	if err := runProgram(t, e, "500", c); err != nil {
 		t.Fatal(err)
 	}
-	if got := c.Ops(); got != "answer collect(1,5s,,ivr/welcome.wav) collect(1,5s,,ivr/welcome.wav) bridge(1002) bridge(1000)" {
+	if got := c.Ops(); got != "answer collect(1,5s,,ivr/welcome,ivr/main_menu) collect(1,5s,,ivr/welcome,ivr/main_menu) bridge(1002) bridge(1000)" {
 		t.Fatalf("ops %q", got)
 	}
 }
