@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/hookswitch/hookswitch/plugins"
+	"github.com/hookswitch/hookswitch/switch/media/tone"
 	"github.com/hookswitch/hookswitch/switch/server"
 	"github.com/hookswitch/hookswitch/switch/sip/digest"
 	"github.com/hookswitch/hookswitch/switch/store"
@@ -34,6 +35,8 @@ type serveFlags struct {
 	data, udp, tcp, tlsAddr, cert, key, advertise, realm string
 	rtpPorts, rtpIP, httpAddr, scripts, logLevel, digest string
 	plugins                                              string
+	tones, oneTouch                                      string
+	mohShuffle                                           bool
 	httpAllow, pprofAddr                                 string
 	rtpTimeout, holdTimeout, drain                       time.Duration
 	maxContacts                                          int
@@ -64,6 +67,9 @@ func serve(args []string, stderr io.Writer) error {
 	fs.StringVar(&f.logLevel, "log-level", env("HOOKSWITCH_LOG_LEVEL", "info"), "debug, info, warn or error")
 	fs.DurationVar(&f.drain, "drain-timeout", 5*time.Minute, "how long SIGTERM waits for calls to end")
 	fs.IntVar(&f.maxContacts, "max-contacts", 2, "default contacts per extension")
+	fs.StringVar(&f.tones, "tones", env("HOOKSWITCH_TONES", "us"), "country whose tone plan callers hear (ringback, busy, beep): us, gb, de, fr, ...")
+	fs.BoolVar(&f.mohShuffle, "moh-shuffle", false, "play music on hold shuffled (default: in turn)")
+	fs.StringVar(&f.oneTouch, "one-touch-record", "*1", "code that starts and stops recording a call ('none' disables)")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -142,6 +148,10 @@ func (f *serveFlags) config(log *slog.Logger) (server.Config, error) {
 	cfg := server.Config{SIPUDP: f.udp, SIPTCP: f.tcp, Advertise: f.advertise, Realm: f.realm,
 		RTPTimeout: f.rtpTimeout, RTPHoldTimeout: f.holdTimeout, Logger: log, DataDir: f.data}
 	cfg.Registrar.DefaultMaxContacts = f.maxContacts
+	if _, err := tone.Lookup(f.tones, tone.Ringback); err != nil {
+		return cfg, fmt.Errorf("--tones: %w", err)
+	}
+	cfg.Call.ToneCountry, cfg.Call.MusicShuffle, cfg.Call.OneTouchRecord = f.tones, f.mohShuffle, f.oneTouch
 	for _, h := range strings.Split(f.httpAllow, ",") {
 		if h = strings.TrimSpace(h); h != "" {
 			cfg.ScriptHTTPAllow = append(cfg.ScriptHTTPAllow, h)
