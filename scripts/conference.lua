@@ -44,11 +44,12 @@ function conference.join(call, number)
   if room.announce then
     call:play{file = "conf/record_your_name"}
     local rec = call:record{beep = true, terminator = "#", max_duration = 3, silence = 2}
-    if rec.duration >= 0.3 then name = rec.file end
+    if rec.duration >= 0.3 then name = rec.file else voicemail.discard(rec.file) end
   end
   local r = call:conference{room = number, admin = admin, wait_leader = room.wait_leader == true,
     muted = room.muted == true, name = name, record = room.record == true, max_members = room.max_members}
   log.info("left conference", number, r.reason)
+  if name then voicemail.discard(name) end
   if not r.hung_up then
     call:play{file = "conf/ended"}
     call:hangup()

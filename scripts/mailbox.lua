@@ -49,11 +49,13 @@ function mailbox.deposit(call, number, reason)
     silence = cfg.silence or 10}
   if rec.digit == "0" then
     -- Operator escape: the caller would rather talk to someone.
+    voicemail.discard(rec.file)
     call:play{file = "vm/operator"}
     call:transfer(apps.operator)
     return
   end
   if rec.duration < (cfg.min_seconds or 1) then
+    voicemail.discard(rec.file)
     if not rec.hung_up then
       call:play{file = "vm/too_short"}
     end
@@ -173,7 +175,10 @@ end
 local function record_greeting(call, number, kind)
   call:play{file = "vm/record_greeting"}
   local rec = call:record{beep = true, terminator = "#", max_duration = cfg.greeting_seconds or 60, silence = 5}
-  if rec.hung_up or rec.duration < 1 then return end
+  if rec.hung_up or rec.duration < 1 then
+    voicemail.discard(rec.file)
+    return
+  end
   if voicemail.set_greeting(number, kind, rec.file) then
     call:play{file = "vm/greeting_saved"}
   end

@@ -203,9 +203,10 @@ func (p *programCall) Conference(ctx context.Context, s hook.ConferenceSpec) (ho
 	if err != nil {
 		return res, fmt.Errorf("conference %s: %w", s.Room, err)
 	}
-	if res.HungUp || p.gone() {
+	// Like a recording, a stay ended by hanging up is a result, so the
+	// program can still tidy up (a member's recorded name).
+	if p.gone() {
 		res.HungUp = true
-		return res, hook.ErrHungUp
 	}
 	return res, nil
 }

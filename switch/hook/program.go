@@ -45,7 +45,8 @@ type Call interface {
 	// keep it (a voicemail); the next primitive then returns ErrHungUp.
 	Record(ctx context.Context, s RecordSpec) (RecordResult, error)
 	// Conference puts the caller in a conference room until it leaves
-	// (hangs up, is kicked, or presses the leave key).
+	// (hangs up, is kicked, or presses the leave key). Hanging up is a
+	// result (HungUp), not ErrHungUp, as for Record.
 	Conference(ctx context.Context, s ConferenceSpec) (ConferenceResult, error)
 	// SendDigits sends DTMF to the caller.
 	SendDigits(ctx context.Context, digits string) error

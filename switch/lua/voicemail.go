@@ -26,6 +26,9 @@ type Voicemail interface {
 	Delete(box, id string) error
 	SetGreeting(box, kind, recID string) error
 	RemoveGreeting(box, kind string) error
+	// Discard deletes a recording a program made and does not keep (a
+	// message too short, a conference member's name).
+	Discard(recID string) error
 }
 
 // VoicemailMessage is one message (voicemail.Message: keep the two the
@@ -45,7 +48,8 @@ type VoicemailMessage = struct {
 var greetingKinds = [...]string{"unavailable", "busy", "temp"}
 
 // voicemailModule: voicemail.box, check_pin, set_pin, messages, deposit,
-// save, delete, set_greeting and remove_greeting over Options.Voicemail.
+// save, delete, set_greeting, remove_greeting and discard over
+// Options.Voicemail.
 // Failures return nil, err; wrong argument types raise an error.
 func (st *state) voicemailModule() *glua.LTable {
 	L := st.L
@@ -191,6 +195,17 @@ func (st *state) voicemailModule() *glua.LTable {
 			return notConfigured(L)
 		}
 		return done(L, "remove_greeting", vm.RemoveGreeting(box, kind))
+	})
+	fn("discard", func(L *glua.LState) int {
+		token := L.CheckString(1)
+		if vm == nil {
+			return notConfigured(L)
+		}
+		id, err := recToken(token)
+		if err != nil {
+			return fail(L, "voicemail.discard", err)
+		}
+		return done(L, "discard", vm.Discard(id))
 	})
 	return t
 }

@@ -100,3 +100,13 @@ func regular(path string) bool {
 	fi, err := os.Lstat(path)
 	return err == nil && fi.Mode().IsRegular()
 }
+
+// Discard deletes a recording that a program made and does not keep (a
+// message under the minimum length, a conference member's name), so
+// such recordings do not pile up.
+func (s *Store) Discard(recID string) error {
+	if err := s.rec.Delete(recID); err != nil {
+		return fmt.Errorf("voicemail: discard: %w", err)
+	}
+	return nil
+}
