@@ -44,7 +44,7 @@ type Endpoint struct {
 	closed  bool
 	src     Source
 	srcDone chan struct{}
-	recs    []*Recorder
+	recs    recorders
 	sendQ   []byte // digits waiting to be sent
 	st      stream
 	tx      dtmf.Sender
@@ -172,20 +172,15 @@ func (ep *Endpoint) SendDigits(s string) error {
 // AddRecorder feeds r with what the peer says, from the next frame on.
 func (ep *Endpoint) AddRecorder(r *Recorder) {
 	ep.mu.Lock()
-	ep.recs = append(ep.recs, r)
+	ep.recs.add(r)
 	ep.mu.Unlock()
 }
 
 // RemoveRecorder stops feeding r.
 func (ep *Endpoint) RemoveRecorder(r *Recorder) {
 	ep.mu.Lock()
-	defer ep.mu.Unlock()
-	for i, x := range ep.recs {
-		if x == r {
-			ep.recs = append(ep.recs[:i], ep.recs[i+1:]...)
-			return
-		}
-	}
+	ep.recs.remove(r)
+	ep.mu.Unlock()
 }
 
 // Close stops the clock, ends what plays and gives the leg back to the

@@ -168,3 +168,18 @@ func (r *Recorder) Close() (time.Duration, error) {
 func sat16(v int32) int16 {
 	return int16(max(-32768, min(32767, v)))
 }
+
+// recorders is a set of recorders fed the same frames (an endpoint's, a
+// room's); its owner's lock guards it.
+type recorders []*Recorder
+
+func (rs *recorders) add(r *Recorder) { *rs = append(*rs, r) }
+
+func (rs *recorders) remove(r *Recorder) {
+	for i, x := range *rs {
+		if x == r {
+			*rs = append((*rs)[:i], (*rs)[i+1:]...)
+			return
+		}
+	}
+}

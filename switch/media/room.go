@@ -26,7 +26,7 @@ type Room struct {
 	annDone  chan struct{}
 	ann      [FrameSamples]int16
 	own      [FrameSamples]int16
-	recs     []*Recorder
+	recs     recorders
 }
 
 type roomMember struct {
@@ -142,20 +142,15 @@ func (r *Room) Announce(src Source) <-chan struct{} {
 // AddRecorder records the room's full mix (everyone, and announcements).
 func (r *Room) AddRecorder(rec *Recorder) {
 	r.mu.Lock()
-	r.recs = append(r.recs, rec)
+	r.recs.add(rec)
 	r.mu.Unlock()
 }
 
 // RemoveRecorder stops recording into rec.
 func (r *Room) RemoveRecorder(rec *Recorder) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
-	for i, x := range r.recs {
-		if x == rec {
-			r.recs = append(r.recs[:i], r.recs[i+1:]...)
-			return
-		}
-	}
+	r.recs.remove(rec)
+	r.mu.Unlock()
 }
 
 // Close empties the room (members go back to their clocks) and stops it.
