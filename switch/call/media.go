@@ -83,6 +83,9 @@ func (c *Call) endpoint() (*media.Endpoint, error) {
 	case ep != nil:
 		return ep, nil
 	}
+	// The program hears the caller's digits now, not the bridge's
+	// feature codes.
+	c.a.media.OnDigit(nil)
 	ep, err := c.terminate(c.a)
 	if err != nil {
 		return nil, err
