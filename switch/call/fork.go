@@ -172,7 +172,8 @@ func (c *Call) startFork(areq *gosip.Request, t target, events chan<- forkEvent)
 	c.mu.Unlock()
 	if auto {
 		// Phones differ in which header asks them to pick up at once
-		// (paging, intercom); these three cover the common ones.
+		// (paging, intercom): RFC 5373's, and those common phones read.
+		req.AppendHeader(gosip.NewHeader("Answer-Mode", "Auto"))
 		req.AppendHeader(gosip.NewHeader("Call-Info", "<sip:"+host+">;answer-after=0"))
 		req.AppendHeader(gosip.NewHeader("Alert-Info", "<http://localhost>;info=alert-autoanswer;delay=0"))
 		req.AppendHeader(gosip.NewHeader("Alert-Info", "Auto Answer"))

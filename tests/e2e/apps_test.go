@@ -3,6 +3,7 @@ package e2e
 import (
 	"fmt"
 	"math"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -294,7 +295,115 @@ func TestBaresipVoicemail(t *testing.T) {
 	if err := b.waitOutput(reMWI, 15*time.Second); err != nil {
 		t.Fatalf("no MWI NOTIFY reported by baresip's mwi module: %v", err)
 	}
-	t.Logf("1002 output:\n%s", b.out.String())
+	checkMWI(t, b.out.String())
+
+	// *61: the counts, then the main menu; 1 (typed ahead) plays the new
+	// message.
+	b.command(t, "/dial sip:*61@"+r.domain)
+	if err := b.waitOutput(reCallEstablised, 15*time.Second); err != nil {
+		t.Fatalf("*61 did not answer: %v", err)
+	}
+	waitRecorded(t, b, 3*time.Second, 15*time.Second)
+	if _, err := b.stdin.WriteString("1"); err != nil {
+		t.Fatal(err)
+	}
+	at := waitHeard(t, b, tone1001, 0, time.Second, 30*time.Second)
+	time.Sleep(3 * time.Second) // the rest of the message
+	hangUp(t, b)
+	stopUA(b)
+	heardB, err := recording(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("1002: %v recorded, the message from %v; %v of 1001's tone, %v of its own",
+		samplesDur(len(heardB)), samplesDur(at), toneTime(heardB, tone1001), toneTime(heardB, tone1002))
+	checkTones(t, "1002 (listening to the message)", heardB, tone1001, tone1002)
+	if !strings.Contains(b.out.String(), "send DTMF digit: '1'") {
+		t.Error("1002 did not report sending DTMF 1 in RTP (RFC 4733)")
+	}
+
+	if !r.srv.stop(syscall.SIGTERM, 10*time.Second) {
+		t.Errorf("switch did not stop within 10s of SIGTERM")
+	}
+	switchErrors(t, r)
+	id := checkVoicemailList(t, r.sw, "1002", "1001")
+	// The stored message itself: 1001's tone, and nothing of the greeting.
+	out := filepath.Join(t.TempDir(), "message.wav")
+	if o, err := runCmd(20*time.Second, "", r.sw.bin, "voicemail", "export", "1002", id, "-o", out, "--data", r.sw.data); err != nil {
+		t.Fatalf("voicemail export: %v\n%s", err, o)
+	}
+	rate, msg, err := ReadWAVFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rate != sampleRate {
+		t.Fatalf("message at %d Hz, want %d", rate, sampleRate)
+	}
+	total := samplesDur(len(msg))
+	tone := toneTime(msg, tone1001)
+	t.Logf("stored message: %v, %v of 1001's tone, %v of 1 kHz", total, tone, toneTime(msg, 1000))
+	if tone < minHeardTone || tone < total*3/4 {
+		t.Errorf("stored message holds %v of 1001's tone in %v, want at least %v and three quarters", tone, total, minHeardTone)
+	}
+}
+
+// checkMWI asserts that baresip's mwi module reported a NOTIFY saying
+// one new message waits, and that it subscribed once.
+func checkMWI(t *testing.T, out string) {
+	t.Helper()
+	i := strings.Index(out, "----- MWI for")
+	body := out[i:min(len(out), i+300)]
+	t.Logf("mwi module: %s", body)
+	if !strings.Contains(body, "Messages-Waiting: yes") || !strings.Contains(body, "Voice-Message: 1/0") {
+		t.Errorf("MWI NOTIFY body %q, want Messages-Waiting: yes and Voice-Message: 1/0", body)
+	}
+	if n := strings.Count(out, "mwi: subscribing"); n != 1 {
+		t.Errorf("the mwi module subscribed %d times, want once", n)
+	}
+}
+
+// reVoicemailRow is a row of `hookswitch voicemail list`:
+// BOX ID FOLDER FROM RECEIVED(date time) DURATION(m:ss).
+var reVoicemailRow = regexp.MustCompile(`^(\S+)\s+(\S+)\s+(new|saved)\s+(\S+).*\s(\d+):(\d\d)$`)
+
+// checkVoicemailList asserts, on the stopped switch's data dir, that box
+// holds exactly one message from caller, listened to (saved), of a few
+// seconds; it returns the message's ID.
+func checkVoicemailList(t *testing.T, sw *hookswitch, box, caller string) string {
+	t.Helper()
+	out, err := runCmd(20*time.Second, "", sw.bin, "voicemail", "list", box, "--data", sw.data)
+	if err != nil {
+		t.Fatalf("voicemail list: %v\n%s", err, out)
+	}
+	t.Logf("voicemail list %s:\n%s", box, out)
+	var rows [][]string
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n")[1:] {
+		m := reVoicemailRow.FindStringSubmatch(strings.TrimSpace(l))
+		if m == nil {
+			t.Fatalf("voicemail list: unexpected row %q", l)
+		}
+		rows = append(rows, m)
+	}
+	if len(rows) != 1 {
+		t.Fatalf("voicemail list %s: %d messages, want 1", box, len(rows))
+	}
+	m := rows[0]
+	if m[1] != box || m[4] != caller {
+		t.Errorf("message in box %s from %s, want box %s from %s", m[1], m[4], box, caller)
+	}
+	// Heard: a message counts as heard once it starts playing.
+	if m[3] != "saved" {
+		t.Errorf("message folder %s, want saved (it was listened to)", m[3])
+	}
+	if secs := atoi(m[5])*60 + atoi(m[6]); secs < 2 || secs > 6 {
+		t.Errorf("message lasts %s:%s, want about 3.5 s", m[5], m[6])
+	}
+	return m[2]
+}
+
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
 }
 
 // mwiPhone starts a baresip for ext with the mwi module, which subscribes

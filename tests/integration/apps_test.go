@@ -288,3 +288,20 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// *80 + extension asks the called phone to answer by itself.
+func TestIntercomAutoAnswerHeaders(t *testing.T) {
+	t.Parallel()
+	_, a, b := pair(t)
+	c := a.dial(t, "*801002")
+	in := b.waitIncoming(t)
+	for h, want := range map[string]string{"Answer-Mode": "Auto", "Call-Info": "answer-after=0"} {
+		got := in.req.GetHeader(h)
+		if got == nil || !strings.Contains(got.Value(), want) {
+			t.Errorf("%s: %v, want it to hold %q", h, got, want)
+		}
+	}
+	d := c.answered(t)
+	exchange(t, a, d.Media(), b, in.dialog(t).Media(), 25, 15)
+	d.bye(t)
+}
