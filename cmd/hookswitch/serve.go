@@ -148,6 +148,9 @@ func (f *serveFlags) config(log *slog.Logger) (server.Config, error) {
 	cfg := server.Config{SIPUDP: f.udp, SIPTCP: f.tcp, Advertise: f.advertise, Realm: f.realm,
 		RTPTimeout: f.rtpTimeout, RTPHoldTimeout: f.holdTimeout, Logger: log, DataDir: f.data}
 	cfg.Registrar.DefaultMaxContacts = f.maxContacts
+	if f.tones == "" {
+		f.tones = "us"
+	}
 	if _, err := tone.Lookup(f.tones, tone.Ringback); err != nil {
 		return cfg, fmt.Errorf("--tones: %w", err)
 	}

@@ -32,9 +32,9 @@
 // addition: it changes an encoding) keep the version; a guest learns what
 // the host offers from the feature bits and from the hook mask it is asked
 // about. A new import comes with a new feature bit that the host offers
-// (FeatureKVAdd for ImportKVAdd); a guest that imports it requires the
-// bit, so that a host without it refuses the guest at start with the
-// reason. The host runs guests of versions MinVersion to Version.
+// (FeatureKVAdd for ImportKVAdd, FeatureMedia for the media primitives);
+// a guest that imports it requires the bit, so that a host without it
+// refuses the guest at start with the reason. The host runs guests of versions MinVersion to Version.
 //
 // # Buffer convention
 //
@@ -49,6 +49,8 @@
 // All integers are little endian. Pointers and lengths are i32 offsets
 // into the guest's exported memory ("memory").
 package abi
+
+import "time"
 
 // ModuleName is the Wasm module name of every host import.
 const ModuleName = "hookswitch"
@@ -177,6 +179,31 @@ const (
 	// ImportCallRecord: (spec_ptr i32, spec_len i32, buf i32, limit i32) ->
 	// i32. spec is an encoded RecordSpec; the result the file name.
 	ImportCallRecord = "call_record"
+
+	// The media primitives, an addition to version 1 offered with
+	// FeatureMedia, which a guest that imports one of them requires. They
+	// take the options of the switch's call programs (sdk/lua.md): tones,
+	// several prompts, inter-digit timeouts, recording results,
+	// conferences, sending DTMF. Their arguments are checked as the older
+	// call_* imports' are: ErrFailed with the reason when one is wrong.
+
+	// ImportCallPlayEx: (spec_ptr i32, spec_len i32) -> i32. spec is an
+	// encoded PlayExSpec (a file or a tone).
+	ImportCallPlayEx = "call_play_ex"
+	// ImportCallCollectEx: (spec_ptr i32, spec_len i32, buf i32, limit i32)
+	// -> i32. spec is an encoded CollectExSpec; the result the digits.
+	ImportCallCollectEx = "call_collect_ex"
+	// ImportCallRecordEx: (spec_ptr i32, spec_len i32, buf i32, limit i32)
+	// -> i32. spec is an encoded RecordExSpec; the result an encoded
+	// RecordResult.
+	ImportCallRecordEx = "call_record_ex"
+	// ImportCallConference: (spec_ptr i32, spec_len i32, buf i32, limit
+	// i32) -> i32. spec is an encoded ConferenceSpec; blocks while the
+	// caller is in the room; the result an encoded ConferenceResult.
+	ImportCallConference = "call_conference"
+	// ImportCallSendDigits: (digits_ptr i32, digits_len i32) -> i32. Sends
+	// 1 to MaxDigits DTMF keys (0-9 * # A-D) to the caller.
+	ImportCallSendDigits = "call_send_digits"
 )
 
 // Negative results of imports. The error's text is available through
@@ -198,6 +225,7 @@ const (
 	FeatureHTTP    uint32 = 1 << 3 // ImportHTTP
 	FeatureProgram uint32 = 1 << 4 // ExportProgram and ImportCall*
 	FeatureKVAdd   uint32 = 1 << 5 // ImportKVAdd (an addition to version 1)
+	FeatureMedia   uint32 = 1 << 6 // ImportCallPlayEx, ...CollectEx, ...RecordEx, ...Conference, ...SendDigits (an addition to version 1)
 )
 
 // Log levels of ImportLog.
@@ -217,4 +245,30 @@ const (
 	KVAddResultLen = 8
 	// MaxDecision bounds an encoded decision (a provision body fits).
 	MaxDecision = 1 << 20
+)
+
+// Limits of the call primitives' arguments (the same as for Lua's call
+// programs). A primitive called with an argument outside them returns
+// ErrFailed with the reason.
+const (
+	// DTMFKeys are the keys of digits and terminators.
+	DTMFKeys = "0123456789*#ABCD"
+	// MaxDigits bounds a collect's max and ImportCallSendDigits.
+	MaxDigits = 64
+	// MaxFileLen bounds a file, tone, room or name: 1 to MaxFileLen bytes
+	// of UTF-8 without control characters.
+	MaxFileLen = 256
+	// MaxPrompts bounds CollectExSpec.Prompts.
+	MaxPrompts = 32
+	// MaxLoops bounds a play's loops.
+	MaxLoops = 100
+	// MaxRecordKeys bounds RecordExSpec.Terminator.
+	MaxRecordKeys = 4
+	// MaxMembers bounds ConferenceSpec.MaxMembers.
+	MaxMembers = 1000
+	// MaxRecord bounds a recording's max_duration and a play's duration.
+	MaxRecord = time.Hour
+	// MaxWait bounds a collect's timeout and inter_digit and a recording's
+	// silence.
+	MaxWait = 600 * time.Second
 )

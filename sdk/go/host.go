@@ -27,6 +27,13 @@ type Host interface {
 	Play(spec PlaySpec) error
 	Collect(spec CollectSpec) (string, error)
 	Record(spec RecordSpec) (string, error)
+
+	// Media primitives (abi.FeatureMedia).
+	PlayEx(spec PlayExSpec) error
+	CollectEx(spec CollectExSpec) (string, error)
+	RecordEx(spec RecordExSpec) (RecordResult, error)
+	Conference(spec ConferenceSpec) (ConferenceResult, error)
+	SendDigits(digits string) error
 }
 
 // Info, Warn and Error write a line to the switch's log, tagged with the
@@ -77,6 +84,49 @@ func (c *Call) Sleep(d time.Duration) error                  { return host.Sleep
 func (c *Call) Play(spec PlaySpec) error                     { return host.Play(spec) }
 func (c *Call) Collect(spec CollectSpec) (string, error)     { return host.Collect(spec) }
 func (c *Call) Record(spec RecordSpec) (string, error)       { return host.Record(spec) }
+
+// The media primitives below are offered with abi.FeatureMedia (an
+// addition to ABI version 1): a plugin that uses any of them should
+// hs.Require(abi.FeatureMedia) in init, so that a switch without them
+// refuses the plugin at load, with the reason, rather than running it.
+// They take the options of Lua's call programs (sdk/lua.md); an option out
+// of bounds is an error of the call, and the call is left untouched.
+
+// PlayEx plays a file (a prompt name such as "ivr/welcome", or a token such
+// as "rec:ID") or a tone (a name such as "ringback", or a spec such as
+// "350+440/1000,0/3000"): exactly one of them. Loops repeats it (0 or 1:
+// once, at most 100); Duration cuts it short (at most an hour).
+func (c *Call) PlayEx(spec PlayExSpec) error { return host.PlayEx(spec) }
+
+// PlayTone plays a tone for d (0: its loops once).
+func (c *Call) PlayTone(tone string, d time.Duration) error {
+	return host.PlayEx(PlayExSpec{Tone: tone, Duration: d})
+}
+
+// CollectEx gathers up to Max digits (0 = 1, at most 64) over the
+// prompts, which a digit interrupts. It ends at Max digits, on the
+// Terminator (not returned), Timeout after the prompts without a first
+// digit (0 = 5 s) or InterDigit after a digit (0 = 3 s); timeouts up to
+// 600 s. Flush forgets digits typed before it. The digits may be "".
+func (c *Call) CollectEx(spec CollectExSpec) (string, error) { return host.CollectEx(spec) }
+
+// RecordEx records the caller until MaxDuration (0 = an hour, at most an
+// hour), one of the Terminator keys (up to 4) or Silence (0 = never, at
+// most 600 s); Beep beeps first. The result's File is a "rec:ID" token. A
+// recording the caller ended by hanging up is returned with HungUp set and
+// no error, so it can still be kept; the next primitive returns
+// ErrHungUp.
+func (c *Call) RecordEx(spec RecordExSpec) (RecordResult, error) { return host.RecordEx(spec) }
+
+// Conference puts the caller in a conference room until it leaves; the
+// result says how ("left", "kicked", "locked", "full", "ended",
+// "hangup"). MaxMembers is at most 1000 (0 = no limit).
+func (c *Call) Conference(spec ConferenceSpec) (ConferenceResult, error) {
+	return host.Conference(spec)
+}
+
+// SendDigits sends 1 to 64 DTMF keys (0-9 * # A-D) to the caller.
+func (c *Call) SendDigits(digits string) error { return host.SendDigits(digits) }
 
 // programs are the call programs that decisions named and the switch has
 // not run yet.

@@ -34,18 +34,28 @@ type Fake struct {
 	HTTPFunc func(HTTPRequest) (HTTPResponse, error)
 	// BridgeResults answer bridges in turn (the last repeats; none:
 	// not answered, 480). Digits answer collects in turn (then
-	// ErrNotAvailable).
+	// ErrNotAvailable), as Records answer RecordEx and Conferences answer
+	// Conference. A record or conference result with HungUp set ends the
+	// call as the switch does: every later primitive returns ErrHungUp.
 	BridgeResults []BridgeResult
 	Digits        []string
+	Records       []RecordResult
+	Conferences   []ConferenceResult
+	gone          bool // a result said the caller hung up
 }
 
 // NewFake returns an empty Fake.
 func NewFake() *Fake { return &Fake{Dir: map[string]Extension{}, KV: map[string]string{}} }
 
-func (f *Fake) op(format string, args ...any) {
+// op records a primitive; ErrHungUp once the caller has gone.
+func (f *Fake) op(format string, args ...any) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.Ops = append(f.Ops, fmt.Sprintf(format, args...))
+	if f.gone {
+		return ErrHungUp
+	}
+	return nil
 }
 
 // OpString is Ops joined by spaces.
@@ -130,15 +140,14 @@ func (f *Fake) HTTP(req HTTPRequest) (HTTPResponse, error) {
 	return f.HTTPFunc(req)
 }
 
-func (f *Fake) Answer() error { f.op("answer"); return nil }
+func (f *Fake) Answer() error { return f.op("answer") }
 
-func (f *Fake) Hangup(code int, reason string) error {
-	f.op("hangup(%d,%s)", code, reason)
-	return nil
-}
+func (f *Fake) Hangup(code int, reason string) error { return f.op("hangup(%d,%s)", code, reason) }
 
 func (f *Fake) Bridge(spec BridgeSpec) (BridgeResult, error) {
-	f.op("bridge(%s)", strings.Join(spec.Targets, ","))
+	if err := f.op("bridge(%s)", strings.Join(spec.Targets, ",")); err != nil {
+		return BridgeResult{HungUp: true}, err
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if len(f.BridgeResults) == 0 {
@@ -151,14 +160,18 @@ func (f *Fake) Bridge(spec BridgeSpec) (BridgeResult, error) {
 	return res, nil
 }
 
-func (f *Fake) Transfer(target string) error { f.op("transfer(%s)", target); return nil }
+func (f *Fake) Transfer(target string) error { return f.op("transfer(%s)", target) }
 
-func (f *Fake) Sleep(d time.Duration) error { f.op("sleep(%v)", d); return nil }
+func (f *Fake) Sleep(d time.Duration) error { return f.op("sleep(%v)", d) }
 
-func (f *Fake) Play(spec PlaySpec) error { f.op("play(%s)", spec.File); return nil }
+func (f *Fake) Play(spec PlaySpec) error { return f.op("play(%s)", spec.File) }
 
-func (f *Fake) Collect(spec CollectSpec) (string, error) {
-	f.op("collect(%d)", spec.Max)
+func (f *Fake) Collect(spec CollectSpec) (string, error) { return f.collect(spec.Max) }
+
+func (f *Fake) collect(n uint32) (string, error) {
+	if err := f.op("collect(%d)", n); err != nil {
+		return "", err
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if len(f.Digits) == 0 {
@@ -170,8 +183,52 @@ func (f *Fake) Collect(spec CollectSpec) (string, error) {
 }
 
 func (f *Fake) Record(spec RecordSpec) (string, error) {
-	f.op("record")
+	if err := f.op("record"); err != nil {
+		return "", err
+	}
 	return "", ErrNotAvailable
+}
+
+// PlayEx records "play(FILE)" or "tone(TONE)".
+func (f *Fake) PlayEx(spec PlayExSpec) error {
+	if spec.Tone != "" {
+		return f.op("tone(%s)", spec.Tone)
+	}
+	return f.op("play(%s)", spec.File)
+}
+
+func (f *Fake) CollectEx(spec CollectExSpec) (string, error) { return f.collect(spec.Max) }
+
+func (f *Fake) RecordEx(spec RecordExSpec) (RecordResult, error) {
+	if err := f.op("record"); err != nil {
+		return RecordResult{}, err
+	}
+	return next(f, &f.Records, func(r RecordResult) bool { return r.HungUp })
+}
+
+func (f *Fake) Conference(spec ConferenceSpec) (ConferenceResult, error) {
+	if err := f.op("conference(%s)", spec.Room); err != nil {
+		return ConferenceResult{}, err
+	}
+	return next(f, &f.Conferences, func(r ConferenceResult) bool { return r.HungUp })
+}
+
+func (f *Fake) SendDigits(digits string) error { return f.op("send_digits(%s)", digits) }
+
+// next takes the first scripted result (ErrNotAvailable when none is
+// left); one that hung up ends the call.
+func next[T any](f *Fake, list *[]T, hungUp func(T) bool) (T, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var res T
+	if len(*list) == 0 {
+		return res, ErrNotAvailable
+	}
+	res, *list = (*list)[0], (*list)[1:]
+	if hungUp(res) {
+		f.gone = true
+	}
+	return res, nil
 }
 
 // Hooks is the hook mask the plugin's registrations give the switch.

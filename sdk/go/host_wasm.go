@@ -124,6 +124,21 @@ func hostCallCollect(p unsafe.Pointer, n uint32, buf unsafe.Pointer, limit uint3
 //go:wasmimport hookswitch call_record
 func hostCallRecord(p unsafe.Pointer, n uint32, buf unsafe.Pointer, limit uint32) int32
 
+//go:wasmimport hookswitch call_play_ex
+func hostCallPlayEx(p unsafe.Pointer, n uint32) int32
+
+//go:wasmimport hookswitch call_collect_ex
+func hostCallCollectEx(p unsafe.Pointer, n uint32, buf unsafe.Pointer, limit uint32) int32
+
+//go:wasmimport hookswitch call_record_ex
+func hostCallRecordEx(p unsafe.Pointer, n uint32, buf unsafe.Pointer, limit uint32) int32
+
+//go:wasmimport hookswitch call_conference
+func hostCallConference(p unsafe.Pointer, n uint32, buf unsafe.Pointer, limit uint32) int32
+
+//go:wasmimport hookswitch call_send_digits
+func hostCallSendDigits(p unsafe.Pointer, n uint32) int32
+
 // wasmHost is Host over the imports.
 type wasmHost struct{}
 
@@ -291,4 +306,47 @@ func (wasmHost) Record(spec RecordSpec) (string, error) {
 	spec.Append(&w)
 	b, err := value(hostCallRecord(ptr(w.B), uint32(len(w.B)), ptr(resBuf), uint32(len(resBuf))))
 	return string(b), err
+}
+
+func (wasmHost) PlayEx(spec PlayExSpec) error {
+	var w abi.Writer
+	spec.Append(&w)
+	return status(hostCallPlayEx(ptr(w.B), uint32(len(w.B))))
+}
+
+func (wasmHost) CollectEx(spec CollectExSpec) (string, error) {
+	var w abi.Writer
+	spec.Append(&w)
+	b, err := value(hostCallCollectEx(ptr(w.B), uint32(len(w.B)), ptr(resBuf), uint32(len(resBuf))))
+	return string(b), err
+}
+
+func (wasmHost) RecordEx(spec RecordExSpec) (RecordResult, error) {
+	var w abi.Writer
+	spec.Append(&w)
+	b, err := value(hostCallRecordEx(ptr(w.B), uint32(len(w.B)), ptr(resBuf), uint32(len(resBuf))))
+	if err != nil {
+		return RecordResult{}, err
+	}
+	var res RecordResult
+	r := abi.NewReader(b)
+	res.Decode(r)
+	return res, r.Err()
+}
+
+func (wasmHost) Conference(spec ConferenceSpec) (ConferenceResult, error) {
+	var w abi.Writer
+	spec.Append(&w)
+	b, err := value(hostCallConference(ptr(w.B), uint32(len(w.B)), ptr(resBuf), uint32(len(resBuf))))
+	if err != nil {
+		return ConferenceResult{}, err
+	}
+	var res ConferenceResult
+	r := abi.NewReader(b)
+	res.Decode(r)
+	return res, r.Err()
+}
+
+func (wasmHost) SendDigits(digits string) error {
+	return status(hostCallSendDigits(strPtr(digits), uint32(len(digits))))
 }

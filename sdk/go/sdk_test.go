@@ -92,3 +92,63 @@ func TestFakeKVAdd(t *testing.T) {
 		t.Fatalf("concurrent adds: %q, want 12000", fake.KV["c"])
 	}
 }
+
+// The media primitives on the Fake: ops in order, scripted results, and a
+// result that hung up ends the call as the switch does.
+func TestFakeMedia(t *testing.T) {
+	fake := NewFake()
+	fake.Digits = []string{"42"}
+	fake.Records = []RecordResult{{File: "rec:1", Duration: 3 * time.Second, Reason: "terminator", Digit: "#"}}
+	fake.Conferences = []ConferenceResult{{Reason: "hangup", HungUp: true}}
+	SetHost(fake)
+	defer SetHost(NewFake())
+	var got []string
+	HandleRoute(func(r *RouteRequest) (RouteDecision, error) {
+		return Program(r, func(c *Call) error {
+			if err := c.PlayEx(PlayExSpec{File: "ivr/welcome", Loops: 2}); err != nil {
+				return err
+			}
+			if err := c.PlayTone("ringback", time.Second); err != nil {
+				return err
+			}
+			digits, err := c.CollectEx(CollectExSpec{Max: 2, Prompts: []string{"a", "b"}, Flush: true})
+			if err != nil {
+				return err
+			}
+			rec, err := c.RecordEx(RecordExSpec{Terminator: "#", Beep: true})
+			if err != nil {
+				return err
+			}
+			conf, err := c.Conference(ConferenceSpec{Room: "3000", Name: rec.File})
+			got = append(got, digits, rec.File, rec.Reason, rec.Digit, conf.Reason)
+			if err != nil || !conf.HungUp {
+				return errorString("conference: unexpected result")
+			}
+			if err := c.SendDigits("1#"); err != ErrHungUp {
+				return errorString("send_digits after a hang-up did not fail")
+			}
+			return ErrHungUp // the normal end of a program whose caller went away
+		}), nil
+	})
+	d, err := RunRoute(RouteRequest{From: "1001", To: "*600"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := RunProgram(d); err != nil {
+		t.Fatal(err)
+	}
+	if ops := fake.OpString(); ops != "play(ivr/welcome) tone(ringback) collect(2) record conference(3000) send_digits(1#)" {
+		t.Fatalf("ops %q", ops)
+	}
+	if s := strings.Join(got, " "); s != "42 rec:1 terminator # hangup" {
+		t.Fatalf("results %q", s)
+	}
+	// Nothing scripted: ErrNotAvailable, as for Collect.
+	SetHost(NewFake())
+	if _, err := (&Call{}).RecordEx(RecordExSpec{}); err != ErrNotAvailable {
+		t.Fatalf("record: %v", err)
+	}
+	if _, err := (&Call{}).Conference(ConferenceSpec{Room: "1"}); err != ErrNotAvailable {
+		t.Fatalf("conference: %v", err)
+	}
+}

@@ -32,6 +32,12 @@ type (
 	PlaySpec          = abi.PlaySpec
 	CollectSpec       = abi.CollectSpec
 	RecordSpec        = abi.RecordSpec
+	PlayExSpec        = abi.PlayExSpec
+	CollectExSpec     = abi.CollectExSpec
+	RecordExSpec      = abi.RecordExSpec
+	RecordResult      = abi.RecordResult
+	ConferenceSpec    = abi.ConferenceSpec
+	ConferenceResult  = abi.ConferenceResult
 	Extension         = abi.Extension
 	HTTPRequest       = abi.HTTPRequest
 	HTTPResponse      = abi.HTTPResponse

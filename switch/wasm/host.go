@@ -42,6 +42,11 @@ var hostFuncs = map[string]hostFunc{
 	abi.ImportCallPlay:         {sig{[]api.ValueType{i32, i32}, []api.ValueType{i32}}, callPlay},
 	abi.ImportCallCollect:      {sig{[]api.ValueType{i32, i32, i32, i32}, []api.ValueType{i32}}, callCollect},
 	abi.ImportCallRecord:       {sig{[]api.ValueType{i32, i32, i32, i32}, []api.ValueType{i32}}, callRecord},
+	abi.ImportCallPlayEx:       {sig{[]api.ValueType{i32, i32}, []api.ValueType{i32}}, callPlayEx},
+	abi.ImportCallCollectEx:    {sig{[]api.ValueType{i32, i32, i32, i32}, []api.ValueType{i32}}, callCollectEx},
+	abi.ImportCallRecordEx:     {sig{[]api.ValueType{i32, i32, i32, i32}, []api.ValueType{i32}}, callRecordEx},
+	abi.ImportCallConference:   {sig{[]api.ValueType{i32, i32, i32, i32}, []api.ValueType{i32}}, callConference},
+	abi.ImportCallSendDigits:   {sig{[]api.ValueType{i32, i32}, []api.ValueType{i32}}, callSendDigits},
 }
 
 // hostSigs are the imports' signatures, for check.

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hookswitch/hookswitch/sdk/abi"
 	"github.com/hookswitch/hookswitch/switch/hook"
@@ -16,15 +17,15 @@ import (
 // (the call went away first) gives its instance back (closed).
 const programStartTimeout = 30 * time.Second
 
-// Limits of the primitives' arguments, as for Lua.
+// Limits of the primitives' arguments, as for Lua (sdk/abi states them).
 const (
 	maxSleep   = time.Hour
-	maxFileLen = 256
-	maxLoops   = 100
-	maxDigits  = 64
-	maxRecord  = time.Hour
-	maxCollect = 600 * time.Second
-	dtmfKeys   = "0123456789*#ABCD"
+	maxFileLen = abi.MaxFileLen
+	maxLoops   = abi.MaxLoops
+	maxDigits  = abi.MaxDigits
+	maxRecord  = abi.MaxRecord
+	maxCollect = abi.MaxWait
+	dtmfKeys   = abi.DTMFKeys
 )
 
 // program is a call program that a route or failure decision named: the
@@ -263,11 +264,22 @@ func callSleep(inst *instance, s []uint64) {
 	inst.primitive(s, 0, 0, func(ctx context.Context, c hook.Call) ([]byte, error) { return nil, c.Sleep(ctx, d) })
 }
 
+// validFile: a file (or tone, room, name) of 1-maxFileLen bytes of UTF-8
+// without control characters, or "" when not required. (hook.ValidReason
+// has the same rule but stops at a reason's 128 bytes.)
 func validFile(f string, required bool) bool {
 	if f == "" {
 		return !required
 	}
-	return len(f) <= maxFileLen && hook.ValidReason(f)
+	if len(f) > maxFileLen || !utf8.ValidString(f) {
+		return false
+	}
+	for _, r := range f {
+		if r < 0x20 && r != '\t' || r == 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 func validTerminator(t string) bool {

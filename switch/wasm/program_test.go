@@ -18,17 +18,33 @@ type fakeCall struct {
 	ops       []string
 	collect   []string
 	bridgeRes hook.BridgeResult
-	hungUp    bool // every primitive answers ErrHungUp
+	recordRes hook.RecordResult
+	confRes   hook.ConferenceResult
+	hungUp    bool             // every primitive answers ErrHungUp
+	fail      map[string]error // by primitive ("conference"): its error; ErrHungUp hangs up
+	confWait  time.Duration    // Conference blocks this long
+
+	// The specs that arrived.
+	plays    []hook.PlaySpec
+	collects []hook.CollectSpec
+	records  []hook.RecordSpec
+	confs    []hook.ConferenceSpec
 }
 
 func (f *fakeCall) op(format string, args ...any) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.ops = append(f.ops, fmt.Sprintf(format, args...))
+	s := fmt.Sprintf(format, args...)
+	f.ops = append(f.ops, s)
 	if f.hungUp {
 		return hook.ErrHungUp
 	}
-	return nil
+	name, _, _ := strings.Cut(s, "(")
+	err := f.fail[name]
+	if errors.Is(err, hook.ErrHungUp) {
+		f.hungUp = true
+	}
+	return err
 }
 
 func (f *fakeCall) Ops() string {
@@ -49,11 +65,20 @@ func (f *fakeCall) Transfer(_ context.Context, t string) error { return f.op("tr
 func (f *fakeCall) Sleep(_ context.Context, d time.Duration) error {
 	return f.op("sleep(%v)", d)
 }
-func (f *fakeCall) Play(_ context.Context, s hook.PlaySpec) error { return f.op("play(%s)", s.File) }
+func (f *fakeCall) Play(_ context.Context, s hook.PlaySpec) error {
+	f.mu.Lock()
+	f.plays = append(f.plays, s)
+	f.mu.Unlock()
+	if s.Tone != "" {
+		return f.op("tone(%s)", s.Tone)
+	}
+	return f.op("play(%s)", s.File)
+}
 func (f *fakeCall) Collect(_ context.Context, s hook.CollectSpec) (string, error) {
 	err := f.op("collect(%d,%v,%s)", s.Max, s.Timeout, strings.Join(s.Prompt, ","))
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.collects = append(f.collects, s)
 	if len(f.collect) == 0 {
 		return "", errors.Join(err, hook.ErrNotAvailable)
 	}
@@ -61,11 +86,24 @@ func (f *fakeCall) Collect(_ context.Context, s hook.CollectSpec) (string, error
 	f.collect = f.collect[1:]
 	return d, err
 }
-func (f *fakeCall) Record(context.Context, hook.RecordSpec) (hook.RecordResult, error) {
-	return hook.RecordResult{}, f.op("record")
+func (f *fakeCall) Record(_ context.Context, s hook.RecordSpec) (hook.RecordResult, error) {
+	f.mu.Lock()
+	f.records = append(f.records, s)
+	f.mu.Unlock()
+	return f.recordRes, f.op("record")
 }
-func (f *fakeCall) Conference(_ context.Context, s hook.ConferenceSpec) (hook.ConferenceResult, error) {
-	return hook.ConferenceResult{}, f.op("conference(%s)", s.Room)
+func (f *fakeCall) Conference(ctx context.Context, s hook.ConferenceSpec) (hook.ConferenceResult, error) {
+	f.mu.Lock()
+	f.confs = append(f.confs, s)
+	f.mu.Unlock()
+	if f.confWait > 0 {
+		select {
+		case <-time.After(f.confWait):
+		case <-ctx.Done():
+			return hook.ConferenceResult{}, ctx.Err()
+		}
+	}
+	return f.confRes, f.op("conference(%s)", s.Room)
 }
 func (f *fakeCall) SendDigits(_ context.Context, d string) error { return f.op("send_digits(%s)", d) }
 
