@@ -107,9 +107,16 @@ func (f *fakeCall) Conference(ctx context.Context, s hook.ConferenceSpec) (hook.
 }
 func (f *fakeCall) SendDigits(_ context.Context, d string) error { return f.op("send_digits(%s)", d) }
 
+// runProgram routes to and runs the program it decides against c.
 func runProgram(t *testing.T, e *Engine, to string, c hook.Call) error {
 	t.Helper()
-	d, err := route(t, e, to)
+	return runProgramAs(t, e, to, "", c)
+}
+
+// runProgramAs is runProgram with the caller's display name display.
+func runProgramAs(t *testing.T, e *Engine, to, display string, c hook.Call) error {
+	t.Helper()
+	d, err := routeCtx(context.Background(), e, hook.RouteRequest{CallID: "c-" + to, From: "1001", To: to, FromDisplay: display})
 	if err != nil {
 		t.Fatal(err)
 	}
