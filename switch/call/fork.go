@@ -248,9 +248,12 @@ func (c *Call) provisional(f *fork, res *gosip.Response, early **fork) {
 	c.tx.Respond(out)
 }
 
+// markRinging notes when the caller started to hear ringing. A caller a
+// program answered already hears ringback from us: its ring time, if any,
+// came before the answer.
 func (c *Call) markRinging() {
 	c.mu.Lock()
-	if c.cdr.RingTime.IsZero() {
+	if c.cdr.RingTime.IsZero() && !c.answered {
 		c.cdr.RingTime = time.Now()
 	}
 	c.mu.Unlock()

@@ -246,8 +246,7 @@ func (ep *Endpoint) source(dst []int16) bool {
 }
 
 // transmit sends one frame: a digit being sent takes the place of the
-// audio; with no audio the stream pauses (and its clock goes on, so the
-// next talkspurt's timestamp tells the gap). ep.mu held.
+// audio; with nothing to play it sends silence. ep.mu held.
 func (ep *Endpoint) transmit(pcm []int16, ok bool) {
 	ts := ep.st.ts
 	ep.st.ts += FrameSamples
@@ -258,8 +257,9 @@ func (ep *Endpoint) transmit(pcm []int16, ok bool) {
 		}
 	}
 	if !ok {
-		ep.st.quiet = true
-		return
+		// Silence, not a pause: phones and NATs along the way expect a
+		// steady stream from an answered call.
+		clear(pcm)
 	}
 	b := ep.st.packet(ep.pt, ep.st.quiet, ts, len(pcm))
 	if ep.alaw {

@@ -39,10 +39,10 @@ const debianModulePath = "/usr/lib/baresip/modules"
 
 // uaConfig describes one baresip instance.
 type uaConfig struct {
-	name     string // label in logs, e.g. "baresip-1001"
-	account  string // one line of baresip's accounts file
-	toneWAV  string // played as the microphone
-	rtpPorts string // e.g. "31000-31999"
+	name     string   // label in logs, e.g. "baresip-1001"
+	account  string   // one line of baresip's accounts file
+	toneWAV  string   // played as the microphone
+	rtpPorts string   // e.g. "31000-31999"
 	modules  []string // extra application modules, e.g. "mwi.so"
 }
 

@@ -39,17 +39,25 @@ func TestIVRKeyAndDirectDial(t *testing.T) {
 	for _, tc := range []struct{ name, keys string }{{"key 2", "2"}, {"direct dial", "1002"}} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			_, a, b := pair(t)
-			d := a.dial(t, "5000").answered(t)
+			sw, a, b := pair(t)
+			c := a.dial(t, "5000")
+			d := c.answered(t)
 			if greeting := a.rtp.waitAudio(t, 0, 8000); !loud(greeting) {
 				t.Fatal("the attendant's greeting is silent")
 			}
 			a.rtp.sendDigits(t, d.Media(), tc.keys)
 			in := b.waitIncoming(t)
 			bd := in.dialog(t)
-			// The caller now talks to 1002 through the relay.
+			// The ringback the caller heard stops once the switch has the
+			// callee's answer; then the caller talks to 1002 through the relay.
+			a.rtp.waitQuiet(t, 200*time.Millisecond)
 			exchange(t, a, d.Media(), b, bd.Media(), 25, 15)
 			d.bye(t)
+			// 1002 rang after the program had answered: the CDR is kept,
+			// without a ring time after the answer.
+			if cdr := sw.waitCDR(t, c.CallID()); cdr.Status != store.StatusAnswered || cdr.RingSeconds != 0 {
+				t.Fatalf("CDR %+v, want answered with no ring time", cdr)
+			}
 		})
 	}
 }

@@ -167,3 +167,24 @@ func (r *rtpPeer) waitAudio(t testing.TB, from, n int) []int16 {
 	t.Fatalf("rtp at %s: %d samples of audio, want %d", r.addr, len(r.audioSince(from)), n)
 	return nil
 }
+
+// waitQuiet waits until nothing has arrived for d: what the switch played
+// (a prompt, ringback) has stopped.
+func (r *rtpPeer) waitQuiet(t testing.TB, d time.Duration) {
+	t.Helper()
+	count := func() int {
+		g, b := r.received()
+		return g + b
+	}
+	deadline := time.Now().Add(wait)
+	last, since := count(), time.Now()
+	for time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+		if n := count(); n != last {
+			last, since = n, time.Now()
+		} else if time.Since(since) >= d {
+			return
+		}
+	}
+	t.Fatalf("rtp at %s: still receiving after %v", r.addr, wait)
+}
