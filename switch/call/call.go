@@ -87,6 +87,15 @@ func newLeg(c *Call, d *dialog, ml *media.Leg) *leg {
 
 // sdpFor rewrites a peer's SDP for sending on l: our address, l's port, l's origin.
 func (l *leg) sdpFor(s *media.SDP, bump bool) ([]byte, error) {
+	return l.rewrite(s, bump, false)
+}
+
+// answerTo is our own answer to l's offer s: the switch ends l's media.
+func (l *leg) answerTo(s *media.SDP, bump bool) ([]byte, error) {
+	return l.rewrite(s, bump, true)
+}
+
+func (l *leg) rewrite(s *media.SDP, bump, answer bool) ([]byte, error) {
 	if bump {
 		l.version++
 	}
@@ -94,7 +103,7 @@ func (l *leg) sdpFor(s *media.SDP, bump bool) ([]byte, error) {
 	single := l.call.selfAnswer
 	l.call.mu.Unlock()
 	return s.Rewrite(media.RewriteOptions{IP: l.call.m.mediaIP(), Port: l.media.LocalPort(), SessionID: l.sessID,
-		Version: l.version, SingleCodec: single})
+		Version: l.version, SingleCodec: single, Answer: answer})
 }
 
 // learn points l's media at the address in the SDP its peer sent.

@@ -124,7 +124,7 @@ func (p *programCall) Answer(ctx context.Context) error {
 	}
 	c.selfAnswer = true // one codec from now on, for this leg and the callees
 	c.mu.Unlock()
-	body, err := c.a.sdpFor(c.offer, false)
+	body, err := c.a.answerTo(c.offer, false)
 	if err != nil {
 		return fmt.Errorf("answer: %w", err)
 	}

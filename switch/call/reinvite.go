@@ -195,7 +195,7 @@ func (c *Call) answerReinvite(l *leg, req *gosip.Request, tx gosip.ServerTransac
 		}
 		offer = o
 	}
-	body, err := l.sdpFor(offer, true)
+	body, err := l.answerTo(offer, true)
 	if err != nil {
 		sip.Respond(tx, req, 488, "", nil)
 		return

@@ -376,3 +376,29 @@ func TestCallRecorderStereo(t *testing.T) {
 		t.Fatal("the channels do not hold one party each")
 	}
 }
+
+// Without a telephone-event PT, digits go out as in-band tones that a
+// detector on the far side recognises.
+func TestEndpointSendsInbandDigits(t *testing.T) {
+	e := newTestEngine(t, Config{})
+	ph := newPhone(t)
+	_, ep := terminated(t, e, ph, -1)
+	if err := ep.SendDigits("58"); err != nil {
+		t.Fatal(err)
+	}
+	det := dtmf.NewDetector()
+	var got []byte
+	waitFor(t, "two in-band digits", func() bool {
+		got = det.Process(got[:0], ph.audio())
+		det.Reset()
+		return len(got) >= 2
+	})
+	if string(got) != "58" {
+		t.Fatalf("detected %q, want \"58\"", got)
+	}
+	ph.mu.Lock()
+	defer ph.mu.Unlock()
+	if ph.pts[101] != 0 {
+		t.Fatal("RFC 4733 events sent to a peer without telephone-event")
+	}
+}

@@ -18,6 +18,11 @@ type RewriteOptions struct {
 	// media in G.711 and commits to one codec, so the leg it bridges to
 	// later can be offered the same.
 	SingleCodec bool
+	// Answer says the SDP we write answers this one (the switch ends the
+	// media itself): direction attributes are mirrored, sendonly becoming
+	// recvonly and the reverse (RFC 3264 section 6.1). Otherwise they are
+	// relayed as they are.
+	Answer bool
 }
 
 // Rewrite returns the SDP we send on a leg: the same description anchored
@@ -52,7 +57,7 @@ func (s *SDP) Rewrite(o RewriteOptions) ([]byte, error) {
 		return nil, fmt.Errorf("rewrite sdp: %w", ErrNoCommonCodec)
 	}
 
-	w := sdpWriter{ip: ip, out: make([]byte, 0, 512)}
+	w := sdpWriter{ip: ip, out: make([]byte, 0, 512), answer: o.Answer}
 	w.raw("v=0")
 	w.out = append(w.out, "o=- "...)
 	w.out = strconv.AppendUint(w.out, o.SessionID, 10)
@@ -136,8 +141,9 @@ func ptSet(keep []string) map[int]bool {
 
 // sdpWriter appends CRLF lines.
 type sdpWriter struct {
-	ip  netip.Addr
-	out []byte
+	ip     netip.Addr
+	out    []byte
+	answer bool
 }
 
 func (w *sdpWriter) raw(s string) {
@@ -174,6 +180,16 @@ func (w *sdpWriter) line(l line, only map[int]bool) {
 		}
 		if only != nil && perFormatAttribute(name) && !keptFormat(val, only) {
 			return
+		}
+		if w.answer {
+			switch parseDirection(strings.ToLower(name)) {
+			case DirectionSendOnly:
+				w.out = append(w.out, "a=recvonly\r\n"...)
+				return
+			case DirectionRecvOnly:
+				w.out = append(w.out, "a=sendonly\r\n"...)
+				return
+			}
 		}
 	}
 	w.out = append(w.out, l.typ, '=')

@@ -258,3 +258,29 @@ func TestRewriteSingleCodecSkipsG722(t *testing.T) {
 		t.Fatalf("G.722 only: want ErrNoCommonCodec, got %v", err)
 	}
 }
+
+// Answering an offer ourselves mirrors its direction.
+func TestRewriteAnswerMirrorsDirection(t *testing.T) {
+	for offer, want := range map[string]Direction{
+		"sendonly": DirectionRecvOnly, "recvonly": DirectionSendOnly,
+		"inactive": DirectionInactive, "sendrecv": DirectionSendRecv,
+	} {
+		s, err := ParseSDP([]byte("v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n" +
+			"m=audio 4000 RTP/AVP 0\r\na=" + offer + "\r\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := s.Rewrite(RewriteOptions{IP: netip.MustParseAddr("127.0.0.1"), Port: 5000, SessionID: 1, Version: 1, Answer: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := ParseSDP(out)
+		if d := got.Audio().Direction; d != want {
+			t.Errorf("answer to %s: %v, want %v", offer, d, want)
+		}
+		relayed, _ := s.Rewrite(RewriteOptions{IP: netip.MustParseAddr("127.0.0.1"), Port: 5000, SessionID: 1, Version: 1})
+		if r, _ := ParseSDP(relayed); r.Audio().Direction.String() != offer {
+			t.Errorf("relayed %s came out %v", offer, r.Audio().Direction)
+		}
+	}
+}

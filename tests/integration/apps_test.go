@@ -313,3 +313,25 @@ func TestIntercomAutoAnswerHeaders(t *testing.T) {
 	exchange(t, a, d.Media(), b, in.dialog(t).Media(), 25, 15)
 	d.bye(t)
 }
+
+// A caller talking to a program (no callee) may re-INVITE: the switch
+// answers it itself, mirroring the direction, and the program goes on.
+func TestProgramCallerReinvite(t *testing.T) {
+	t.Parallel()
+	_, a, b := pair(t)
+	d := a.dial(t, "5000").answered(t)
+	res := d.reinvite(t, "sendonly")
+	if res.StatusCode != 200 {
+		t.Fatalf("hold re-INVITE to a program: %d", res.StatusCode)
+	}
+	if ans, err := parseSDP(res.Body()); err != nil || ans.dir != "recvonly" {
+		t.Fatalf("answer %+v (%v), want recvonly", ans, err)
+	}
+	if res := d.reinvite(t, "sendrecv"); res.StatusCode != 200 {
+		t.Fatalf("resume: %d", res.StatusCode)
+	}
+	// The attendant still takes keys.
+	a.rtp.sendDigits(t, d.Media(), "2")
+	b.waitIncoming(t).dialog(t)
+	d.bye(t)
+}
