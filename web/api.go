@@ -57,6 +57,8 @@ type API struct {
 	Auth func(user, password string) bool // nil: no authentication (unix socket)
 	VM   *voicemail.Store                 // nil: the voicemail routes answer 503
 	Rec  *recording.Store                 // nil: the recordings routes answer 503
+	// Rooms are the live conferences; nil: the conference routes answer 503.
+	Rooms Conferences
 }
 
 // Handler returns the router.
@@ -88,6 +90,7 @@ func (a *API) Handler() http.Handler {
 	a.billingRoutes(r)
 	a.voicemailRoutes(r)
 	a.recordingRoutes(r)
+	a.conferenceRoutes(r)
 	r.Get("/metrics", a.metrics)
 	return r
 }

@@ -41,6 +41,10 @@ Usage:
   hookswitch recording export ID [-o F]       a recording's WAV to F (default ID.wav; - for stdout)
   hookswitch recording play ID
   hookswitch recording delete ID
+  hookswitch conference list                  live rooms and members (the switch must run)
+  hookswitch conference kick ROOM CALL-ID
+  hookswitch conference mute ROOM CALL-ID on|off
+  hookswitch conference lock ROOM on|off
   hookswitch cert generate [--host H ...]     self-signed TLS certificate into the data dir
   hookswitch version
 
@@ -82,6 +86,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = voicemailCmd(args, stdout)
 	case "recording":
 		err = recordingCmd(args, stdout)
+	case "conference":
+		err = conferenceCmd(args, stdout)
 	case "version":
 		fmt.Fprintln(stdout, "hookswitch", version)
 	case "help", "-h", "--help":

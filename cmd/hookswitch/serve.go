@@ -248,7 +248,7 @@ func serveAPI(f serveFlags, st *store.Store, srv *server.Server, admin *adminCre
 		return nil, fmt.Errorf("control socket: %w", err)
 	}
 	os.Chmod(sock, 0o600)
-	servers := []*http.Server{{Handler: (&web.API{B: st, L: live{srv}, VM: srv.Voicemail, Rec: srv.Recordings}).Handler(), ReadHeaderTimeout: 10 * time.Second}}
+	servers := []*http.Server{{Handler: (&web.API{B: st, L: live{srv}, VM: srv.Voicemail, Rec: srv.Recordings, Rooms: srv.Rooms}).Handler(), ReadHeaderTimeout: 10 * time.Second}}
 	listeners := []net.Listener{ul}
 	if f.httpAddr != "" {
 		tl, err := net.Listen("tcp", f.httpAddr)
@@ -256,7 +256,7 @@ func serveAPI(f serveFlags, st *store.Store, srv *server.Server, admin *adminCre
 			ul.Close()
 			return nil, fmt.Errorf("admin api: %w", err)
 		}
-		servers = append(servers, &http.Server{Handler: (&web.API{B: st, L: live{srv}, VM: srv.Voicemail, Rec: srv.Recordings, Auth: admin.check}).Handler(), ReadHeaderTimeout: 10 * time.Second})
+		servers = append(servers, &http.Server{Handler: (&web.API{B: st, L: live{srv}, VM: srv.Voicemail, Rec: srv.Recordings, Rooms: srv.Rooms, Auth: admin.check}).Handler(), ReadHeaderTimeout: 10 * time.Second})
 		listeners = append(listeners, tl)
 		log.Info("admin api", "addr", tl.Addr().String())
 	}
