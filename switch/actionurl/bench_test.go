@@ -39,3 +39,14 @@ func BenchmarkParseVerbDocument(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkParseMediaVerbs(b *testing.B) {
+	body := []byte(`{"verbs":[{"verb":"play","tone":"ringback","duration":2},{"verb":"collect","max":4,"inter_digit":2,"flush":true,"prompt":["ivr/a","ivr/b"],"action":"/menu"},{"verb":"record","terminator":"#*","beep":true,"silence":3,"action":"/rec"},{"verb":"conference","room":"3000","admin":true,"max_members":10,"action":"/conf"},{"verb":"send_digits","digits":"12#"}]}`)
+	base := newDest(mustURL(b, "http://127.0.0.1/start")).u
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := parseDoc(body, base); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

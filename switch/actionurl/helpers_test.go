@@ -131,17 +131,34 @@ func invokeRoute(t *testing.T, e *Engine) (hook.RouteDecision, error) {
 	return rd, nil
 }
 
-// fakeCall records the primitives a program calls.
+// fakeCall records the primitives a program calls and the specs they got.
 type fakeCall struct {
 	mu     sync.Mutex
 	log    []string
 	digits []string // answers of Collect, in order
 	bridge hook.BridgeResult
-	errs   map[string]error // primitive name -> error
+	rec    hook.RecordResult     // what Record returns
+	conf   hook.ConferenceResult // what Conference returns
+	errs   map[string]error      // primitive name -> error
 	info   hook.RouteRequest
+
+	plays    []hook.PlaySpec
+	collects []hook.CollectSpec
+	records  []hook.RecordSpec
+	bridges  []hook.BridgeSpec
+	confs    []hook.ConferenceSpec
 }
 
-func newFakeCall() *fakeCall { return &fakeCall{info: caller, errs: map[string]error{}} }
+func newFakeCall() *fakeCall {
+	return &fakeCall{info: caller, errs: map[string]error{}, rec: hook.RecordResult{File: "rec.wav"}}
+}
+
+// keep appends a spec under the lock.
+func keep[T any](c *fakeCall, list *[]T, v T) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	*list = append(*list, v)
+}
 
 func (c *fakeCall) record(s string, args ...any) error {
 	c.mu.Lock()
@@ -168,6 +185,7 @@ func (c *fakeCall) Hangup(code int, reason string) error {
 	return c.record("hangup ", code)
 }
 func (c *fakeCall) Bridge(_ context.Context, s hook.BridgeSpec) (hook.BridgeResult, error) {
+	keep(c, &c.bridges, s)
 	return c.bridge, c.record("bridge ", strings.Join(s.Targets, ","))
 }
 func (c *fakeCall) Transfer(_ context.Context, target string) error {
@@ -177,9 +195,14 @@ func (c *fakeCall) Sleep(_ context.Context, d time.Duration) error {
 	return c.record("sleep ", d)
 }
 func (c *fakeCall) Play(_ context.Context, s hook.PlaySpec) error {
+	keep(c, &c.plays, s)
+	if s.File == "" {
+		return c.record("play tone:", s.Tone)
+	}
 	return c.record("play ", s.File)
 }
 func (c *fakeCall) Collect(_ context.Context, s hook.CollectSpec) (string, error) {
+	keep(c, &c.collects, s)
 	err := c.record("collect ", s.Max)
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -189,11 +212,19 @@ func (c *fakeCall) Collect(_ context.Context, s hook.CollectSpec) (string, error
 	}
 	return d, err
 }
-func (c *fakeCall) Record(context.Context, hook.RecordSpec) (hook.RecordResult, error) {
-	return hook.RecordResult{File: "rec.wav"}, c.record("record")
+func (c *fakeCall) Record(_ context.Context, s hook.RecordSpec) (hook.RecordResult, error) {
+	keep(c, &c.records, s)
+	err := c.record("record")
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.rec, err
 }
 func (c *fakeCall) Conference(_ context.Context, s hook.ConferenceSpec) (hook.ConferenceResult, error) {
-	return hook.ConferenceResult{}, c.record("conference ", s.Room)
+	keep(c, &c.confs, s)
+	err := c.record("conference ", s.Room)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.conf, err
 }
 func (c *fakeCall) SendDigits(_ context.Context, d string) error { return c.record("send_digits ", d) }
 

@@ -93,10 +93,10 @@ func (r *run) exec(ctx context.Context, s *step) (next *doc, done bool, err erro
 			err = nil // already answered: the verb's intent holds
 		}
 	case verbPlay:
-		err = c.Play(ctx, hook.PlaySpec{File: s.file, Loops: s.loops})
+		err = c.Play(ctx, s.play)
 	case verbCollect:
 		var digits string
-		digits, err = c.Collect(ctx, hook.CollectSpec{Max: s.max, Timeout: s.timeout, Terminator: s.terminator, Prompt: optional(s.prompt)})
+		digits, err = c.Collect(ctx, s.collect)
 		if err == nil && s.action != nil {
 			w := r.wire(s)
 			w.Input = &digits
@@ -104,15 +104,25 @@ func (r *run) exec(ctx context.Context, s *step) (next *doc, done bool, err erro
 		}
 	case verbRecord:
 		var rec hook.RecordResult
-		rec, err = c.Record(ctx, hook.RecordSpec{MaxDuration: s.maxDur, Terminator: s.terminator})
-		if err == nil && s.action != nil {
-			w := r.wire(s)
-			w.Recording = rec.File
-			next, err = r.fetch(ctx, s.action, w)
+		if rec, err = c.Record(ctx, s.record); err != nil {
+			break
 		}
+		w := r.wire(s)
+		w.Recording, w.Duration, w.Reason, w.Digit, w.HungUp = rec.File, seconds(rec.Duration), rec.Reason, rec.Digit, rec.HungUp
+		return r.result(ctx, s, w)
+	case verbConference:
+		var res hook.ConferenceResult
+		if res, err = c.Conference(ctx, s.conf); err != nil {
+			break
+		}
+		w := r.wire(s)
+		w.Reason, w.HungUp = res.Reason, res.HungUp
+		return r.result(ctx, s, w)
+	case verbSendDigits:
+		err = c.SendDigits(ctx, s.digits)
 	case verbBridge:
 		var res hook.BridgeResult
-		res, err = c.Bridge(ctx, hook.BridgeSpec{Targets: s.targets, Mode: s.mode, Timeout: s.timeout, CallerID: s.callerID})
+		res, err = c.Bridge(ctx, s.bridge)
 		if err == nil && res.HungUp {
 			return nil, true, nil
 		}
@@ -139,6 +149,25 @@ func (r *run) exec(ctx context.Context, s *step) (next *doc, done bool, err erro
 	return next, false, err
 }
 
+// result posts the result of a recording or a conference stay. One the
+// caller ended by hanging up still reaches the action URL (a voicemail
+// left that way is worth keeping), and then the program ends: there is
+// nobody left to run the answer for.
+func (r *run) result(ctx context.Context, s *step, w programWire) (next *doc, done bool, err error) {
+	switch {
+	case w.HungUp && s.action != nil:
+		if err := r.notify(ctx, s.action, w); err != nil {
+			r.e.log.Warn("call program: the action url missed the result of a hung-up call", "call_id", r.info.CallID, "verb", s.kind.String(), "error", err)
+		}
+		return nil, true, nil
+	case w.HungUp:
+		return nil, true, nil
+	case s.action != nil:
+		next, err = r.fetch(ctx, s.action, w)
+	}
+	return next, false, err
+}
+
 func (r *run) wire(s *step) programWire {
 	return programWire{
 		header: hdr(hook.Route), CallID: r.info.CallID, From: r.info.From, FromName: r.info.FromDisplay,
@@ -150,17 +179,8 @@ func (r *run) wire(s *step) programWire {
 // fallback and breaker, within the hook's budget, and parses the next
 // document (any of the three route formats).
 func (r *run) fetch(ctx context.Context, d *dest, w programWire) (*doc, error) {
-	if r.docs++; r.docs > MaxDocuments {
-		return nil, fmt.Errorf("%w: more than %d documents", ErrLimit, MaxDocuments)
-	}
-	p, err := encode(hook.Route, w, r.t.get)
-	if err != nil {
-		return nil, err
-	}
-	fctx, cancel := context.WithTimeout(ctx, r.t.budget)
-	defer cancel()
 	var next *doc
-	err = r.e.ask(fctx, r.t, d, p, func(resp response) error {
+	err := r.post(ctx, d, w, func(resp response) error {
 		if resp.status == http.StatusNoContent {
 			return fmt.Errorf("%w: 204 No Content: an action URL must answer with a document", ErrResponse)
 		}
@@ -174,6 +194,27 @@ func (r *run) fetch(ctx context.Context, d *dest, w programWire) (*doc, error) {
 	return next.asSteps(), nil
 }
 
+// notify posts a result after the caller hung up: any 2xx will do, and
+// what it says is not run.
+func (r *run) notify(ctx context.Context, d *dest, w programWire) error {
+	return r.post(ctx, d, w, func(response) error { return nil })
+}
+
+// post sends w to d like every fetch of the program: counted against
+// MaxDocuments and within a fresh hook budget.
+func (r *run) post(ctx context.Context, d *dest, w programWire, decode decodeFunc) error {
+	if r.docs++; r.docs > MaxDocuments {
+		return fmt.Errorf("%w: more than %d documents", ErrLimit, MaxDocuments)
+	}
+	p, err := encode(hook.Route, w, r.t.get)
+	if err != nil {
+		return err
+	}
+	fctx, cancel := context.WithTimeout(ctx, r.t.budget)
+	defer cancel()
+	return r.e.ask(fctx, r.t, d, p, decode)
+}
+
 // asSteps turns any route answer into verbs, so an action URL may answer
 // with a seed 001 response or a plain decision as well as a document.
 func (d *doc) asSteps() *doc {
@@ -183,7 +224,7 @@ func (d *doc) asSteps() *doc {
 	out := &doc{kind: docVerbs}
 	switch dec := d.dec; dec.Action {
 	case hook.ActionBridge:
-		out.steps = []step{{kind: verbBridge, targets: dec.Targets, mode: dec.Mode, timeout: dec.Timeout, callerID: dec.CallerID}}
+		out.steps = []step{{kind: verbBridge, bridge: hook.BridgeSpec{Targets: dec.Targets, Mode: dec.Mode, Timeout: dec.Timeout, CallerID: dec.CallerID}}}
 	default:
 		out.steps = []step{{kind: verbHangup, code: dec.Code, reason: dec.Reason}}
 	}

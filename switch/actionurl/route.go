@@ -187,7 +187,9 @@ func parseIVR(a *routeAnswer, base *url.URL) (*doc, error) {
 		}
 		d.steps = []step{
 			{kind: verbAnswer},
-			{kind: verbCollect, max: ivrRepeatMax, timeout: ivrRepeatWait, terminator: ivrTerminator, prompt: a.Prompt, action: newDest(base)},
+			{kind: verbCollect, action: newDest(base), collect: hook.CollectSpec{
+				Max: ivrRepeatMax, Timeout: ivrRepeatWait, Terminator: ivrTerminator, Prompt: optional(a.Prompt),
+			}},
 		}
 	}
 	return d, nil

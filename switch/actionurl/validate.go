@@ -94,10 +94,44 @@ func checkFile(field, f string) error {
 	return nil
 }
 
-// checkTerminator accepts no terminator or one DTMF key.
-func checkTerminator(field, s string) error {
-	if s != "" && (len(s) != 1 || !strings.Contains("0123456789*#", s)) {
-		return fmt.Errorf("%w: field %q: want one DTMF key (0-9, * or #), got %q", ErrResponse, field, clip(s))
+// dtmfKeys are the keys of a phone's keypad and the four extra ones of
+// RFC 4733 (events 12-15).
+const dtmfKeys = "0123456789*#ABCD"
+
+// checkKeys accepts min to max DTMF keys: a terminator (0-1), the keys
+// that end a recording (0-4) or digits to send (1-64).
+func checkKeys(field, s string, min, max int) error {
+	ok := len(s) >= min && len(s) <= max
+	for i := 0; ok && i < len(s); i++ {
+		ok = strings.IndexByte(dtmfKeys, s[i]) >= 0
+	}
+	if ok {
+		return nil
+	}
+	want := fmt.Sprintf("%d-%d DTMF keys", min, max)
+	switch {
+	case min == 0 && max == 1:
+		want = "one DTMF key"
+	case min == 0:
+		want = fmt.Sprintf("1-%d DTMF keys", max)
+	}
+	return fmt.Errorf("%w: field %q: want %s (0-9, *, # or A-D), got %q", ErrResponse, field, want, clip(s))
+}
+
+// checkTone accepts a tone name ("ringback") or an indications spec
+// ("350+440/1000,0/3000"); the media layer judges the spec itself, here
+// it only has to be short printable text.
+func checkTone(field, s string) error {
+	if s == "" || len(s) > maxFileLen || !printable(s) {
+		return fmt.Errorf("%w: field %q: want a tone name or spec of 1-%d printable bytes, got %q", ErrResponse, field, maxFileLen, clip(s))
+	}
+	return nil
+}
+
+// checkRoom accepts a conference room's name or number.
+func checkRoom(field, s string) error {
+	if s == "" || len(s) > maxFileLen || !printable(s) {
+		return fmt.Errorf("%w: field %q: want a room name of 1-%d printable bytes, got %q", ErrResponse, field, maxFileLen, clip(s))
 	}
 	return nil
 }

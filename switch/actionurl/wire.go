@@ -63,8 +63,10 @@ type programWire struct {
 	// collect (and seed 001 repeat)
 	Input *string `json:"input,omitempty"`
 	// record
-	Recording string `json:"recording,omitempty"`
-	// bridge
+	Recording string  `json:"recording,omitempty"`
+	Duration  float64 `json:"duration,omitempty"` // seconds
+	Digit     string  `json:"digit,omitempty"`    // the terminator pressed
+	// bridge (reason and hung_up also for record and conference)
 	Answered    *bool   `json:"answered,omitempty"`
 	Code        int     `json:"code,omitempty"`
 	Reason      string  `json:"reason,omitempty"`
