@@ -15,6 +15,12 @@ return {
     voicemail_own = "*61", -- the caller's own mailbox (PIN asked if set)
     conference = "*8",     -- asks for a room number (rooms below)
     page = "*80",          -- *80 + extension: intercom, the phone answers by itself
+    -- Call features of the caller's own extension: the code + a number
+    -- sets, the "off" code clears.
+    forward_all = "*71", forward_all_off = "*071",
+    forward_busy = "*72", forward_busy_off = "*072",
+    forward_no_answer = "*73", forward_no_answer_off = "*073",
+    dnd = "*74", dnd_off = "*074",
   },
 
   -- Auto attendants: a number rings a menu. Each menu:

@@ -42,8 +42,97 @@ local function program(fn, ...)
   return function(call) return fn(call, unpack(args)) end
 end
 
+-- confirm answers a feature code with "activated" or "deactivated".
+local function confirm(ok, on)
+  return function(c)
+    c:answer()
+    if ok then
+      c:play{file = on and "feature/activated" or "feature/deactivated"}
+    else
+      c:play{file = "feature/invalid"}
+    end
+    c:hangup()
+  end
+end
+
+-- feature applies the caller's own feature codes (SPEC P6); nil when `to`
+-- is none of them.
+local function feature(call, to)
+  local kinds = {
+    {codes.forward_all, codes.forward_all_off, "all"},
+    {codes.forward_busy, codes.forward_busy_off, "busy"},
+    {codes.forward_no_answer, codes.forward_no_answer_off, "no_answer"},
+  }
+  if to == codes.dnd or to == codes.dnd_off then
+    local ok, err = config.set_dnd(call.from, to == codes.dnd)
+    if not ok then log.warn("dnd for", call.from, "failed:", err) end
+    return confirm(ok, to == codes.dnd)
+  end
+  for _, k in ipairs(kinds) do
+    local on, off, kind = k[1], k[2], k[3]
+    if off and to == off then
+      local ok, err = config.set_forward(call.from, kind, nil)
+      if not ok then log.warn("forward", kind, "for", call.from, "failed:", err) end
+      return confirm(ok, false)
+    end
+    if on and #to > #on and to:sub(1, #on) == on then
+      local ok, err = config.set_forward(call.from, kind, to:sub(#on + 1))
+      if not ok then log.warn("forward", kind, "for", call.from, "failed:", err) end
+      return confirm(ok, true)
+    end
+  end
+  return nil
+end
+
+-- forward sends a call on to a forwarding target: one hop only, so two
+-- extensions forwarding to each other cannot loop.
+local function forward(target)
+  if is_extension(target) and config.extension(target) then
+    return {action = "bridge", targets = {target}}
+  end
+  -- Outside numbers need an outbound route (trunks).
+  log.warn("forward to", target, "has no route")
+  return {action = "reject", code = 404, reason = "Not Found"}
+end
+
+-- follow_me rings the extension, then each follow-me number in turn.
+local function follow_me(ext, steps)
+  return function(call)
+    local r = call:bridge{targets = {ext}, timeout = 20}
+    if r.answered then return end
+    for _, s in ipairs(steps) do
+      if is_extension(s.number) then
+        r = call:bridge{targets = {s.number}, timeout = s.timeout}
+        if r.answered then return end
+      end
+    end
+    if voicemail.box(ext) then
+      require("mailbox").deposit(call, ext, "unavailable")
+    else
+      call:hangup(480)
+    end
+  end
+end
+
+-- extension routes a call to an extension with its call features.
+local function extension(ext)
+  local e = config.extension(ext)
+  if not e then return {action = "reject", code = 404, reason = "Not Found"} end
+  if e.forward.all then return forward(e.forward.all) end
+  if e.dnd then
+    if voicemail.box(ext) then return program(require("mailbox").deposit, ext, "busy") end
+    return {action = "reject", code = 486, reason = "Busy Here (do not disturb)"}
+  end
+  if #e.follow_me > 0 then return follow_me(ext, e.follow_me) end
+  return {action = "bridge", targets = {ext}}
+end
+
 function route(call)
   local to = call.to
+  if call.authenticated then
+    local f = feature(call, to)
+    if f then return f end
+  end
   -- Applications first: their numbers may look like extensions.
   local menu = (apps.ivr_numbers or {})[to]
   if menu then return require("ivr").program(menu) end
@@ -69,10 +158,10 @@ function route(call)
     end
   end
   if is_extension(to) then
-    -- The core answers 404 if no such extension exists and 480 if it has
-    -- no registered contact; failure below sends busy and unanswered
-    -- calls to voicemail.
-    return {action = "bridge", targets = {to}}
+    -- The core answers 480 when the extension has no registered contact;
+    -- failure below forwards busy and unanswered calls, or takes them to
+    -- voicemail.
+    return extension(to)
   end
   return {action = "reject", code = 404, reason = "Not Found"}
 end
@@ -84,6 +173,17 @@ end
 function failure(req)
   local code = req.code
   if code < 400 or code > 699 then code = 480 end
+  -- Forwarding on busy, no answer or unavailable (one hop: only for the
+  -- extension that was dialled).
+  local e = #req.targets == 1 and req.targets[1] == req.to and config.extension(req.to)
+  if e then
+    local kind
+    if code == 486 or code == 600 then kind = "busy"
+    elseif code == 480 and req.reason:find("no answer", 1, true) then kind = "no_answer"
+    elseif code == 480 or code == 408 then kind = "unavailable" end
+    local target = kind and e.forward[kind]
+    if target and target ~= req.to then return forward(target) end
+  end
   local vm = apps.voicemail or {}
   -- Busy or no answer at an extension with a mailbox: voicemail.
   if vm.ring_before ~= false and (code == 486 or code == 480 or code == 408) and #req.targets == 1

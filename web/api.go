@@ -27,6 +27,8 @@ type Backend interface {
 	CreateExtension(e store.Extension) error
 	ListExtensions() ([]store.Extension, error)
 	DeleteExtension(number string) error
+	GetExtension(number string) (store.Extension, error)
+	UpdateFeatures(number string, fn func(*store.Features) error) (store.Features, error)
 	ListCDRs(q store.CDRQuery) ([]store.CDR, error)
 	BillingStore
 }
@@ -91,6 +93,8 @@ func (a *API) Handler() http.Handler {
 	a.voicemailRoutes(r)
 	a.recordingRoutes(r)
 	a.conferenceRoutes(r)
+	r.Get("/api/v1/extensions/{number}/features", a.getFeatures)
+	r.Put("/api/v1/extensions/{number}/features", a.putFeatures)
 	r.Get("/metrics", a.metrics)
 	return r
 }

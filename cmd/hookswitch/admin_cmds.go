@@ -82,8 +82,10 @@ func extCmd(args []string, stdout io.Writer) error {
 	sub := args[0]
 	switch sub {
 	case "add", "list", "remove", "rm", "delete":
+	case "features":
+		return featuresCmd(args[1:], stdout)
 	default:
-		return fmt.Errorf("ext: unknown subcommand %q (want add, list or remove)", sub)
+		return fmt.Errorf("ext: unknown subcommand %q (want add, list, remove or features)", sub)
 	}
 	fs := flag.NewFlagSet("ext "+sub, flag.ContinueOnError)
 	data := dataFlag(fs)

@@ -18,6 +18,9 @@ Usage:
   hookswitch ext add NUMBER [--password PW] [--name NAME] [--max-contacts N]
   hookswitch ext list
   hookswitch ext remove NUMBER
+  hookswitch ext features NUMBER [--dnd on|off] [--forward KIND=NUMBER] [--follow-me N:S,...]
+                                              show or set DND, forwarding (all, busy, no_answer,
+                                              unavailable; KIND= clears) and follow-me
   hookswitch cdr list [--limit N] [--number N] [--json]
   hookswitch reg list                         registrations (running switch only)
   hookswitch script check [--scripts DIR]     validate scripts offline, as a reload would

@@ -56,6 +56,9 @@ type Options struct {
 
 	// Directory answers config.extension and config.extensions; nil = empty.
 	Directory Directory
+	// Features lets config.set_dnd and config.set_forward change call
+	// features; nil = they fail.
+	Features FeatureWriter
 	// KV backs the kv module (store.Store.KV()); nil = kv calls fail.
 	KV KV
 	// Namespace separates this script set's kv keys; default "default".
@@ -80,6 +83,25 @@ type DirEntry struct {
 	Name        string
 	Email       string
 	MaxContacts int
+	// The call features the dial plan applies (SPEC P6).
+	DND      bool
+	Forward  map[string]string // by kind: all, busy, no_answer, unavailable
+	FollowMe []FollowStep
+}
+
+// FollowStep is one number of a follow-me and its ring time in seconds.
+type FollowStep struct {
+	Number  string
+	Timeout int
+}
+
+// FeatureWriter lets scripts change an extension's call features, as
+// feature codes do (config.set_dnd, config.set_forward); nil leaves them
+// read-only.
+type FeatureWriter interface {
+	SetDND(ext string, on bool) error
+	// SetForward sets the target of a forwarding kind; "" clears it.
+	SetForward(ext, kind, target string) error
 }
 
 // KV is the persistent key-value store behind the kv module.

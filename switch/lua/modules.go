@@ -32,6 +32,32 @@ func (st *state) configModule() *glua.LTable {
 		L.Push(dirEntry(L, e))
 		return 1
 	}))
+	// set_dnd(ext, on) and set_forward(ext, kind, target or nil): what
+	// feature codes change. true, or nil and an error.
+	features := st.e.opts.Features
+	result := func(L *glua.LState, err error) int {
+		if err != nil {
+			L.Push(glua.LNil)
+			L.Push(glua.LString(err.Error()))
+			return 2
+		}
+		L.Push(glua.LTrue)
+		return 1
+	}
+	t.RawSetString("set_dnd", L.NewFunction(func(L *glua.LState) int {
+		ext, on := L.CheckString(1), L.CheckBool(2)
+		if features == nil {
+			return result(L, fmt.Errorf("config.set_dnd: not available"))
+		}
+		return result(L, features.SetDND(ext, on))
+	}))
+	t.RawSetString("set_forward", L.NewFunction(func(L *glua.LState) int {
+		ext, kind, target := L.CheckString(1), L.CheckString(2), L.OptString(3, "")
+		if features == nil {
+			return result(L, fmt.Errorf("config.set_forward: not available"))
+		}
+		return result(L, features.SetForward(ext, kind, target))
+	}))
 	t.RawSetString("extensions", L.NewFunction(func(L *glua.LState) int {
 		var list []DirEntry
 		if dir != nil {
@@ -48,11 +74,25 @@ func (st *state) configModule() *glua.LTable {
 }
 
 func dirEntry(L *glua.LState, e DirEntry) *glua.LTable {
-	t := L.CreateTable(0, 4)
+	t := L.CreateTable(0, 7)
 	t.RawSetString("number", glua.LString(e.Number))
 	t.RawSetString("name", glua.LString(e.Name))
 	t.RawSetString("email", glua.LString(e.Email))
 	t.RawSetString("max_contacts", glua.LNumber(e.MaxContacts))
+	t.RawSetString("dnd", glua.LBool(e.DND))
+	fwd := L.CreateTable(0, len(e.Forward))
+	for kind, target := range e.Forward {
+		fwd.RawSetString(kind, glua.LString(target))
+	}
+	t.RawSetString("forward", fwd)
+	fm := L.CreateTable(len(e.FollowMe), 0)
+	for _, s := range e.FollowMe {
+		step := L.CreateTable(0, 2)
+		step.RawSetString("number", glua.LString(s.Number))
+		step.RawSetString("timeout", glua.LNumber(s.Timeout))
+		fm.Append(step)
+	}
+	t.RawSetString("follow_me", fm)
 	return t
 }
 

@@ -238,6 +238,7 @@ func Factories(log *slog.Logger, st *store.Store, httpAllow []string, pluginsDir
 	w := wasm.Options{Dir: pluginsDir, CacheDir: pluginCache, Logger: log, HTTPAllow: httpAllow}
 	if st != nil {
 		o.Directory = directory{st}
+		o.Features = directory{st}
 		o.KV = st.KV()
 		w.Directory = wasmDirectory{directory{st}}
 		w.KV = st.KV()
@@ -269,14 +270,47 @@ func (d directory) Extension(n string) (lua.DirEntry, bool) {
 	if err != nil {
 		return lua.DirEntry{}, false
 	}
-	return lua.DirEntry{Number: e.Number, Name: e.Name, Email: e.Email, MaxContacts: e.MaxContacts}, true
+	return dirEntry(e), true
+}
+
+func dirEntry(e store.Extension) lua.DirEntry {
+	d := lua.DirEntry{Number: e.Number, Name: e.Name, Email: e.Email, MaxContacts: e.MaxContacts,
+		DND: e.Features.DND, Forward: e.Features.Forward}
+	for _, s := range e.Features.FollowMe {
+		d.FollowMe = append(d.FollowMe, lua.FollowStep{Number: s.Number, Timeout: s.Timeout})
+	}
+	return d
+}
+
+// SetDND and SetForward are the feature codes' writes.
+func (d directory) SetDND(ext string, on bool) error {
+	_, err := d.st.UpdateFeatures(ext, func(f *store.Features) error {
+		f.DND = on
+		return nil
+	})
+	return err
+}
+
+func (d directory) SetForward(ext, kind, target string) error {
+	_, err := d.st.UpdateFeatures(ext, func(f *store.Features) error {
+		if target == "" {
+			delete(f.Forward, kind)
+			return nil
+		}
+		if f.Forward == nil {
+			f.Forward = map[string]string{}
+		}
+		f.Forward[kind] = target
+		return nil
+	})
+	return err
 }
 
 func (d directory) Extensions() []lua.DirEntry {
 	es, _ := d.st.ListExtensions() // a corrupt record is left out, not fatal to a script
 	out := make([]lua.DirEntry, 0, len(es))
 	for _, e := range es {
-		out = append(out, lua.DirEntry{Number: e.Number, Name: e.Name, Email: e.Email, MaxContacts: e.MaxContacts})
+		out = append(out, dirEntry(e))
 	}
 	return out
 }

@@ -31,6 +31,7 @@ type Extension struct {
 	Password    string    `json:"password"` // SIP password, kept in clear: provisioning templates need it later
 	Email       string    `json:"email,omitempty"`
 	MaxContacts int       `json:"max_contacts"` // default 2, 1..5 (SPEC S2)
+	Features    Features  `json:"features,omitzero"`
 	CreatedAt   time.Time `json:"created_at"`
 	UpdatedAt   time.Time `json:"updated_at"`
 }
@@ -62,7 +63,7 @@ func (e *Extension) Validate() error {
 	if e.MaxContacts < 1 || e.MaxContacts > MaxMaxContacts {
 		return invalid("max_contacts", fmt.Sprintf("must be 1..%d", MaxMaxContacts))
 	}
-	return nil
+	return e.Features.Validate()
 }
 
 func validNumber(n string) error {

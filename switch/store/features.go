@@ -1,0 +1,135 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+)
+
+// Limits of an extension's call features (SPEC P6).
+const (
+	maxTargetLen     = 32
+	MaxFollowMe      = 10
+	MinFollowTimeout = 5
+	MaxFollowTimeout = 120
+)
+
+// Forwarding kinds (SPEC P6).
+const (
+	ForwardAll         = "all"
+	ForwardBusy        = "busy"
+	ForwardNoAnswer    = "no_answer"
+	ForwardUnavailable = "unavailable"
+)
+
+// Features are an extension's call features: do not disturb, forwarding
+// and follow-me. The dial plan applies them; feature codes and the admin
+// set them.
+type Features struct {
+	DND bool `json:"dnd,omitempty"`
+	// Forward targets by kind (ForwardAll...): an extension or an outside
+	// number; a missing kind does not forward.
+	Forward  map[string]string `json:"forward,omitempty"`
+	FollowMe []FollowStep      `json:"follow_me,omitempty"`
+}
+
+// FollowStep is one number a follow-me rings, and for how long.
+type FollowStep struct {
+	Number  string `json:"number"`
+	Timeout int    `json:"timeout"` // seconds
+}
+
+// Validate checks the features. Errors are *FieldError wrapping ErrInvalid.
+func (f *Features) Validate() error {
+	for kind, target := range f.Forward {
+		switch kind {
+		case ForwardAll, ForwardBusy, ForwardNoAnswer, ForwardUnavailable:
+		default:
+			return invalid("forward", fmt.Sprintf("unknown kind %q: want all, busy, no_answer or unavailable", kind))
+		}
+		if err := validTarget(target); err != nil {
+			return invalid("forward."+kind, err.Error())
+		}
+	}
+	if len(f.FollowMe) > MaxFollowMe {
+		return invalid("follow_me", fmt.Sprintf("at most %d numbers", MaxFollowMe))
+	}
+	for i, s := range f.FollowMe {
+		if err := validTarget(s.Number); err != nil {
+			return invalid(fmt.Sprintf("follow_me[%d].number", i), err.Error())
+		}
+		if s.Timeout < MinFollowTimeout || s.Timeout > MaxFollowTimeout {
+			return invalid(fmt.Sprintf("follow_me[%d].timeout", i), fmt.Sprintf("must be %d-%d seconds", MinFollowTimeout, MaxFollowTimeout))
+		}
+	}
+	return nil
+}
+
+// validTarget accepts a dialable number: digits, optionally after a '+'.
+func validTarget(t string) error {
+	d := t
+	if len(d) > 0 && d[0] == '+' {
+		d = d[1:]
+	}
+	if d == "" || len(t) > maxTargetLen || !isDigits(d) {
+		return fmt.Errorf("must be a number of up to %d digits (a leading + allowed), got %q", maxTargetLen, truncateText(t))
+	}
+	return nil
+}
+
+func truncateText(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "..."
+	}
+	return s
+}
+
+// UpdateFeatures changes an extension's features with fn, atomically, and
+// validates the result; ErrNotFound for no such extension. Synced.
+func (s *Store) UpdateFeatures(number string, fn func(*Features) error) (Features, error) {
+	if validNumber(number) != nil {
+		return Features{}, fmt.Errorf("update features of %q: %w", number, ErrNotFound)
+	}
+	key := extKey(number)
+	var out Features
+	err := s.update(true, func(txn *badger.Txn) error {
+		item, err := txn.Get(key)
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return ErrNotFound
+		} else if err != nil {
+			return err
+		}
+		var e Extension
+		if err := decodeItem(item, &e); err != nil {
+			return err
+		}
+		f := e.Features
+		f.Forward = maps.Clone(f.Forward)
+		f.FollowMe = append([]FollowStep(nil), f.FollowMe...)
+		if err := fn(&f); err != nil {
+			return err
+		}
+		if len(f.Forward) == 0 {
+			f.Forward = nil
+		}
+		if err := f.Validate(); err != nil {
+			return err
+		}
+		e.Features = f
+		e.UpdatedAt = time.Now().UTC()
+		val, err := marshal(e)
+		if err != nil {
+			return err
+		}
+		out = f
+		return txn.Set(key, val)
+	})
+	s.exts.forget(number)
+	if err != nil {
+		return Features{}, fmt.Errorf("update features of %s: %w", number, err)
+	}
+	return out, nil
+}

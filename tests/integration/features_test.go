@@ -1,0 +1,110 @@
+package integration
+
+import (
+	"testing"
+	"time"
+
+	"github.com/hookswitch/hookswitch/switch/store"
+)
+
+// trioPhones boots a switch with 1001, 1002 and 1003 registered, all
+// answering.
+func trioPhones(t *testing.T) (*testSwitch, *phone, *phone, *phone) {
+	t.Helper()
+	sw := newSwitch(t)
+	var ps []*phone
+	for _, u := range []string{"1001", "1002", "1003"} {
+		p := newPhone(t, sw, u)
+		p.mustRegister(t)
+		p.setPolicy(policyAnswer, 50*time.Millisecond)
+		ps = append(ps, p)
+	}
+	return sw, ps[0], ps[1], ps[2]
+}
+
+// featureCode dials a feature code from p: the switch answers, confirms
+// with a prompt and hangs up.
+func featureCode(t *testing.T, p *phone, code string) {
+	t.Helper()
+	d := p.dial(t, code).answered(t)
+	if !loud(p.rtp.waitAudio(t, len(p.rtp.audio()), 2000)) {
+		t.Fatalf("%s: no confirmation prompt", code)
+	}
+	d.waitBye(t)
+}
+
+// noCall asserts p is not rung for a moment.
+func noCall(t *testing.T, p *phone) {
+	t.Helper()
+	select {
+	case <-p.incoming:
+		t.Fatalf("%s rang", p.user)
+	case <-time.After(300 * time.Millisecond):
+	}
+}
+
+func TestDNDByFeatureCode(t *testing.T) {
+	t.Parallel()
+	sw, a, b, _ := trioPhones(t)
+	featureCode(t, b, "*74")
+	if e, _ := sw.st.GetExtension("1002"); !e.Features.DND {
+		t.Fatal("*74 did not set do-not-disturb")
+	}
+	// A call to 1002 goes straight to its voicemail: answered by the
+	// switch, 1002 never rings.
+	d := a.dial(t, "1002").answered(t)
+	noCall(t, b)
+	d.bye(t)
+	featureCode(t, b, "*074")
+	c := a.dial(t, "1002")
+	b.waitIncoming(t)
+	c.answered(t).bye(t)
+}
+
+func TestForwardAllAndBusy(t *testing.T) {
+	t.Parallel()
+	sw, a, b, c := trioPhones(t)
+	featureCode(t, b, "*711003")
+	if e, _ := sw.st.GetExtension("1002"); e.Features.Forward["all"] != "1003" {
+		t.Fatalf("features %+v, want forward all to 1003", e.Features)
+	}
+	call := a.dial(t, "1002")
+	c.waitIncoming(t)
+	noCall(t, b)
+	call.answered(t).bye(t)
+	featureCode(t, b, "*071")
+
+	// Forward on busy: 1002 busy, 1003 rings.
+	featureCode(t, b, "*721003")
+	b.setPolicy(policyBusy, 0)
+	call = a.dial(t, "1002")
+	b.waitIncoming(t)
+	c.waitIncoming(t)
+	call.answered(t).bye(t)
+}
+
+func TestFollowMe(t *testing.T) {
+	t.Parallel()
+	sw, a, b, c := trioPhones(t)
+	if _, err := sw.st.UpdateFeatures("1002", func(f *store.Features) error {
+		f.FollowMe = []store.FollowStep{{Number: "1003", Timeout: 10}}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	b.setPolicy(policyBusy, 0)
+	call := a.dial(t, "1002")
+	b.waitIncoming(t)
+	c.waitIncoming(t) // the follow-me's next number
+	call.answered(t).bye(t)
+}
+
+// Feature codes belong to the authenticated caller and are validated.
+func TestFeatureCodeRefusesBadTarget(t *testing.T) {
+	t.Parallel()
+	sw, _, b, _ := trioPhones(t)
+	featureCode(t, b, "*71*9") // not a number: "invalid", nothing stored
+	if e, _ := sw.st.GetExtension("1002"); len(e.Features.Forward) != 0 {
+		t.Fatalf("a bad target was stored: %+v", e.Features)
+	}
+}
