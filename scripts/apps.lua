@@ -21,7 +21,13 @@ return {
     forward_busy = "*72", forward_busy_off = "*072",
     forward_no_answer = "*73", forward_no_answer_off = "*073",
     dnd = "*74", dnd_off = "*074",
+    -- The system blacklist: *75 asks for a number to block, *075 for one
+    -- to unblock, *76 blocks whoever called you last.
+    block = "*75", unblock = "*075", block_last = "*76",
   },
+
+  -- Refuse callers who hide their number (433 Anonymity Disallowed).
+  block_anonymous = false,
 
   -- Auto attendants: a number rings a menu. Each menu:
   --   prompt       what it plays (a prompt name, or a list of them)

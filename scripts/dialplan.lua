@@ -84,6 +84,37 @@ local function feature(call, to)
   return nil
 end
 
+-- blacklisting runs the blacklist feature codes (SPEC P9); nil when `to`
+-- is none of them.
+local function blacklisting(call, to)
+  if to == codes.block_last then
+    local last = blacklist.last_caller(call.from)
+    local ok = last and blacklist.add(last, call.from)
+    return confirm(ok, true)
+  end
+  if to ~= codes.block and to ~= codes.unblock then return nil end
+  return function(c)
+    c:answer()
+    local number = c:collect{max = 32, terminator = "#", timeout = 10, inter_digit = 5,
+      prompt = "ivr/enter_extension"}
+    local ok, err
+    if to == codes.block then
+      ok, err = blacklist.add(number, call.from)
+    else
+      ok, err = blacklist.remove(number)
+    end
+    if not ok then log.info("blacklist", to, number, "refused:", err) end
+    c:play{file = ok and (to == codes.block and "feature/activated" or "feature/deactivated") or "feature/invalid"}
+    c:hangup()
+  end
+end
+
+-- anonymous reports a caller who hides its number.
+local function anonymous(call)
+  local f = call.from:lower()
+  return f == "" or f == "anonymous" or f == "unknown" or call.from_display:lower() == "anonymous"
+end
+
 -- forward sends a call on to a forwarding target: one hop only, so two
 -- extensions forwarding to each other cannot loop.
 local function forward(target)
@@ -129,8 +160,14 @@ end
 
 function route(call)
   local to = call.to
+  if apps.block_anonymous and anonymous(call) then
+    return {action = "reject", code = 433, reason = "Anonymity Disallowed"}
+  end
+  if blacklist.has(call.from) then
+    return {action = "reject", code = 603, reason = "Decline"}
+  end
   if call.authenticated then
-    local f = feature(call, to)
+    local f = feature(call, to) or blacklisting(call, to)
     if f then return f end
   end
   -- Applications first: their numbers may look like extensions.

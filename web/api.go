@@ -29,6 +29,9 @@ type Backend interface {
 	DeleteExtension(number string) error
 	GetExtension(number string) (store.Extension, error)
 	UpdateFeatures(number string, fn func(*store.Features) error) (store.Features, error)
+	Block(number, by string) error
+	Unblock(number string) error
+	Blacklist() ([]store.Blocked, error)
 	ListCDRs(q store.CDRQuery) ([]store.CDR, error)
 	BillingStore
 }
@@ -93,6 +96,7 @@ func (a *API) Handler() http.Handler {
 	a.voicemailRoutes(r)
 	a.recordingRoutes(r)
 	a.conferenceRoutes(r)
+	a.blacklistRoutes(r)
 	r.Get("/api/v1/extensions/{number}/features", a.getFeatures)
 	r.Put("/api/v1/extensions/{number}/features", a.putFeatures)
 	r.Get("/metrics", a.metrics)

@@ -44,6 +44,7 @@ Usage:
   hookswitch recording export ID [-o F]       a recording's WAV to F (default ID.wav; - for stdout)
   hookswitch recording play ID
   hookswitch recording delete ID
+  hookswitch blacklist list|add NUMBER|remove NUMBER   callers refused with 603
   hookswitch conference list                  live rooms and members (the switch must run)
   hookswitch conference kick ROOM CALL-ID
   hookswitch conference mute ROOM CALL-ID on|off
@@ -91,6 +92,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = recordingCmd(args, stdout)
 	case "conference":
 		err = conferenceCmd(args, stdout)
+	case "blacklist":
+		err = blacklistCmd(args, stdout)
 	case "version":
 		fmt.Fprintln(stdout, "hookswitch", version)
 	case "help", "-h", "--help":

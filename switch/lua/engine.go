@@ -59,6 +59,8 @@ type Options struct {
 	// Features lets config.set_dnd and config.set_forward change call
 	// features; nil = they fail.
 	Features FeatureWriter
+	// Blacklist backs the blacklist module; nil = nothing is blocked.
+	Blacklist Blacklist
 	// KV backs the kv module (store.Store.KV()); nil = kv calls fail.
 	KV KV
 	// Namespace separates this script set's kv keys; default "default".

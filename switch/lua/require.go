@@ -14,7 +14,7 @@ type modules struct {
 	loading map[string]bool
 }
 
-// installModules sets the globals json, config, kv, http and voicemail
+// installModules sets the globals json, config, kv, http, voicemail and blacklist
 // (log is set by scriptLog) and require.
 func (st *state) installModules() {
 	L := st.L
@@ -25,6 +25,7 @@ func (st *state) installModules() {
 		"kv":        st.kvModule(),
 		"http":      st.httpModule(),
 		"voicemail": st.voicemailModule(),
+		"blacklist": st.blacklistModule(),
 	} {
 		L.SetGlobal(name, t)
 		st.mods.builtin[name] = t

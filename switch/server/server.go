@@ -239,6 +239,7 @@ func Factories(log *slog.Logger, st *store.Store, httpAllow []string, pluginsDir
 	if st != nil {
 		o.Directory = directory{st}
 		o.Features = directory{st}
+		o.Blacklist = st
 		o.KV = st.KV()
 		w.Directory = wasmDirectory{directory{st}}
 		w.KV = st.KV()

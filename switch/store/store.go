@@ -50,6 +50,7 @@ type Store struct {
 	db   *badger.DB
 	log  *slog.Logger
 	exts extCache
+	bl   blacklist
 
 	// mu is held for reading by every operation and for writing by Close,
 	// so Close waits for operations in flight and later ones get ErrClosed.

@@ -108,3 +108,41 @@ func TestFeatureCodeRefusesBadTarget(t *testing.T) {
 		t.Fatalf("a bad target was stored: %+v", e.Features)
 	}
 }
+
+// *76 blocks the last caller, *075 unblocks a number typed after it, *75
+// blocks one.
+func TestBlacklistFeatureCodes(t *testing.T) {
+	t.Parallel()
+	sw, a, b, c := trioPhones(t)
+	call := b.dial(t, "1001")
+	a.waitIncoming(t)
+	call.answered(t).bye(t)
+	sw.waitCDR(t, call.CallID())
+	featureCode(t, a, "*76")
+	if blocked, _ := sw.st.Blocked("1002"); !blocked {
+		t.Fatal("*76 did not block the last caller, 1002")
+	}
+	if res, _ := b.dial(t, "1003").final(t); res.StatusCode != 603 {
+		t.Fatalf("a blocked caller got %d, want 603", res.StatusCode)
+	}
+	noCall(t, c)
+
+	d := a.dial(t, "*075").answered(t)
+	a.rtp.waitAudio(t, len(a.rtp.audio()), 1000)
+	a.rtp.sendDigits(t, d.Media(), "1002#")
+	d.waitBye(t)
+	if blocked, _ := sw.st.Blocked("1002"); blocked {
+		t.Fatal("*075 1002# did not unblock 1002")
+	}
+	call = b.dial(t, "1003")
+	c.waitIncoming(t)
+	call.answered(t).bye(t)
+
+	d = a.dial(t, "*75").answered(t)
+	a.rtp.waitAudio(t, len(a.rtp.audio()), 1000)
+	a.rtp.sendDigits(t, d.Media(), "1003#")
+	d.waitBye(t)
+	if list, _ := sw.st.Blacklist(); len(list) != 1 || list[0].Number != "1003" || list[0].By != "1001" {
+		t.Fatalf("blacklist %+v, want 1003 added by 1001", list)
+	}
+}
