@@ -1,0 +1,71 @@
+package trunk
+
+import (
+	"fmt"
+	"net/netip"
+	"time"
+)
+
+// State is where a registration stands.
+type State int
+
+const (
+	StateUnknown     State = iota
+	StateRegistering       // started, no answer yet
+	StateRegistered        // the provider holds our binding (refreshes keep this state)
+	StateFailed            // the last attempt failed; NextAttempt says when we retry
+	StateStopped           // Stop ran (un-registered when we were registered)
+)
+
+func (s State) String() string {
+	switch s {
+	case StateRegistering:
+		return "registering"
+	case StateRegistered:
+		return "registered"
+	case StateFailed:
+		return "failed"
+	case StateStopped:
+		return "stopped"
+	}
+	return "unknown"
+}
+
+// Status is a snapshot of a registration.
+type Status struct {
+	Name  string
+	State State
+	Since time.Time // when State last changed
+	// Code and Reason are the last final response; a timeout counts as
+	// 408 and a transport error as 503 (RFC 3261 8.1.3.1).
+	Code      int
+	Reason    string
+	LastError string    // why the last attempt failed; "" after a success
+	ExpiresAt time.Time // end of the binding the provider granted; zero when none
+	// NextAttempt is when the loop sends its next REGISTER (refresh or retry).
+	NextAttempt time.Time
+	Failures    int // consecutive failed attempts
+	// Public is our address as the registrar saw it (Via received/rport,
+	// RFC 3581) when it differs from what we sent: we are behind a NAT.
+	Public netip.AddrPort
+	NAT    bool
+}
+
+// String is a one-line summary such as "failed: 403 Forbidden".
+func (s Status) String() string {
+	switch {
+	case s.State == StateFailed && s.Code != 0:
+		return fmt.Sprintf("failed: %d %s", s.Code, s.Reason)
+	case s.State == StateFailed && s.LastError != "":
+		return "failed: " + s.LastError
+	case s.State == StateRegistered && !s.ExpiresAt.IsZero():
+		return fmt.Sprintf("registered until %s", s.ExpiresAt.UTC().Format(time.RFC3339))
+	}
+	return s.State.String()
+}
+
+// changed reports whether b differs from a in a way worth an event: the
+// state, the response code, or the NAT finding.
+func changed(a, b Status) bool {
+	return a.State != b.State || a.Code != b.Code || a.NAT != b.NAT || a.Public != b.Public
+}
