@@ -24,7 +24,15 @@ return {
     -- The system blacklist: *75 asks for a number to block, *075 for one
     -- to unblock, *76 blocks whoever called you last.
     block = "*75", unblock = "*075", block_last = "*76",
+    -- Office closed: force the office_hours time condition closed, or
+    -- back to its schedule.
+    office_closed = "*78", office_closed_off = "*078",
   },
+
+  -- The time condition (hookswitch timecond ...) that says when the office
+  -- is open; menus with when_closed use it. Without that condition the
+  -- office counts as open.
+  office_hours = "office",
 
   -- Refuse callers who hide their number (433 Anonymity Disallowed).
   block_anonymous = false,
@@ -49,6 +57,7 @@ return {
   --   loops        how often the menu repeats on a timeout or a bad key (3)
   --   invalid      played on a bad key; timeout: played on silence
   --   on_timeout   the action after the last loop (default: the operator)
+  --   when_closed  another menu to run instead while office_hours is closed
   menus = {
     main = {
       prompt = {"ivr/welcome", "ivr/main_menu"},
@@ -63,6 +72,14 @@ return {
       loops = 3,
       invalid = "ivr/invalid",
       timeout_prompt = "ivr/timeout",
+      when_closed = "closed", -- the menu while office_hours is closed
+    },
+    closed = {
+      prompt = {"ivr/closed"},
+      keys = {["0"] = {ext = "operator"}},
+      loops = 1,
+      timeout = 3,
+      on_timeout = {hangup = true},
     },
   },
   ivr_numbers = {

@@ -63,6 +63,11 @@ local function feature(call, to)
     {codes.forward_busy, codes.forward_busy_off, "busy"},
     {codes.forward_no_answer, codes.forward_no_answer_off, "no_answer"},
   }
+  if (to == codes.office_closed or to == codes.office_closed_off) and apps.office_hours then
+    local ok, err = timecond.set_override(apps.office_hours, to == codes.office_closed and "closed" or "none")
+    if not ok then log.warn("office closed override failed:", err) end
+    return confirm(ok, to == codes.office_closed)
+  end
   if to == codes.dnd or to == codes.dnd_off then
     local ok, err = config.set_dnd(call.from, to == codes.dnd)
     if not ok then log.warn("dnd for", call.from, "failed:", err) end

@@ -111,9 +111,19 @@ local function menu(call, name)
 end
 
 -- program returns a call program running the attendant from menu `start`.
+-- closed reports whether the office is closed now (office_hours in
+-- apps.lua; no such condition counts as open).
+local function closed()
+  if not apps.office_hours then return false end
+  local open = timecond.open(apps.office_hours)
+  return open == false
+end
+
 function ivr.program(start)
   return function(call)
     call:answer()
+    local m = apps.menus[start]
+    if m and m.when_closed and closed() then start = m.when_closed end
     local name, hops = start, 0
     while name and hops < 20 do -- nested menus; a loop of menus ends
       name = menu(call, name)

@@ -19,6 +19,7 @@ import (
 	"github.com/hookswitch/hookswitch/switch/hook"
 	"github.com/hookswitch/hookswitch/switch/recording"
 	"github.com/hookswitch/hookswitch/switch/store"
+	"github.com/hookswitch/hookswitch/switch/timecond"
 	"github.com/hookswitch/hookswitch/switch/voicemail"
 )
 
@@ -32,6 +33,11 @@ type Backend interface {
 	Block(number, by string) error
 	Unblock(number string) error
 	Blacklist() ([]store.Blocked, error)
+	PutTimeCondition(c *timecond.Condition) error
+	GetTimeCondition(name string) (store.TimeCondition, error)
+	ListTimeConditions() ([]store.TimeCondition, error)
+	DeleteTimeCondition(name string) error
+	SetOverride(name string, ov timecond.Override) error
 	ListCDRs(q store.CDRQuery) ([]store.CDR, error)
 	BillingStore
 }
@@ -97,6 +103,7 @@ func (a *API) Handler() http.Handler {
 	a.recordingRoutes(r)
 	a.conferenceRoutes(r)
 	a.blacklistRoutes(r)
+	a.timecondRoutes(r)
 	r.Get("/api/v1/extensions/{number}/features", a.getFeatures)
 	r.Put("/api/v1/extensions/{number}/features", a.putFeatures)
 	r.Get("/metrics", a.metrics)

@@ -45,6 +45,8 @@ Usage:
   hookswitch recording play ID
   hookswitch recording delete ID
   hookswitch blacklist list|add NUMBER|remove NUMBER   callers refused with 603
+  hookswitch timecond list|set NAME --zone Z --schedule S [--holidays H]|remove NAME
+  hookswitch timecond override NAME closed|open|none [--until RFC3339]   office hours
   hookswitch conference list                  live rooms and members (the switch must run)
   hookswitch conference kick ROOM CALL-ID
   hookswitch conference mute ROOM CALL-ID on|off
@@ -94,6 +96,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = conferenceCmd(args, stdout)
 	case "blacklist":
 		err = blacklistCmd(args, stdout)
+	case "timecond":
+		err = timecondCmd(args, stdout)
 	case "version":
 		fmt.Fprintln(stdout, "hookswitch", version)
 	case "help", "-h", "--help":

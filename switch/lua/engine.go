@@ -61,6 +61,8 @@ type Options struct {
 	Features FeatureWriter
 	// Blacklist backs the blacklist module; nil = nothing is blocked.
 	Blacklist Blacklist
+	// TimeConditions backs the timecond module; nil = its calls fail.
+	TimeConditions TimeConditions
 	// KV backs the kv module (store.Store.KV()); nil = kv calls fail.
 	KV KV
 	// Namespace separates this script set's kv keys; default "default".

@@ -14,7 +14,8 @@ type modules struct {
 	loading map[string]bool
 }
 
-// installModules sets the globals json, config, kv, http, voicemail and blacklist
+// installModules sets the globals json, config, kv, http, voicemail,
+// blacklist and timecond
 // (log is set by scriptLog) and require.
 func (st *state) installModules() {
 	L := st.L
@@ -26,6 +27,7 @@ func (st *state) installModules() {
 		"http":      st.httpModule(),
 		"voicemail": st.voicemailModule(),
 		"blacklist": st.blacklistModule(),
+		"timecond":  st.timecondModule(),
 	} {
 		L.SetGlobal(name, t)
 		st.mods.builtin[name] = t

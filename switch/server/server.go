@@ -30,6 +30,7 @@ import (
 	"github.com/hookswitch/hookswitch/switch/sip/digest"
 	"github.com/hookswitch/hookswitch/switch/store"
 	"github.com/hookswitch/hookswitch/switch/subscribe"
+	"github.com/hookswitch/hookswitch/switch/timecond"
 	"github.com/hookswitch/hookswitch/switch/voicemail"
 	"github.com/hookswitch/hookswitch/switch/wasm"
 )
@@ -240,6 +241,7 @@ func Factories(log *slog.Logger, st *store.Store, httpAllow []string, pluginsDir
 		o.Directory = directory{st}
 		o.Features = directory{st}
 		o.Blacklist = st
+		o.TimeConditions = timeConditions{st}
 		o.KV = st.KV()
 		w.Directory = wasmDirectory{directory{st}}
 		w.KV = st.KV()
@@ -372,4 +374,23 @@ func (p pinger) Ping(_ context.Context, b store.Binding) error {
 	// for every binding every interval. The answer, if any, is a stray
 	// response and dropped; the pinhole is what matters.
 	return p.stack.Write(req)
+}
+
+// timeConditions gives scripts the stored time conditions.
+type timeConditions struct{ st *store.Store }
+
+func (t timeConditions) OpenAt(name string, at time.Time) (bool, error) {
+	tc, err := t.st.GetTimeCondition(name)
+	if err != nil {
+		return false, err
+	}
+	return tc.Open(at), nil
+}
+
+func (t timeConditions) SetOverride(name, mode string, until time.Time) error {
+	var m timecond.Mode
+	if err := m.UnmarshalText([]byte(mode)); err != nil {
+		return err
+	}
+	return t.st.SetOverride(name, timecond.Override{Mode: m, Until: until})
 }

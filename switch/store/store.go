@@ -51,6 +51,7 @@ type Store struct {
 	log  *slog.Logger
 	exts extCache
 	bl   blacklist
+	tcs  tcCache
 
 	// mu is held for reading by every operation and for writing by Close,
 	// so Close waits for operations in flight and later ones get ErrClosed.

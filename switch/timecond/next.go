@@ -27,6 +27,12 @@ segments:
 		lx := x.In(c.loc)
 		_, off := lx.Zone()
 		_, segEnd := lx.ZoneBounds()
+		if !segEnd.After(x) {
+			// Beyond the zone table (rules from a TZ string) ZoneBounds
+			// may not move forward: treat the period as unbounded, or the
+			// loop would never advance.
+			segEnd = time.Time{}
+		}
 		y, mo, d := lx.Date()
 		h, mi, _ := lx.Clock()
 		from := h*60 + mi + 1                            // the first minute boundary after x

@@ -191,3 +191,26 @@ func TestNextBruteForce(t *testing.T) {
 		})
 	}
 }
+
+// Past the zone table (2037 and later, rules from the TZ string), Next
+// still advances: an always-open Berlin schedule reaches a holiday in 2099.
+func TestNextBeyondZoneTable(t *testing.T) {
+	w, err := ParseSchedule("mon-sun 00:00-24:00")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := ParseHolidays("2099-12-25")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := New("office", "Europe/Berlin", w, h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	from := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+	next, ok := c.Next(from)
+	want := time.Date(2099, 12, 25, 0, 0, 0, 0, c.Location())
+	if !ok || !next.Equal(want) {
+		t.Fatalf("Next = %v, %v; want %v", next, ok, want)
+	}
+}
