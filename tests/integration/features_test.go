@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/hookswitch/hookswitch/switch/store"
+	"github.com/hookswitch/hookswitch/switch/timecond"
 )
 
 // trioPhones boots a switch with 1001, 1002 and 1003 registered, all
@@ -145,4 +146,43 @@ func TestBlacklistFeatureCodes(t *testing.T) {
 	if list, _ := sw.st.Blacklist(); len(list) != 1 || list[0].Number != "1003" || list[0].By != "1001" {
 		t.Fatalf("blacklist %+v, want 1003 added by 1001", list)
 	}
+}
+
+// *78 closes the office: the attendant runs its closed menu (which has no
+// key 2 and hangs up); *078 restores the schedule.
+func TestOfficeClosedFeatureCode(t *testing.T) {
+	t.Parallel()
+	sw, a, b, _ := trioPhones(t)
+	w, err := timecond.ParseSchedule("mon-sun 00:00-24:00")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := timecond.New("office", "UTC", w, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sw.st.PutTimeCondition(c); err != nil {
+		t.Fatal(err)
+	}
+	featureCode(t, a, "*78")
+	if tc, _ := sw.st.GetTimeCondition("office"); tc.Override.Mode != timecond.Closed {
+		t.Fatalf("override %+v, want closed", tc.Override)
+	}
+	d := a.dial(t, "5000").answered(t)
+	a.rtp.waitAudio(t, len(a.rtp.audio()), 4000)
+	a.rtp.sendDigits(t, d.Media(), "2")
+	// Prompts ("not a valid option", "goodbye") come before the BYE.
+	select {
+	case <-d.byes:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the closed menu did not hang up")
+	}
+	noCall(t, b)
+
+	featureCode(t, a, "*078")
+	d = a.dial(t, "5000").answered(t)
+	a.rtp.waitAudio(t, len(a.rtp.audio()), 4000)
+	a.rtp.sendDigits(t, d.Media(), "2")
+	b.waitIncoming(t)
+	d.bye(t)
 }
