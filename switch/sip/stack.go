@@ -13,6 +13,7 @@ import (
 	"net/netip"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/emiago/sipgo"
 	gosip "github.com/emiago/sipgo/sip"
@@ -167,7 +168,24 @@ func (s *Stack) Listen() error {
 		s.serve(l.Close, func() error { return s.srv.ServeTLS(l) })
 	}
 	s.start()
+	s.awaitUDP()
 	return nil
+}
+
+// awaitUDP waits (briefly) until sipgo serves the UDP socket: requests
+// sent before then would try to bind the listening address again and fail
+// (a trunk's first REGISTER at boot).
+func (s *Stack) awaitUDP() {
+	if s.udp == nil {
+		return
+	}
+	addr := s.udp.LocalAddr().String()
+	for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		if c, err := s.ua.TransportLayer().GetConnection("udp", addr); err == nil && c != nil {
+			return
+		}
+	}
+	s.log.Warn("sip: the UDP listener is not served yet; early requests may fail", "addr", addr)
 }
 
 // serve records a bound listener; Listen starts them all once every
