@@ -78,6 +78,7 @@ type Server struct {
 	Media     *media.Engine
 	Hooks     *hook.Dispatcher
 	Subs      *subscribe.Server
+	Trunks    *TrunkManager
 	Rooms     *conference.Rooms
 	Audio     *audio.Library
 	// Recordings and Voicemail are nil without a DataDir.
@@ -164,6 +165,10 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
+	s.Trunks = NewTrunkManager(ctx, s.Stack, log)
+	if err := s.SyncTrunks(); err != nil {
+		log.Warn("trunks not started", "error", err)
+	}
 	for _, dir := range []string{cfg.ScriptsDir, cfg.PluginsDir} {
 		if dir == "" {
 			continue
@@ -338,6 +343,7 @@ func (s *Server) Close() error {
 	s.Calls.Wait(wctx)
 	cancel()
 	s.Calls.Close()
+	s.Trunks.Close()
 	s.cancel()
 	<-s.done
 	s.Subs.Close()
@@ -393,4 +399,15 @@ func (t timeConditions) SetOverride(name, mode string, until time.Time) error {
 		return err
 	}
 	return t.st.SetOverride(name, timecond.Override{Mode: m, Until: until})
+}
+
+// SyncTrunks (re)starts the trunks' registrations and qualifiers from the
+// store, after a change.
+func (s *Server) SyncTrunks() error {
+	ts, err := s.Store.ListTrunks()
+	if err != nil {
+		return err
+	}
+	s.Trunks.Sync(ts)
+	return nil
 }

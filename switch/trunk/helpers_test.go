@@ -14,8 +14,9 @@ import (
 	"github.com/emiago/sipgo"
 	gosip "github.com/emiago/sipgo/sip"
 
-	"github.com/hookswitch/hookswitch/switch/server"
+	"github.com/hookswitch/hookswitch/switch/registrar"
 	"github.com/hookswitch/hookswitch/switch/sip"
+	"github.com/hookswitch/hookswitch/switch/sip/digest"
 	"github.com/hookswitch/hookswitch/switch/store"
 )
 
@@ -48,16 +49,27 @@ func eventually(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-// provider is a second hookswitch, in-process, that our trunk registers to.
-type provider struct {
-	st  *store.Store
-	srv *server.Server
-	cfg server.Config
-	udp netip.AddrPort
-	tcp netip.AddrPort
+// providerConfig tunes the provider: its registrar and digest challenges.
+type providerConfig struct {
+	SIPUDP, SIPTCP   string
+	Registrar        registrar.Config
+	DigestAlgorithms []digest.Algorithm
 }
 
-func newProvider(t *testing.T, tune ...func(*server.Config)) *provider {
+// provider is a second hookswitch registrar, in-process, that our trunk
+// registers to: our SIP stack, registrar and digest authentication, as
+// the switch assembles them (switch/server imports this package, so its
+// tests cannot import switch/server).
+type provider struct {
+	st    *store.Store
+	cfg   providerConfig
+	stack *sip.Stack
+	reg   *registrar.Registrar
+	udp   netip.AddrPort
+	tcp   netip.AddrPort
+}
+
+func newProvider(t *testing.T, tune ...func(*providerConfig)) *provider {
 	t.Helper()
 	dir := t.TempDir()
 	st, err := store.Open(dir, store.Options{})
@@ -67,11 +79,7 @@ func newProvider(t *testing.T, tune ...func(*server.Config)) *provider {
 	if err := st.CreateExtension(store.Extension{Number: trunkUser, Password: trunkPassword}); err != nil {
 		t.Fatalf("create extension: %v", err)
 	}
-	cfg := server.Config{SIPUDP: "127.0.0.1:0", SIPTCP: "127.0.0.1:0", Advertise: "127.0.0.1",
-		RTPIP: netip.MustParseAddr("127.0.0.1"), Logger: testLogger(),
-		// No scripts nor plugins: a registrar needs neither, and compiling
-		// them under -race on a busy machine can overrun the load budget.
-		ScriptsDir: t.TempDir(), PluginsDir: t.TempDir()}
+	cfg := providerConfig{SIPUDP: "127.0.0.1:0", SIPTCP: "127.0.0.1:0"}
 	cfg.Registrar.KeepAlive = -1 // no OPTIONS to our stack: it has no handlers
 	for _, f := range tune {
 		f(&cfg)
@@ -79,8 +87,8 @@ func newProvider(t *testing.T, tune ...func(*server.Config)) *provider {
 	p := &provider{st: st, cfg: cfg}
 	p.start(t)
 	t.Cleanup(func() {
-		if p.srv != nil {
-			p.srv.Close()
+		if p.stack != nil {
+			p.stack.Close()
 		}
 		st.Close()
 	})
@@ -89,21 +97,37 @@ func newProvider(t *testing.T, tune ...func(*server.Config)) *provider {
 
 func (p *provider) start(t *testing.T) {
 	t.Helper()
-	srv, err := server.New(p.cfg, p.st)
+	reg, err := registrar.New(p.cfg.Registrar, p.st, testLogger())
 	if err != nil {
-		t.Fatalf("provider: %v", err)
+		t.Fatalf("provider registrar: %v", err)
 	}
-	p.srv = srv
-	p.udp, p.tcp = srv.Stack.Addr("udp"), srv.Stack.Addr("tcp")
+	stack, err := sip.New(sip.Config{UDP: p.cfg.SIPUDP, TCP: p.cfg.SIPTCP, Advertise: "127.0.0.1", Logger: testLogger()})
+	if err != nil {
+		t.Fatalf("provider stack: %v", err)
+	}
+	algs := p.cfg.DigestAlgorithms
+	if len(algs) == 0 {
+		algs = []digest.Algorithm{digest.MD5}
+	}
+	h := &registrar.Handler{R: reg, Auth: digest.New("hookswitch", digest.Options{Algorithms: algs})}
+	stack.Handle(gosip.REGISTER, h.ServeSIP)
+	stack.Handle(gosip.OPTIONS, func(req *gosip.Request, tx gosip.ServerTransaction) {
+		sip.Respond(tx, req, 200, "", nil)
+	})
+	if err := stack.Listen(); err != nil {
+		t.Fatalf("provider listen: %v", err)
+	}
+	p.stack, p.reg = stack, reg
+	p.udp, p.tcp = stack.Addr("udp"), stack.Addr("tcp")
 }
 
 // stop closes the node, keeping its store.
 func (p *provider) stop(t *testing.T) {
 	t.Helper()
-	if err := p.srv.Close(); err != nil {
+	if err := p.stack.Close(); err != nil {
 		t.Fatalf("provider close: %v", err)
 	}
-	p.srv = nil
+	p.stack = nil
 }
 
 // restart boots the node again on the same ports.
@@ -115,10 +139,10 @@ func (p *provider) restart(t *testing.T) {
 
 // bindings is what the provider's registrar holds for the trunk user.
 func (p *provider) bindings() []store.Binding {
-	if p.srv == nil {
+	if p.stack == nil {
 		return nil
 	}
-	return p.srv.Registrar.Lookup(trunkUser)
+	return p.reg.Lookup(trunkUser)
 }
 
 // newStack is our side: a SIP stack on loopback UDP and TCP.

@@ -9,7 +9,6 @@ import (
 
 	gosip "github.com/emiago/sipgo/sip"
 
-	"github.com/hookswitch/hookswitch/switch/server"
 	"github.com/hookswitch/hookswitch/switch/sip/digest"
 )
 
@@ -85,7 +84,7 @@ func TestRegisterBindsAndStopUnregisters(t *testing.T) {
 }
 
 func TestRegisterRefreshesWithOneCallID(t *testing.T) {
-	p := newProvider(t, func(c *server.Config) {
+	p := newProvider(t, func(c *providerConfig) {
 		c.Registrar.MinExpires, c.Registrar.MaxExpires = time.Second, 2*time.Second
 	})
 	a := p.account("udp")
@@ -142,7 +141,7 @@ func TestRegisterWrongPasswordBacksOffLonger(t *testing.T) {
 }
 
 func TestRegisterSHA256(t *testing.T) {
-	p := newProvider(t, func(c *server.Config) { c.DigestAlgorithms = []digest.Algorithm{digest.SHA256} })
+	p := newProvider(t, func(c *providerConfig) { c.DigestAlgorithms = []digest.Algorithm{digest.SHA256} })
 	r, _ := startRegistration(t, p.account("udp"))
 	eventually(t, "registered with SHA-256", registered(r))
 }
@@ -161,7 +160,7 @@ func TestRegisterRealmMismatch(t *testing.T) {
 }
 
 func TestRegisterSurvivesProviderOutage(t *testing.T) {
-	p := newProvider(t, func(c *server.Config) {
+	p := newProvider(t, func(c *providerConfig) {
 		c.Registrar.MinExpires, c.Registrar.MaxExpires = time.Second, time.Second
 	})
 	r, ev := startRegistration(t, p.account("udp"))
