@@ -38,6 +38,10 @@ type Backend interface {
 	ListTimeConditions() ([]store.TimeCondition, error)
 	DeleteTimeCondition(name string) error
 	SetOverride(name string, ov timecond.Override) error
+	PutTrunk(t store.Trunk) error
+	GetTrunk(name string) (store.Trunk, error)
+	ListTrunks() ([]store.Trunk, error)
+	DeleteTrunk(name string) error
 	ListCDRs(q store.CDRQuery) ([]store.CDR, error)
 	BillingStore
 }
@@ -70,6 +74,8 @@ type API struct {
 	Rec  *recording.Store                 // nil: the recordings routes answer 503
 	// Rooms are the live conferences; nil: the conference routes answer 503.
 	Rooms Conferences
+	// TrunkCtl is the running switch's trunks; nil: no live state.
+	TrunkCtl TrunkControl
 }
 
 // Handler returns the router.
@@ -104,6 +110,7 @@ func (a *API) Handler() http.Handler {
 	a.conferenceRoutes(r)
 	a.blacklistRoutes(r)
 	a.timecondRoutes(r)
+	a.trunkRoutes(r)
 	r.Get("/api/v1/extensions/{number}/features", a.getFeatures)
 	r.Put("/api/v1/extensions/{number}/features", a.putFeatures)
 	r.Get("/metrics", a.metrics)

@@ -45,6 +45,7 @@ Usage:
   hookswitch recording play ID
   hookswitch recording delete ID
   hookswitch blacklist list|add NUMBER|remove NUMBER   callers refused with 603
+  hookswitch trunk list|set NAME --kind register|ip|accept-register [--host H] [--username U] ...|remove NAME
   hookswitch timecond list|set NAME --zone Z --schedule S [--holidays H]|remove NAME
   hookswitch timecond override NAME closed|open|none [--until RFC3339]   office hours
   hookswitch conference list                  live rooms and members (the switch must run)
@@ -98,6 +99,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = blacklistCmd(args, stdout)
 	case "timecond":
 		err = timecondCmd(args, stdout)
+	case "trunk":
+		err = trunkCmd(args, stdout)
 	case "version":
 		fmt.Fprintln(stdout, "hookswitch", version)
 	case "help", "-h", "--help":

@@ -26,6 +26,7 @@ import (
 	"github.com/hookswitch/hookswitch/switch/server"
 	"github.com/hookswitch/hookswitch/switch/sip/digest"
 	"github.com/hookswitch/hookswitch/switch/store"
+	"github.com/hookswitch/hookswitch/switch/trunk"
 	"github.com/hookswitch/hookswitch/web"
 )
 
@@ -248,7 +249,7 @@ func serveAPI(f serveFlags, st *store.Store, srv *server.Server, admin *adminCre
 		return nil, fmt.Errorf("control socket: %w", err)
 	}
 	os.Chmod(sock, 0o600)
-	servers := []*http.Server{{Handler: (&web.API{B: st, L: live{srv}, VM: srv.Voicemail, Rec: srv.Recordings, Rooms: srv.Rooms}).Handler(), ReadHeaderTimeout: 10 * time.Second}}
+	servers := []*http.Server{{Handler: (&web.API{B: st, L: live{srv}, VM: srv.Voicemail, Rec: srv.Recordings, Rooms: srv.Rooms, TrunkCtl: trunkCtl{srv}}).Handler(), ReadHeaderTimeout: 10 * time.Second}}
 	listeners := []net.Listener{ul}
 	if f.httpAddr != "" {
 		tl, err := net.Listen("tcp", f.httpAddr)
@@ -256,7 +257,7 @@ func serveAPI(f serveFlags, st *store.Store, srv *server.Server, admin *adminCre
 			ul.Close()
 			return nil, fmt.Errorf("admin api: %w", err)
 		}
-		servers = append(servers, &http.Server{Handler: (&web.API{B: st, L: live{srv}, VM: srv.Voicemail, Rec: srv.Recordings, Rooms: srv.Rooms, Auth: admin.check}).Handler(), ReadHeaderTimeout: 10 * time.Second})
+		servers = append(servers, &http.Server{Handler: (&web.API{B: st, L: live{srv}, VM: srv.Voicemail, Rec: srv.Recordings, Rooms: srv.Rooms, TrunkCtl: trunkCtl{srv}, Auth: admin.check}).Handler(), ReadHeaderTimeout: 10 * time.Second})
 		listeners = append(listeners, tl)
 		log.Info("admin api", "addr", tl.Addr().String())
 	}
@@ -288,3 +289,9 @@ func servePprof(addr string, log *slog.Logger) error {
 	go (&http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}).Serve(l)
 	return nil
 }
+
+// trunkCtl gives the API the running trunks.
+type trunkCtl struct{ s *server.Server }
+
+func (t trunkCtl) Status() []trunk.Report { return t.s.Trunks.Status() }
+func (t trunkCtl) SyncTrunks() error      { return t.s.SyncTrunks() }

@@ -33,15 +33,6 @@ type running struct {
 	qual *trunk.Qualifier
 }
 
-// TrunkStatus is a trunk's live state: its registration (register
-// trunks) and the health of its peer (when qualified).
-type TrunkStatus struct {
-	Name         string               `json:"name"`
-	Kind         string               `json:"kind"`
-	Registration *trunk.Status        `json:"registration,omitempty"`
-	Qualify      *trunk.QualifyStatus `json:"qualify,omitempty"`
-}
-
 // NewTrunkManager runs trunks over st until ctx ends or Close.
 func NewTrunkManager(ctx context.Context, st trunk.Stack, log *slog.Logger) *TrunkManager {
 	if log == nil {
@@ -134,12 +125,12 @@ func (r *running) stop() {
 }
 
 // Status lists the running trunks' state, by name.
-func (m *TrunkManager) Status() []TrunkStatus {
+func (m *TrunkManager) Status() []trunk.Report {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	out := make([]TrunkStatus, 0, len(m.running))
+	out := make([]trunk.Report, 0, len(m.running))
 	for name, r := range m.running {
-		s := TrunkStatus{Name: name, Kind: r.cfg.Kind}
+		s := trunk.Report{Name: name, Kind: r.cfg.Kind}
 		if r.reg != nil {
 			st := r.reg.Status()
 			s.Registration = &st
