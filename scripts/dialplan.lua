@@ -153,7 +153,9 @@ end
 -- extension routes a call to an extension with its call features.
 local function extension(ext)
   local e = config.extension(ext)
-  if not e then return {action = "reject", code = 404, reason = "Not Found"} end
+  -- Unknown here: the core answers 404 (or rings it, when the directory
+  -- is not ours to see).
+  if not e then return {action = "bridge", targets = {ext}} end
   if e.forward.all then return forward(e.forward.all) end
   if e.dnd then
     if voicemail.box(ext) then return program(require("mailbox").deposit, ext, "busy") end
@@ -161,6 +163,19 @@ local function extension(ext)
   end
   if #e.follow_me > 0 then return follow_me(ext, e.follow_me) end
   return {action = "bridge", targets = {ext}}
+end
+
+-- inbound routes a call that came in on a trunk (call.trunk): by its DID.
+-- Trunk callers never reach feature codes or other internal services.
+local function inbound(call)
+  local to = call.to
+  if is_extension(to) and config.extension(to) then return extension(to) end
+  -- (config.extension is nil for unknown numbers: DIDs that are not
+  -- extensions need an inbound rule.)
+  local menu = (apps.ivr_numbers or {})[to]
+  if menu then return require("ivr").program(menu) end
+  log.info("inbound call on trunk", call.trunk, "to unknown DID", to)
+  return {action = "reject", code = 404, reason = "Not Found"}
 end
 
 function route(call)
@@ -171,6 +186,7 @@ function route(call)
   if blacklist.has(call.from) then
     return {action = "reject", code = 603, reason = "Decline"}
   end
+  if call.trunk ~= "" then return inbound(call) end
   if call.authenticated then
     local f = feature(call, to) or blacklisting(call, to)
     if f then return f end

@@ -3,6 +3,7 @@ package call
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"strings"
 
 	gosip "github.com/emiago/sipgo/sip"
@@ -84,12 +85,18 @@ func (m *Manager) admit(req *gosip.Request, tx gosip.ServerTransaction) (*Call, 
 	if s := req.Recipient.Scheme; s != "sip" && s != "sips" {
 		return nil, &sip.Error{Code: 416}
 	}
-	user, code, hdrs := registrar.Authenticate(m.auth, m.st, req, "Proxy-Authorization", 407)
-	if code != 0 {
-		return nil, &authError{err: &sip.Error{Code: code}, hdrs: hdrs}
-	}
-	if req.From().Address.User != user {
-		return nil, &sip.Error{Code: 403, Reason: "Forbidden (From does not match credentials)"}
+	trunk := m.trunkOf(req)
+	user := req.From().Address.User
+	if trunk == "" {
+		var code int
+		var hdrs []gosip.Header
+		user, code, hdrs = registrar.Authenticate(m.auth, m.st, req, "Proxy-Authorization", 407)
+		if code != 0 {
+			return nil, &authError{err: &sip.Error{Code: code}, hdrs: hdrs}
+		}
+		if req.From().Address.User != user {
+			return nil, &sip.Error{Code: 403, Reason: "Forbidden (From does not match credentials)"}
+		}
 	}
 	if m.cfg.MaxCalls > 0 && m.Active() >= m.cfg.MaxCalls {
 		return nil, &sip.Error{Code: 503, Reason: "Service Unavailable (call limit)"}
@@ -116,7 +123,11 @@ func (m *Manager) admit(req *gosip.Request, tx gosip.ServerTransaction) (*Call, 
 	c.info = hook.RouteRequest{
 		CallID: c.cdr.CallID, From: user, FromDisplay: c.cdr.CallerName,
 		FromDomain: req.From().Address.Host, To: req.Recipient.User, ToDomain: req.Recipient.Host,
-		SourceIP: hostOf(req.Source()), Transport: strings.ToLower(req.Transport()), Authenticated: true,
+		SourceIP: hostOf(req.Source()), Transport: strings.ToLower(req.Transport()), Authenticated: trunk == "",
+		Trunk: trunk,
+	}
+	if trunk != "" {
+		c.cdr.Direction = "inbound"
 	}
 	c.snap = m.hooks.Acquire()
 	return c, nil
@@ -195,4 +206,18 @@ func hostOf(addr string) string {
 		return strings.Trim(addr[:i], "[]")
 	}
 	return addr
+}
+
+// trunkOf names the trunk a request came from, by its source address; ""
+// for anything else (phones, which authenticate).
+func (m *Manager) trunkOf(req *gosip.Request) string {
+	if m.cfg.Trunks == nil {
+		return ""
+	}
+	ap, err := netip.ParseAddrPort(req.Source())
+	if err != nil {
+		return ""
+	}
+	name, _ := m.cfg.Trunks.TrunkFor(ap.Addr().Unmap())
+	return name
 }

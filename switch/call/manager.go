@@ -7,6 +7,7 @@ package call
 import (
 	"context"
 	"log/slog"
+	"net/netip"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -36,6 +37,14 @@ type Config struct {
 	OneTouchRecord string
 	Audio          Audio // prompts and recordings; nil: programs cannot play or record
 	Rooms          Rooms // conferences; nil: none
+	// Trunks says which trunk an address belongs to: a call from it is an
+	// inbound trunk call, taken without digest authentication. nil: none.
+	Trunks TrunkFinder
+}
+
+// TrunkFinder finds the trunk whose peer an address is.
+type TrunkFinder interface {
+	TrunkFor(ip netip.Addr) (name string, ok bool)
 }
 
 // Locator finds the registered contacts of an extension.

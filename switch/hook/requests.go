@@ -32,6 +32,10 @@ type RouteRequest struct {
 	Transport   string // "udp", "tcp", "tls", ...
 	// Authenticated is true when the caller proved to be extension From.
 	Authenticated bool
+	// Trunk names the trunk an inbound call came from ("" for a call from
+	// an extension): From is then the outside caller's number and To the
+	// dialled DID.
+	Trunk string
 }
 
 // Action is what a route or failure decision asks the core to do.

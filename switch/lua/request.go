@@ -66,6 +66,7 @@ func setRouteFields(d *glua.LTable, r *hook.RouteRequest) {
 	setString(d, "to_domain", r.ToDomain)
 	setString(d, "source_ip", r.SourceIP)
 	setString(d, "transport", r.Transport)
+	setString(d, "trunk", r.Trunk)
 	if d.RawGetString("authenticated") != glua.LBool(r.Authenticated) {
 		d.RawSetString("authenticated", glua.LBool(r.Authenticated))
 	}

@@ -141,6 +141,7 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 	auth := digest.New(cfg.Realm, digest.Options{Algorithms: cfg.DigestAlgorithms})
 	s.Rooms = conference.New(s.Media, s.Audio, cfg.Call.MusicOnHold, log)
 	cfg.Call.Audio, cfg.Call.Rooms = s.Audio, s.Rooms
+	cfg.Call.Trunks = trunkFinder{s}
 	calls = call.New(cfg.Call, s.Stack, s.Registrar, st, auth, s.Hooks, s.Media, log)
 	s.Calls = calls
 	calls.Register(s.Stack)
@@ -159,13 +160,14 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 	if s.Voicemail != nil {
 		s.Voicemail.OnChange(func(box string) { s.Subs.Notify("message-summary", box) })
 	}
-	if err := s.Stack.Listen(); err != nil {
-		s.closeParts()
-		return nil, err
-	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
 	s.Trunks = NewTrunkManager(ctx, s.Stack, log)
+	if err := s.Stack.Listen(); err != nil {
+		cancel()
+		s.closeParts()
+		return nil, err
+	}
 	if err := s.SyncTrunks(); err != nil {
 		log.Warn("trunks not started", "error", err)
 	}
@@ -410,4 +412,14 @@ func (s *Server) SyncTrunks() error {
 	}
 	s.Trunks.Sync(ts)
 	return nil
+}
+
+// trunkFinder asks the trunk manager, which starts after the B2BUA.
+type trunkFinder struct{ s *Server }
+
+func (f trunkFinder) TrunkFor(ip netip.Addr) (string, bool) {
+	if f.s.Trunks == nil {
+		return "", false
+	}
+	return f.s.Trunks.TrunkFor(ip)
 }

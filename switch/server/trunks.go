@@ -3,8 +3,11 @@ package server
 import (
 	"context"
 	"log/slog"
+	"net"
+	"net/netip"
 	"reflect"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -28,9 +31,10 @@ type TrunkManager struct {
 }
 
 type running struct {
-	cfg  store.Trunk
-	reg  *trunk.Registration
-	qual *trunk.Qualifier
+	cfg   store.Trunk
+	reg   *trunk.Registration
+	qual  *trunk.Qualifier
+	peers *trunk.IPSet // addresses its calls come from
 }
 
 // NewTrunkManager runs trunks over st until ctx ends or Close.
@@ -83,6 +87,11 @@ func sameConfig(a, b store.Trunk) bool {
 // start launches a trunk's registration and qualifier. m.mu held.
 func (m *TrunkManager) start(r *running) error {
 	t := r.cfg
+	peers, err := trunk.ParseIPSet(peerAddrs(t))
+	if err != nil {
+		return err
+	}
+	r.peers = peers
 	if t.Kind == store.TrunkRegister {
 		reg, err := trunk.NewRegistration(m.st, trunk.Account{Name: t.Name, Registrar: t.Host, Transport: t.Transport,
 			OutboundProxy: t.OutboundProxy, Username: t.Username, AuthUsername: t.AuthUsername, Password: t.Password,
@@ -158,4 +167,37 @@ func (m *TrunkManager) Close() {
 		go func() { defer wg.Done(); r.stop() }()
 	}
 	wg.Wait()
+}
+
+// peerAddrs are the addresses a trunk's calls may come from: its listed
+// IPs and, for ip and register trunks, its host when that is an IP
+// address (a host name is not resolved on the call path: list its
+// addresses in ips).
+func peerAddrs(t store.Trunk) []string {
+	addrs := append([]string(nil), t.IPs...)
+	if t.Kind == store.TrunkAcceptRegister || t.Host == "" {
+		return addrs
+	}
+	host := t.Host
+	if ap, err := netip.ParseAddrPort(host); err == nil {
+		host = ap.Addr().String()
+	} else if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	if a, err := netip.ParseAddr(strings.Trim(host, "[]")); err == nil {
+		addrs = append(addrs, a.String())
+	}
+	return addrs
+}
+
+// TrunkFor names the running trunk whose peer ip is (call.TrunkFinder).
+func (m *TrunkManager) TrunkFor(ip netip.Addr) (string, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for name, r := range m.running {
+		if r.peers != nil && r.peers.Contains(ip) {
+			return name, true
+		}
+	}
+	return "", false
 }

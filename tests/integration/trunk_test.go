@@ -2,6 +2,7 @@ package integration
 
 import (
 	"testing"
+	"time"
 
 	"github.com/hookswitch/hookswitch/switch/store"
 	"github.com/hookswitch/hookswitch/switch/trunk"
@@ -40,5 +41,39 @@ func TestRegisterTrunkAtBoot(t *testing.T) {
 	waitFor(t, "the binding removed", func() bool { return len(provider.srv.Registrar.Lookup("7001")) == 0 })
 	if st := sw.srv.Trunks.Status(); len(st) != 0 {
 		t.Fatalf("a removed trunk still runs: %+v", st)
+	}
+}
+
+// A call from an IP trunk's address is taken without authentication and
+// routed by its DID; the same caller from another address is challenged.
+func TestInboundFromIPTrunk(t *testing.T) {
+	t.Parallel()
+	sw := newSwitch(t)
+	b := newPhone(t, sw, "1002")
+	b.mustRegister(t)
+	b.setPolicy(policyAnswer, 50*time.Millisecond)
+	gw := newPhone(t, sw, "4930123456") // the provider's gateway: no account here
+	if err := sw.st.PutTrunk(store.Trunk{Name: "gw", Kind: store.TrunkIP, Host: "127.0.0.1", IPs: []string{"127.0.0.1"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := sw.srv.SyncTrunks(); err != nil {
+		t.Fatal(err)
+	}
+	c := gw.dialWith(t, "1002", false, nil)
+	in := b.waitIncoming(t)
+	if from := in.req.From().Address.User; from != "4930123456" {
+		t.Errorf("1002 sees the caller as %q, want the outside number", from)
+	}
+	c.answered(t).bye(t)
+	if cdr := sw.waitCDR(t, c.CallID()); cdr.Direction != "inbound" || cdr.Caller != "4930123456" {
+		t.Fatalf("CDR %+v, want an inbound call from 4930123456", cdr)
+	}
+	// Without the trunk, the same call is challenged.
+	if err := sw.st.DeleteTrunk("gw"); err != nil {
+		t.Fatal(err)
+	}
+	sw.srv.SyncTrunks()
+	if res, _ := gw.dialWith(t, "1002", false, nil).final(t); res.StatusCode != 407 {
+		t.Fatalf("without the trunk: %d, want 407", res.StatusCode)
 	}
 }
