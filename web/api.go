@@ -38,6 +38,14 @@ type Backend interface {
 	ListTimeConditions() ([]store.TimeCondition, error)
 	DeleteTimeCondition(name string) error
 	SetOverride(name string, ov timecond.Override) error
+	PutInboundRule(r store.InboundRule) error
+	GetInboundRule(name string) (store.InboundRule, error)
+	ListInboundRules() ([]store.InboundRule, error)
+	DeleteInboundRule(name string) error
+	PutOutboundRule(r store.OutboundRule) error
+	GetOutboundRule(name string) (store.OutboundRule, error)
+	ListOutboundRules() ([]store.OutboundRule, error)
+	DeleteOutboundRule(name string) error
 	PutTrunk(t store.Trunk) error
 	GetTrunk(name string) (store.Trunk, error)
 	ListTrunks() ([]store.Trunk, error)
@@ -110,6 +118,7 @@ func (a *API) Handler() http.Handler {
 	a.conferenceRoutes(r)
 	a.blacklistRoutes(r)
 	a.timecondRoutes(r)
+	a.routeRoutes(r)
 	a.trunkRoutes(r)
 	r.Get("/api/v1/extensions/{number}/features", a.getFeatures)
 	r.Put("/api/v1/extensions/{number}/features", a.putFeatures)

@@ -48,6 +48,13 @@ Usage:
   hookswitch trunk list|set NAME --kind register|ip|accept-register [--host H] [--username U] ...|remove NAME
   hookswitch timecond list|set NAME --zone Z --schedule S [--holidays H]|remove NAME
   hookswitch timecond override NAME closed|open|none [--until RFC3339]   office hours
+  hookswitch route inbound list|remove NAME
+  hookswitch route inbound add NAME --did D --dest KIND[:TARGET] [--trunk T ...] [--caller MASK]
+              [--direct] [--order N] [--timecond TC --closed KIND[:TARGET]]   calls from trunks
+  hookswitch route outbound list|remove NAME
+  hookswitch route outbound add NAME --pattern [PREFIX:]PATTERN[:PREPEND] ... --trunk T ...
+              [--source EXT ...] [--min-len N] [--max-len N] [--timecond TC] [--pin-set P]
+              [--caller-id extension|trunk|NUMBER] [--time-limit S] [--method linear|linear-cycle]
   hookswitch conference list                  live rooms and members (the switch must run)
   hookswitch conference kick ROOM CALL-ID
   hookswitch conference mute ROOM CALL-ID on|off
@@ -101,6 +108,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = timecondCmd(args, stdout)
 	case "trunk":
 		err = trunkCmd(args, stdout)
+	case "route":
+		err = routeCmd(args, stdout)
 	case "version":
 		fmt.Fprintln(stdout, "hookswitch", version)
 	case "help", "-h", "--help":

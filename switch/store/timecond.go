@@ -103,6 +103,9 @@ func (s *Store) DeleteTimeCondition(name string) error {
 		} else if err != nil {
 			return err
 		}
+		if err := timeConditionInUse(txn, name); err != nil { // a rule names it (routes.go)
+			return err
+		}
 		return txn.Delete(tcKey(name))
 	})
 	if err != nil {

@@ -240,6 +240,9 @@ func (s *Store) DeleteTrunk(name string) error {
 		} else if err != nil {
 			return err
 		}
+		if err := trunkInUse(txn, name); err != nil { // a rule names it (routes.go)
+			return err
+		}
 		return txn.Delete(trunkKey(name))
 	})
 	if err != nil {

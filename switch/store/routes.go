@@ -1,0 +1,756 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"github.com/hookswitch/hookswitch/switch/dialrule"
+)
+
+const (
+	inRoutePrefix  = "route/in/"
+	outRoutePrefix = "route/out/"
+)
+
+// Limits on route lists: far above real configurations, low enough that
+// one record stays small.
+const (
+	maxRouteTrunks   = 32
+	maxRoutePatterns = 64
+	maxRouteSources  = 1000
+	MinCallTimeLimit = 60    // seconds (seed 004, dial rules)
+	MaxCallTimeLimit = 31000 // seconds
+)
+
+// Destination kinds of an inbound rule (SPEC T2; seed 001 "forward
+// incoming calls").
+const (
+	DestExtension  = "extension"
+	DestGroup      = "group"
+	DestIVR        = "ivr"
+	DestQueue      = "queue"
+	DestVoicemail  = "voicemail"
+	DestConference = "conference"
+	DestExternal   = "external"
+	DestHangup     = "hangup"
+)
+
+// Outbound caller-ID choices and trunk methods (SPEC T3).
+const (
+	CallerIDExtension = "extension" // the calling extension's own number
+	CallerIDTrunk     = "trunk"     // the trunk's outbound_cid
+	MethodLinear      = "linear"    // always the first available trunk first
+	MethodLinearCycle = "linear-cycle"
+)
+
+// Destination is where an inbound call goes. Groups and queues are
+// accepted before they exist as entities: only the target's syntax is
+// checked.
+type Destination struct {
+	Kind   string `json:"kind"`
+	Target string `json:"target,omitempty"` // empty for hangup
+}
+
+// validate checks the kind and the target's syntax; field names the
+// destination in errors.
+func (d Destination) validate(field string) error {
+	var bad string
+	switch d.Kind {
+	case DestHangup:
+		if d.Target != "" {
+			bad = "hangup takes no target"
+		}
+	case DestExtension, DestVoicemail:
+		if validNumber(d.Target) != nil {
+			bad = fmt.Sprintf("%s %q: want an extension number of %d-%d digits", d.Kind, truncateText(d.Target), MinNumberLen, MaxNumberLen)
+		}
+	case DestGroup, DestIVR, DestQueue, DestConference:
+		if !validName(d.Target) {
+			bad = fmt.Sprintf("%s %q: want a name or number of 1-64 letters, digits, '-' or '_'", d.Kind, truncateText(d.Target))
+		}
+	case DestExternal:
+		if err := validTarget(d.Target); err != nil {
+			bad = "external " + err.Error()
+		}
+	case "":
+		bad = "required: kind extension, group, ivr, queue, voicemail, conference, external or hangup"
+	default:
+		bad = fmt.Sprintf("kind %q: want extension, group, ivr, queue, voicemail, conference, external or hangup", truncateText(d.Kind))
+	}
+	if bad != "" {
+		return invalid(field, bad)
+	}
+	return nil
+}
+
+// InboundRule routes calls arriving on trunks (SPEC T2): by trunk, DID
+// (the To user) and caller number, to one destination while its time
+// condition is open and another while it is closed.
+//
+// Direct rules (seed 004, "Direct Routing") are matched before all others,
+// so they bypass the general rules' time conditions; a direct rule that
+// names a time condition of its own still honours it (the seed's "unless
+// the inbound destination is a time rule").
+type InboundRule struct {
+	Name   string   `json:"name"`
+	Order  int      `json:"order"`  // lower first among rules of the same precedence
+	Direct bool     `json:"direct"` // direct routing: matched before every general rule
+	Trunks []string `json:"trunks"` // empty: calls from any trunk
+	// DID is "*" (any) or one number, as the seed's inbound rule takes it.
+	DID string `json:"did"`
+	// CallerMask selects callers ("0044********", ranges, ';' lists);
+	// empty: every caller.
+	CallerMask    string      `json:"caller_mask,omitempty"`
+	TimeCondition string      `json:"time_condition,omitempty"`
+	Destination   Destination `json:"destination"`
+	// Closed is where calls go while the time condition is closed;
+	// required with a time condition, refused without one.
+	Closed    Destination `json:"closed_destination,omitzero"`
+	CreatedAt time.Time   `json:"created_at"`
+	UpdatedAt time.Time   `json:"updated_at"`
+
+	// compiled forms, set by Validate, so matching parses nothing.
+	did      dialrule.Pool
+	mask     dialrule.CallerMask
+	compiled bool
+}
+
+// Validate checks what needs no other record. Errors are *FieldError
+// wrapping ErrInvalid.
+func (r *InboundRule) Validate() error {
+	r.compiled = false
+	if !validName(r.Name) {
+		return invalid("name", "required: 1-64 letters, digits, '-' or '_'")
+	}
+	if err := validTrunkList(r.Trunks, false); err != nil {
+		return err
+	}
+	did, err := dialrule.ParseInboundDID(r.DID)
+	if err != nil {
+		return invalid("did", err.Error())
+	}
+	mask, err := dialrule.ParseMask(r.CallerMask)
+	if err != nil {
+		return invalid("caller_mask", err.Error())
+	}
+	if r.TimeCondition != "" && !validName(r.TimeCondition) {
+		return invalid("time_condition", fmt.Sprintf("%q: want a time condition's name", truncateText(r.TimeCondition)))
+	}
+	if err := r.Destination.validate("destination"); err != nil {
+		return err
+	}
+	switch {
+	case r.TimeCondition != "" && r.Closed == Destination{}:
+		return invalid("closed_destination", "required with a time condition: where calls go while it is closed")
+	case r.TimeCondition == "" && r.Closed != Destination{}:
+		return invalid("closed_destination", "only with a time condition (set time_condition, or drop it)")
+	case r.TimeCondition != "":
+		if err := r.Closed.validate("closed_destination"); err != nil {
+			return err
+		}
+	}
+	r.did, r.mask, r.compiled = did, mask, true
+	return nil
+}
+
+// OutboundPattern is one dial pattern of an outbound rule (seed 004, dial
+// rules): users dial Prefix then a number matching Pattern; the trunk gets
+// Prepend then the number without Prefix.
+type OutboundPattern struct {
+	Prefix  string `json:"prefix,omitempty"`
+	Pattern string `json:"pattern"`
+	Prepend string `json:"prepend,omitempty"`
+}
+
+// OutboundRule sends calls out through trunks (SPEC T3).
+type OutboundRule struct {
+	Name     string            `json:"name"`
+	Order    int               `json:"order"` // lower first
+	Patterns []OutboundPattern `json:"patterns"`
+	// Sources are the extensions the rule applies to; "*" is every one.
+	Sources []string `json:"sources"`
+	// MinLen and MaxLen bound the dialled number's length (prefix
+	// included); 0: no bound.
+	MinLen        int    `json:"min_len,omitempty"`
+	MaxLen        int    `json:"max_len,omitempty"`
+	TimeCondition string `json:"time_condition,omitempty"`
+	PINSet        string `json:"pin_set,omitempty"`
+	// CallerID is "extension" (default), "trunk" or a fixed number.
+	CallerID  string    `json:"caller_id,omitempty"`
+	TimeLimit int       `json:"time_limit,omitempty"` // seconds of conversation; 0: none
+	Trunks    []string  `json:"trunks"`               // tried in this order
+	Method    string    `json:"method,omitempty"`     // linear (default) or linear-cycle
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+
+	rules []dialrule.Rule // compiled Patterns, set by Validate
+}
+
+// Validate checks what needs no other record and fills the defaults
+// (caller_id extension, method linear). Errors are *FieldError wrapping
+// ErrInvalid.
+func (r *OutboundRule) Validate() error {
+	r.rules = nil
+	if !validName(r.Name) {
+		return invalid("name", "required: 1-64 letters, digits, '-' or '_'")
+	}
+	if len(r.Patterns) == 0 {
+		return invalid("patterns", "at least one dial pattern is required")
+	}
+	if len(r.Patterns) > maxRoutePatterns {
+		return invalid("patterns", fmt.Sprintf("at most %d", maxRoutePatterns))
+	}
+	if r.MinLen < 0 || r.MinLen > dialrule.MaxLen || r.MaxLen < 0 || r.MaxLen > dialrule.MaxLen {
+		return invalid("min_len", fmt.Sprintf("min_len and max_len are 0 (no bound) or 1-%d", dialrule.MaxLen))
+	}
+	if r.MaxLen != 0 && r.MinLen > r.MaxLen {
+		return invalid("max_len", fmt.Sprintf("%d is below min_len %d", r.MaxLen, r.MinLen))
+	}
+	rules := make([]dialrule.Rule, 0, len(r.Patterns))
+	for i, p := range r.Patterns {
+		field := fmt.Sprintf("patterns[%d]", i)
+		rule, err := dialrule.NewRule(p.Prefix, p.Pattern, p.Prepend)
+		if err != nil {
+			return invalid(field, err.Error())
+		}
+		// A pattern whose lengths all fall outside the bounds can never
+		// match: say so now rather than leave a dead pattern.
+		lo, hi := rule.Pattern.MinLen(), rule.Pattern.MaxLen()
+		if r.MaxLen != 0 && lo > r.MaxLen || r.MinLen != 0 && hi != -1 && hi < r.MinLen {
+			return invalid(field, fmt.Sprintf("%s matches numbers of %s symbols, outside the length bounds %s: it cannot match",
+				rule.Pattern, lenRange(lo, hi), lenRange(r.MinLen, r.MaxLen)))
+		}
+		rules = append(rules, rule)
+	}
+	if len(r.Sources) == 0 {
+		return invalid("sources", `at least one extension number, or "*" for every extension`)
+	}
+	if len(r.Sources) > maxRouteSources {
+		return invalid("sources", fmt.Sprintf("at most %d", maxRouteSources))
+	}
+	for i, s := range r.Sources {
+		if s == "*" && len(r.Sources) > 1 {
+			return invalid(fmt.Sprintf("sources[%d]", i), `"*" (every extension) stands alone`)
+		}
+		if s != "*" && validNumber(s) != nil {
+			return invalid(fmt.Sprintf("sources[%d]", i), fmt.Sprintf(`%q: want an extension number of %d-%d digits or "*"`, truncateText(s), MinNumberLen, MaxNumberLen))
+		}
+	}
+	if r.TimeCondition != "" && !validName(r.TimeCondition) {
+		return invalid("time_condition", fmt.Sprintf("%q: want a time condition's name", truncateText(r.TimeCondition)))
+	}
+	if r.PINSet != "" && !validName(r.PINSet) {
+		return invalid("pin_set", fmt.Sprintf("%q: want a PIN set's name", truncateText(r.PINSet)))
+	}
+	switch r.CallerID {
+	case "":
+		r.CallerID = CallerIDExtension
+	case CallerIDExtension, CallerIDTrunk:
+	default:
+		if err := validTarget(r.CallerID); err != nil {
+			return invalid("caller_id", `want "extension", "trunk" or a fixed number: `+err.Error())
+		}
+	}
+	if r.TimeLimit != 0 && (r.TimeLimit < MinCallTimeLimit || r.TimeLimit > MaxCallTimeLimit) {
+		return invalid("time_limit", fmt.Sprintf("%d: 0 (none) or %d-%d seconds", r.TimeLimit, MinCallTimeLimit, MaxCallTimeLimit))
+	}
+	if len(r.Trunks) == 0 {
+		return invalid("trunks", "at least one trunk is required: a rule with no trunk cannot place a call")
+	}
+	if err := validTrunkList(r.Trunks, true); err != nil {
+		return err
+	}
+	switch r.Method {
+	case "":
+		r.Method = MethodLinear
+	case MethodLinear, MethodLinearCycle:
+	default:
+		return invalid("method", fmt.Sprintf("%q: want linear or linear-cycle", truncateText(r.Method)))
+	}
+	r.rules = rules
+	return nil
+}
+
+func lenRange(lo, hi int) string {
+	switch {
+	case lo == hi:
+		return fmt.Sprint(lo)
+	case hi <= 0:
+		return fmt.Sprintf("%d or more", lo)
+	case lo == 0:
+		return fmt.Sprintf("at most %d", hi)
+	}
+	return fmt.Sprintf("%d-%d", lo, hi)
+}
+
+// validTrunkList checks names and duplicates (not existence).
+func validTrunkList(trunks []string, ordered bool) error {
+	if len(trunks) > maxRouteTrunks {
+		return invalid("trunks", fmt.Sprintf("at most %d", maxRouteTrunks))
+	}
+	for i, t := range trunks {
+		field := fmt.Sprintf("trunks[%d]", i)
+		if !validName(t) {
+			return invalid(field, fmt.Sprintf("%q: want a trunk's name", truncateText(t)))
+		}
+		if j := slices.Index(trunks[:i], t); j >= 0 {
+			what := "listed twice"
+			if ordered {
+				what = fmt.Sprintf("listed twice (also trunks[%d]): the order would be ambiguous", j)
+			}
+			return invalid(field, fmt.Sprintf("%s: %s", t, what))
+		}
+	}
+	return nil
+}
+
+// ConflictError refuses a write that clashes with another record: a rule
+// that overlaps another, or deleting something a rule uses. It matches
+// ErrExists, so the API answers 409.
+type ConflictError struct {
+	Other string // the record in the way: "inbound rule uk", "outbound rule out"
+	Msg   string
+}
+
+func (e *ConflictError) Error() string { return e.Msg }
+
+// Is makes errors.Is(err, ErrExists) hold.
+func (e *ConflictError) Is(target error) bool { return target == ErrExists }
+
+// checkRefs checks, in the writing transaction, that the trunks and the
+// time condition a rule names exist.
+func checkRefs(txn *badger.Txn, trunks []string, tc string) error {
+	for i, t := range trunks {
+		if _, err := txn.Get(trunkKey(t)); errors.Is(err, badger.ErrKeyNotFound) {
+			return invalid(fmt.Sprintf("trunks[%d]", i), fmt.Sprintf("no trunk named %q", t))
+		} else if err != nil {
+			return err
+		}
+	}
+	if tc != "" {
+		if _, err := txn.Get(tcKey(tc)); errors.Is(err, badger.ErrKeyNotFound) {
+			return invalid("time_condition", fmt.Sprintf("no time condition named %q", tc))
+		} else if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// inboundConflict says how two inbound rules could both match one call,
+// or "" when they cannot. Rules of different precedence (direct or not, a
+// DID number or "*") never conflict: the precedence decides between them.
+// Within one precedence, rules conflict when their trunks, DIDs and caller
+// masks all overlap (seed 001: rules sharing a DID need distinct caller
+// masks).
+func inboundConflict(a, b *InboundRule) string {
+	if a.Direct != b.Direct || a.did.HasAny() != b.did.HasAny() {
+		return ""
+	}
+	trunk := "any trunk"
+	switch {
+	case len(a.Trunks) == 0 && len(b.Trunks) > 0:
+		trunk = "trunk " + b.Trunks[0]
+	case len(b.Trunks) == 0 && len(a.Trunks) > 0:
+		trunk = "trunk " + a.Trunks[0]
+	case len(a.Trunks) > 0:
+		i := slices.IndexFunc(a.Trunks, func(t string) bool { return slices.Contains(b.Trunks, t) })
+		if i < 0 {
+			return ""
+		}
+		trunk = "trunk " + a.Trunks[i]
+	}
+	did, ok := dialrule.OverlapWitness(a.did, b.did)
+	if !ok {
+		return ""
+	}
+	if a.did.HasAny() {
+		did = "any DID"
+	} else {
+		did = "DID " + did
+	}
+	caller, ok := dialrule.OverlapWitness(a.mask, b.mask)
+	if !ok {
+		return ""
+	}
+	if a.mask.IsEmpty() && b.mask.IsEmpty() {
+		caller = "any caller"
+	} else {
+		caller = "caller " + caller
+	}
+	return fmt.Sprintf("a call on %s to %s from %s would match both", trunk, did, caller)
+}
+
+func inKey(name string) []byte  { return []byte(inRoutePrefix + name) }
+func outKey(name string) []byte { return []byte(outRoutePrefix + name) }
+
+// PutInboundRule creates or replaces an inbound rule (by name). It refuses
+// unknown trunks or time conditions (*FieldError) and a rule that overlaps
+// another (*ConflictError naming it, with a call that would match both).
+// Synced.
+func (s *Store) PutInboundRule(r InboundRule) error {
+	if err := r.Validate(); err != nil {
+		return fmt.Errorf("put inbound rule: %w", err)
+	}
+	err := s.update(true, func(txn *badger.Txn) error {
+		if err := checkRefs(txn, r.Trunks, r.TimeCondition); err != nil {
+			return err
+		}
+		now := time.Now().UTC()
+		r.CreatedAt, r.UpdatedAt = now, now
+		others, err := listInbound(txn)
+		if err != nil {
+			return err
+		}
+		for i := range others {
+			o := &others[i]
+			if o.Name == r.Name {
+				r.CreatedAt = o.CreatedAt
+				continue
+			}
+			if !o.compiled {
+				continue // a record that no longer validates matches nothing
+			}
+			if why := inboundConflict(&r, o); why != "" {
+				return &ConflictError{Other: "inbound rule " + o.Name,
+					Msg: fmt.Sprintf("overlaps inbound rule %s: %s; give them caller masks that do not overlap", o.Name, why)}
+			}
+		}
+		val, err := marshal(r)
+		if err != nil {
+			return err
+		}
+		return txn.Set(inKey(r.Name), val)
+	})
+	if err != nil {
+		return fmt.Errorf("put inbound rule %s: %w", r.Name, err)
+	}
+	return nil
+}
+
+// GetInboundRule returns a rule; ErrNotFound when absent.
+func (s *Store) GetInboundRule(name string) (InboundRule, error) {
+	var r InboundRule
+	err := s.view(func(txn *badger.Txn) error { return getRoute(txn, inKey(name), &r) })
+	if err != nil {
+		return InboundRule{}, fmt.Errorf("get inbound rule %s: %w", name, err)
+	}
+	r.Validate()
+	return r, nil
+}
+
+// ListInboundRules returns every inbound rule in match order (see
+// MatchInbound): direct rules first, a DID number before "*", then by
+// Order and name.
+func (s *Store) ListInboundRules() ([]InboundRule, error) {
+	var out []InboundRule
+	err := s.view(func(txn *badger.Txn) (err error) {
+		out, err = listInbound(txn)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list inbound rules: %w", err)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return inboundBefore(&out[i], &out[j]) })
+	return out, nil
+}
+
+// DeleteInboundRule removes a rule; ErrNotFound when absent. Synced.
+func (s *Store) DeleteInboundRule(name string) error {
+	if err := s.deleteRoute(inKey(name)); err != nil {
+		return fmt.Errorf("delete inbound rule %s: %w", name, err)
+	}
+	return nil
+}
+
+// PutOutboundRule creates or replaces an outbound rule (by name). It
+// refuses unknown trunks or time conditions (*FieldError). Synced.
+func (s *Store) PutOutboundRule(r OutboundRule) error {
+	if err := r.Validate(); err != nil {
+		return fmt.Errorf("put outbound rule: %w", err)
+	}
+	err := s.update(true, func(txn *badger.Txn) error {
+		if err := checkRefs(txn, r.Trunks, r.TimeCondition); err != nil {
+			return err
+		}
+		now := time.Now().UTC()
+		r.CreatedAt, r.UpdatedAt = now, now
+		var old OutboundRule
+		if err := getRoute(txn, outKey(r.Name), &old); err == nil {
+			r.CreatedAt = old.CreatedAt
+		} else if !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		val, err := marshal(r)
+		if err != nil {
+			return err
+		}
+		return txn.Set(outKey(r.Name), val)
+	})
+	if err != nil {
+		return fmt.Errorf("put outbound rule %s: %w", r.Name, err)
+	}
+	return nil
+}
+
+// GetOutboundRule returns a rule; ErrNotFound when absent.
+func (s *Store) GetOutboundRule(name string) (OutboundRule, error) {
+	var r OutboundRule
+	err := s.view(func(txn *badger.Txn) error { return getRoute(txn, outKey(name), &r) })
+	if err != nil {
+		return OutboundRule{}, fmt.Errorf("get outbound rule %s: %w", name, err)
+	}
+	r.Validate()
+	return r, nil
+}
+
+// ListOutboundRules returns every outbound rule in match order: by Order,
+// then name.
+func (s *Store) ListOutboundRules() ([]OutboundRule, error) {
+	var out []OutboundRule
+	err := s.view(func(txn *badger.Txn) (err error) {
+		out, err = listOutbound(txn)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list outbound rules: %w", err)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Order != out[j].Order {
+			return out[i].Order < out[j].Order
+		}
+		return out[i].Name < out[j].Name
+	})
+	return out, nil
+}
+
+// DeleteOutboundRule removes a rule; ErrNotFound when absent. Synced.
+func (s *Store) DeleteOutboundRule(name string) error {
+	if err := s.deleteRoute(outKey(name)); err != nil {
+		return fmt.Errorf("delete outbound rule %s: %w", name, err)
+	}
+	return nil
+}
+
+func getRoute(txn *badger.Txn, key []byte, v any) error {
+	item, err := txn.Get(key)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return ErrNotFound
+	} else if err != nil {
+		return err
+	}
+	return decodeItem(item, v)
+}
+
+func (s *Store) deleteRoute(key []byte) error {
+	return s.update(true, func(txn *badger.Txn) error {
+		if _, err := txn.Get(key); errors.Is(err, badger.ErrKeyNotFound) {
+			return ErrNotFound
+		} else if err != nil {
+			return err
+		}
+		return txn.Delete(key)
+	})
+}
+
+// listInbound reads every inbound rule, compiled.
+func listInbound(txn *badger.Txn) ([]InboundRule, error) {
+	var out []InboundRule
+	err := iterate(txn, inRoutePrefix, func(item *badger.Item) error {
+		var r InboundRule
+		if err := decodeItem(item, &r); err != nil {
+			return err
+		}
+		r.Validate() // compiles; a failure leaves it matching nothing
+		out = append(out, r)
+		return nil
+	})
+	return out, err
+}
+
+// listOutbound reads every outbound rule, compiled.
+func listOutbound(txn *badger.Txn) ([]OutboundRule, error) {
+	var out []OutboundRule
+	err := iterate(txn, outRoutePrefix, func(item *badger.Item) error {
+		var r OutboundRule
+		if err := decodeItem(item, &r); err != nil {
+			return err
+		}
+		r.Validate()
+		out = append(out, r)
+		return nil
+	})
+	return out, err
+}
+
+func iterate(txn *badger.Txn, prefix string, fn func(*badger.Item) error) error {
+	it := txn.NewIterator(badger.IteratorOptions{PrefetchValues: true, Prefix: []byte(prefix)})
+	defer it.Close()
+	for it.Rewind(); it.Valid(); it.Next() {
+		if err := fn(it.Item()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// routeUsing names the first rule for which uses holds, as a
+// *ConflictError; nil when none does. Deleting a trunk or a time condition
+// calls it in its transaction.
+func routeUsing(txn *badger.Txn, uses func(trunks []string, tc string) bool) error {
+	ins, err := listInbound(txn)
+	if err != nil {
+		return err
+	}
+	for _, r := range ins {
+		if uses(r.Trunks, r.TimeCondition) {
+			return &ConflictError{Other: "inbound rule " + r.Name,
+				Msg: fmt.Sprintf("in use by inbound rule %s: change or remove the rule first", r.Name)}
+		}
+	}
+	outs, err := listOutbound(txn)
+	if err != nil {
+		return err
+	}
+	for _, r := range outs {
+		if uses(r.Trunks, r.TimeCondition) {
+			return &ConflictError{Other: "outbound rule " + r.Name,
+				Msg: fmt.Sprintf("in use by outbound rule %s: change or remove the rule first", r.Name)}
+		}
+	}
+	return nil
+}
+
+// trunkInUse refuses deleting a trunk a rule names.
+func trunkInUse(txn *badger.Txn, name string) error {
+	return routeUsing(txn, func(trunks []string, _ string) bool { return slices.Contains(trunks, name) })
+}
+
+// timeConditionInUse refuses deleting a time condition a rule names.
+func timeConditionInUse(txn *badger.Txn, name string) error {
+	return routeUsing(txn, func(_ []string, tc string) bool { return tc == name })
+}
+
+// inboundRank orders the precedence classes: direct before general, a DID
+// number before "*".
+func inboundRank(r *InboundRule) int {
+	rank := 0
+	if !r.Direct {
+		rank += 2
+	}
+	if r.did.HasAny() {
+		rank++
+	}
+	return rank
+}
+
+func inboundBefore(a, b *InboundRule) bool {
+	if ra, rb := inboundRank(a), inboundRank(b); ra != rb {
+		return ra < rb
+	}
+	if a.Order != b.Order {
+		return a.Order < b.Order
+	}
+	return a.Name < b.Name
+}
+
+// MatchInbound picks the rule for a call that came in on trunk, to did,
+// from caller: among the rules that match, the first by precedence
+// (direct rules, then general ones; within each a DID number before "*";
+// then Order and name), whatever the order of rules. open says whether a
+// time condition is open now (see OpenAt); the second result is whether
+// the rule's time condition is open (true without one), that is whether
+// the call goes to Destination rather than Closed. nil when no rule
+// matches: the caller falls back to the operator. With rules from
+// ListInboundRules it allocates nothing.
+func MatchInbound(rules []InboundRule, trunk, did, caller string, open func(timeCondition string) bool) (*InboundRule, bool) {
+	best := -1
+	var bestC *InboundRule // the compiled form of rules[best]
+	for i := range rules {
+		r := &rules[i]
+		c := r
+		if !r.compiled {
+			cp := *r // hand-built rules: compile a copy, never the caller's slice
+			if cp.Validate() != nil {
+				continue
+			}
+			c = &cp
+		}
+		if len(r.Trunks) > 0 && !slices.Contains(r.Trunks, trunk) || !c.did.Contains(did) || !c.mask.Match(caller) {
+			continue
+		}
+		if best < 0 || inboundBefore(c, bestC) {
+			best, bestC = i, c
+		}
+	}
+	if best < 0 {
+		return nil, false
+	}
+	r := &rules[best]
+	if r.TimeCondition == "" || open == nil {
+		return r, true
+	}
+	return r, open(r.TimeCondition)
+}
+
+// OpenAt is MatchInbound's open at time t: it reads the stored time
+// conditions (overrides included). A condition that does not exist counts
+// as closed, so a call goes to the out-of-hours destination rather than
+// to an office nobody set up.
+func (s *Store) OpenAt(t time.Time) (func(timeCondition string) bool, error) {
+	all, err := s.timeConditions()
+	if err != nil {
+		return nil, err
+	}
+	return func(name string) bool {
+		tc, ok := all[name]
+		return ok && tc.Open(t)
+	}, nil
+}
+
+// Sends reports whether the rule applies to calls from extension ext.
+func (r *OutboundRule) Sends(ext string) bool {
+	return len(r.Sources) == 1 && r.Sources[0] == "*" || slices.Contains(r.Sources, ext)
+}
+
+// MatchOutbound picks the rule for extension ext dialling number: the first
+// rule, in the order given (ListOutboundRules' order), that applies to ext,
+// whose length bounds hold number, and one of whose patterns matches; it
+// returns the number to send to the rule's trunks (prefix stripped,
+// prepend added). nil and "" when no rule matches. The rule's time
+// condition, PIN set and trunk method are for the caller to apply.
+func MatchOutbound(rules []OutboundRule, ext, number string) (*OutboundRule, string) {
+	for i := range rules {
+		r := &rules[i]
+		if !r.Sends(ext) || r.MinLen != 0 && len(number) < r.MinLen || r.MaxLen != 0 && len(number) > r.MaxLen {
+			continue
+		}
+		compiled := r.rules
+		if len(compiled) != len(r.Patterns) {
+			cp := *r // hand-built rule: compile a copy
+			if cp.Validate() != nil {
+				continue
+			}
+			compiled = cp.rules
+		}
+		for _, p := range compiled {
+			if out, ok := p.Rewrite(number); ok {
+				return r, out
+			}
+		}
+	}
+	return nil, ""
+}
+
+// String shows a destination for listings: "extension 100", "hangup".
+func (d Destination) String() string {
+	if d.Target == "" {
+		return d.Kind
+	}
+	return d.Kind + " " + d.Target
+}
