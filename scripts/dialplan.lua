@@ -165,9 +165,27 @@ local function extension(ext)
   return {action = "bridge", targets = {ext}}
 end
 
--- inbound routes a call that came in on a trunk (call.trunk): by its DID.
--- Trunk callers never reach feature codes or other internal services.
+-- destination carries out an inbound rule's destination.
+local function destination(call, d)
+  local kind, target = d.kind, d.target
+  if kind == "extension" then return extension(target) end
+  if kind == "ivr" then return require("ivr").program(target) end
+  if kind == "voicemail" then return program(require("mailbox").deposit, target, "unavailable") end
+  if kind == "conference" then return program(require("conference").join, target) end
+  if kind == "hangup" then return {action = "reject", code = 480, reason = "Temporarily Unavailable"} end
+  -- Ring groups, queues and outside numbers come later.
+  log.warn("inbound rule", d.rule, ": destination", kind, "is not available yet")
+  return {action = "reject", code = 503, reason = "Service Unavailable"}
+end
+
+-- inbound routes a call that came in on a trunk (call.trunk): by the
+-- inbound rules (DID, caller, office hours), else a DID that is an
+-- extension number or an attendant number. Trunk callers never reach
+-- feature codes or other internal services.
 local function inbound(call)
+  local d, err = routing.inbound(call)
+  if err then log.warn("inbound rules:", err) end
+  if d then return destination(call, d) end
   local to = call.to
   if is_extension(to) and config.extension(to) then return extension(to) end
   -- (config.extension is nil for unknown numbers: DIDs that are not

@@ -63,6 +63,8 @@ type Options struct {
 	Blacklist Blacklist
 	// TimeConditions backs the timecond module; nil = its calls fail.
 	TimeConditions TimeConditions
+	// Routing backs the routing module; nil = no rules match.
+	Routing Routing
 	// KV backs the kv module (store.Store.KV()); nil = kv calls fail.
 	KV KV
 	// Namespace separates this script set's kv keys; default "default".

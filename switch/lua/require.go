@@ -15,7 +15,7 @@ type modules struct {
 }
 
 // installModules sets the globals json, config, kv, http, voicemail,
-// blacklist and timecond
+// blacklist, timecond and routing
 // (log is set by scriptLog) and require.
 func (st *state) installModules() {
 	L := st.L
@@ -28,6 +28,7 @@ func (st *state) installModules() {
 		"voicemail": st.voicemailModule(),
 		"blacklist": st.blacklistModule(),
 		"timecond":  st.timecondModule(),
+		"routing":   st.routingModule(),
 	} {
 		L.SetGlobal(name, t)
 		st.mods.builtin[name] = t

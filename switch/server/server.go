@@ -249,6 +249,7 @@ func Factories(log *slog.Logger, st *store.Store, httpAllow []string, pluginsDir
 		o.Features = directory{st}
 		o.Blacklist = st
 		o.TimeConditions = timeConditions{st}
+		o.Routing = routing{st}
 		o.KV = st.KV()
 		w.Directory = wasmDirectory{directory{st}}
 		w.KV = st.KV()
@@ -422,4 +423,27 @@ func (f trunkFinder) TrunkFor(ip netip.Addr) (string, bool) {
 		return "", false
 	}
 	return f.s.Trunks.TrunkFor(ip)
+}
+
+// routing gives scripts the stored inbound rules.
+type routing struct{ st *store.Store }
+
+func (r routing) Inbound(trunk, did, caller string) (string, string, string, bool, error) {
+	rules, err := r.st.ListInboundRules()
+	if err != nil {
+		return "", "", "", false, err
+	}
+	open, err := r.st.OpenAt(time.Now())
+	if err != nil {
+		return "", "", "", false, err
+	}
+	rule, isOpen := store.MatchInbound(rules, trunk, did, caller, open)
+	if rule == nil {
+		return "", "", "", false, nil
+	}
+	d := rule.Destination
+	if !isOpen {
+		d = rule.Closed
+	}
+	return rule.Name, d.Kind, d.Target, true, nil
 }

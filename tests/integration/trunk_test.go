@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/hookswitch/hookswitch/switch/store"
+	"github.com/hookswitch/hookswitch/switch/timecond"
 	"github.com/hookswitch/hookswitch/switch/trunk"
 )
 
@@ -75,5 +76,54 @@ func TestInboundFromIPTrunk(t *testing.T) {
 	sw.srv.SyncTrunks()
 	if res, _ := gw.dialWith(t, "1002", false, nil).final(t); res.StatusCode != 407 {
 		t.Fatalf("without the trunk: %d, want 407", res.StatusCode)
+	}
+}
+
+// Inbound rules route a trunk's DIDs: by office hours (closed: another
+// destination), and a direct rule beats the time condition.
+func TestInboundRules(t *testing.T) {
+	t.Parallel()
+	sw := newSwitch(t)
+	b := newPhone(t, sw, "1002")
+	b.mustRegister(t)
+	b.setPolicy(policyAnswer, 50*time.Millisecond)
+	c3 := newPhone(t, sw, "1003")
+	c3.mustRegister(t)
+	c3.setPolicy(policyAnswer, 50*time.Millisecond)
+	gw := newPhone(t, sw, "4930123456")
+	if err := sw.st.PutTrunk(store.Trunk{Name: "gw", Kind: store.TrunkIP, Host: "127.0.0.1", IPs: []string{"127.0.0.1"}}); err != nil {
+		t.Fatal(err)
+	}
+	sw.srv.SyncTrunks()
+	never, _ := timecond.ParseSchedule("")
+	closed, err := timecond.New("office", "UTC", never, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sw.st.PutTimeCondition(closed); err != nil {
+		t.Fatal(err)
+	}
+	// DID 4930111: 1002 in office hours, 1003 when closed (always, here).
+	if err := sw.st.PutInboundRule(store.InboundRule{Name: "main", Trunks: []string{"gw"}, DID: "4930111",
+		TimeCondition: "office", Destination: store.Destination{Kind: "extension", Target: "1002"},
+		Closed: store.Destination{Kind: "extension", Target: "1003"}}); err != nil {
+		t.Fatal(err)
+	}
+	call := gw.dialWith(t, "4930111", false, nil)
+	c3.waitIncoming(t)
+	call.answered(t).bye(t)
+
+	// A direct rule for this caller wins over the time condition.
+	if err := sw.st.PutInboundRule(store.InboundRule{Name: "vip", Direct: true, Trunks: []string{"gw"}, DID: "4930111",
+		CallerMask: "4930123456", Destination: store.Destination{Kind: "extension", Target: "1002"}}); err != nil {
+		t.Fatal(err)
+	}
+	call = gw.dialWith(t, "4930111", false, nil)
+	b.waitIncoming(t)
+	call.answered(t).bye(t)
+
+	// A DID with no rule and no extension: 404.
+	if res, _ := gw.dialWith(t, "4930999", false, nil).final(t); res.StatusCode != 404 {
+		t.Fatalf("unknown DID: %d, want 404", res.StatusCode)
 	}
 }

@@ -1,0 +1,48 @@
+package lua
+
+import (
+	"fmt"
+
+	glua "github.com/yuin/gopher-lua"
+)
+
+// Routing answers the routing module from the stored rules.
+type Routing interface {
+	// Inbound picks the destination of a call on trunk to did from caller
+	// (inbound rules, time conditions applied); ok false when no rule
+	// matches.
+	Inbound(trunk, did, caller string) (rule, kind, target string, ok bool, err error)
+}
+
+// routingModule: routing.inbound(call) -> {rule =, kind =, target =} or
+// nil (no rule), or nil, err.
+func (st *state) routingModule() *glua.LTable {
+	L := st.L
+	rt := st.e.opts.Routing
+	t := L.NewTable()
+	t.RawSetString("inbound", L.NewFunction(func(L *glua.LState) int {
+		call := L.CheckTable(1)
+		if rt == nil {
+			L.Push(glua.LNil)
+			return 1
+		}
+		str := func(k string) string { return glua.LVAsString(L.GetField(call, k)) }
+		rule, kind, target, ok, err := rt.Inbound(str("trunk"), str("to"), str("from"))
+		if err != nil {
+			L.Push(glua.LNil)
+			L.Push(glua.LString(fmt.Sprintf("routing.inbound: %v", err)))
+			return 2
+		}
+		if !ok {
+			L.Push(glua.LNil)
+			return 1
+		}
+		d := L.CreateTable(0, 3)
+		d.RawSetString("rule", glua.LString(rule))
+		d.RawSetString("kind", glua.LString(kind))
+		d.RawSetString("target", glua.LString(target))
+		L.Push(d)
+		return 1
+	}))
+	return t
+}
