@@ -233,6 +233,15 @@ function route(call)
       c:bridge{targets = {ext}, auto_answer = true, timeout = 20}
     end
   end
+  if call.authenticated and not config.extension(to) then
+    -- Outside numbers (extensions come first): the first dial rule that
+    -- matches (routing.outbound applies its strip/prepend and trunk order).
+    local o, err = routing.outbound(call)
+    if err then log.warn("dial rules:", err) end
+    if o then
+      return {action = "bridge", targets = {o.number}, trunks = o.trunks}
+    end
+  end
   if is_extension(to) then
     -- The core answers 480 when the extension has no registered contact;
     -- failure below forwards busy and unanswered calls, or takes them to

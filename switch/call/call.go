@@ -54,6 +54,7 @@ type Call struct {
 	moh        *media.Endpoint // music to a held party
 	crec       *callRecording  // a one-touch recording of the bridge
 	autoAnswer bool            // the next bridge asks phones to answer at once
+	trunk      string          // the trunk the callee was reached on, counted in the manager
 }
 
 // leg is one side of a call.
@@ -455,6 +456,7 @@ func (c *Call) end(reason string) {
 	}
 	legs := []*leg{c.a, c.b}
 	cdr := c.cdr
+	usedTrunk := c.trunk
 	close(c.done)
 	if c.limitTimer != nil {
 		c.limitTimer.Stop()
@@ -462,6 +464,9 @@ func (c *Call) end(reason string) {
 	c.mu.Unlock()
 
 	c.stopMedia()
+	if usedTrunk != "" {
+		c.m.useTrunk(usedTrunk, -1)
+	}
 	if c.sess != nil {
 		c.sess.Close()
 	}

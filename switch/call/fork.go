@@ -13,6 +13,9 @@ import (
 
 const noAnswer = "Temporarily Unavailable (no answer)"
 
+// trunkSilence is how long a trunk may take to answer an INVITE at all.
+const trunkSilence = 4 * time.Second
+
 // fork is one INVITE sent to one registered contact.
 type fork struct {
 	t          target
@@ -25,6 +28,7 @@ type fork struct {
 	canceling  bool // we want it gone
 	cancelSent bool
 	done       bool
+	authed     bool // a trunk's challenge was answered: another is a refusal
 }
 
 type forkEvent struct {
@@ -109,6 +113,10 @@ func (c *Call) ringGroup(g []target, timeout time.Duration) (*gosip.Response, []
 				return res, nil, nil
 			default:
 				f.done = true
+				if nf := c.authRetry(f, res, events); nf != nil {
+					forks = append(forks, nf) // the same attempt, with credentials
+					continue
+				}
 				pending--
 				codes = append(codes, res.StatusCode)
 				c.forget(f.leg)
@@ -133,6 +141,13 @@ func (c *Call) ringGroup(g []target, timeout time.Duration) (*gosip.Response, []
 
 // startFork sends the INVITE for one contact.
 func (c *Call) startFork(areq *gosip.Request, t target, events chan<- forkEvent) (*fork, error) {
+	if t.trunk != nil {
+		d, err := c.trunkDialog(t)
+		if err != nil {
+			return nil, err
+		}
+		return c.sendFork(areq, t, d, events)
+	}
 	m := c.m
 	transport := t.b.Transport
 	if transport == "" {
@@ -154,6 +169,13 @@ func (c *Call) startFork(areq *gosip.Request, t target, events chan<- forkEvent)
 		transport: transport,
 		contact:   m.stack.Contact(transport, ""),
 	}
+	return c.sendFork(areq, t, d, events)
+}
+
+// sendFork sends the INVITE of dialog d to target t.
+func (c *Call) sendFork(areq *gosip.Request, t target, d *dialog, events chan<- forkEvent) (*fork, error) {
+	m := c.m
+	host := m.stack.Host()
 	l := newLeg(c, d, c.sess.B())
 	body, err := l.sdpFor(c.offer, false)
 	if err != nil {
@@ -178,6 +200,9 @@ func (c *Call) startFork(areq *gosip.Request, t target, events chan<- forkEvent)
 		req.AppendHeader(gosip.NewHeader("Alert-Info", "<http://localhost>;info=alert-autoanswer;delay=0"))
 		req.AppendHeader(gosip.NewHeader("Alert-Info", "Auto Answer"))
 	}
+	if t.trunk != nil {
+		rewriteHeaders(req, t.trunk.Headers)
+	}
 	req.SetBody(body)
 	l.invite = req
 	ctx, cancel := context.WithCancel(context.Background())
@@ -188,32 +213,49 @@ func (c *Call) startFork(areq *gosip.Request, t target, events chan<- forkEvent)
 	}
 	f := &fork{t: t, leg: l, tx: tx, req: req, ctx: ctx, cancel: cancel}
 	m.addDialog(l)
-	go func() {
-		defer tx.Terminate()
-		for {
-			select {
-			case res := <-tx.Responses():
-				if res.StatusCode >= 200 {
-					events <- forkEvent{f: f, res: res}
-					return
-				}
-				if len(events) < cap(events)/2 {
-					events <- forkEvent{f: f, res: res}
-				}
-			case <-tx.Done():
-				err := tx.Err()
-				if err == nil {
-					err = gosip.ErrTransactionTerminated
-				}
-				events <- forkEvent{f: f, err: err}
-				return
-			case <-ctx.Done():
-				events <- forkEvent{f: f, err: ctx.Err()}
+	go c.watchFork(f, events)
+	return f, nil
+}
+
+// watchFork reports a fork's responses: provisionals while there is room,
+// and exactly one terminal event.
+func (c *Call) watchFork(f *fork, events chan<- forkEvent) {
+	tx, ctx := f.tx, f.ctx
+	defer tx.Terminate()
+	// A trunk that does not even say 100 Trying is down: fail over now,
+	// not after Timer B's 32 s.
+	var silent <-chan time.Time
+	if f.t.trunk != nil {
+		t := time.NewTimer(trunkSilence)
+		defer t.Stop()
+		silent = t.C
+	}
+	for {
+		select {
+		case <-silent:
+			events <- forkEvent{f: f, err: fmt.Errorf("trunk %s: no answer within %v", f.t.trunk.Name, trunkSilence)}
+			return
+		case res := <-tx.Responses():
+			silent = nil
+			if res.StatusCode >= 200 {
+				events <- forkEvent{f: f, res: res}
 				return
 			}
+			if len(events) < cap(events)/2 {
+				events <- forkEvent{f: f, res: res}
+			}
+		case <-tx.Done():
+			err := tx.Err()
+			if err == nil {
+				err = gosip.ErrTransactionTerminated
+			}
+			events <- forkEvent{f: f, err: err}
+			return
+		case <-ctx.Done():
+			events <- forkEvent{f: f, err: ctx.Err()}
+			return
 		}
-	}()
-	return f, nil
+	}
 }
 
 // provisional relays 180/183 to the caller; the first 183 with SDP carries
@@ -266,6 +308,10 @@ func (c *Call) win(f *fork, res *gosip.Response) {
 	c.mu.Lock()
 	c.b = f.leg
 	c.cdr.FinalDest = f.t.ext
+	if f.t.trunk != nil && c.trunk == "" {
+		c.trunk = f.t.trunk.Name
+		c.m.useTrunk(c.trunk, 1)
+	}
 	c.mu.Unlock()
 	c.m.stack.Write(f.leg.d.request(gosip.ACK, f.req.CSeq().SeqNo))
 }

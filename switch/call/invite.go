@@ -158,6 +158,9 @@ func (c *Call) bridge(dec hook.RouteDecision) (*gosip.Response, error) {
 // contacts, grouped by ringing step.
 func (c *Call) resolve(dec hook.RouteDecision) ([][]target, error) {
 	m := c.m
+	if len(dec.Trunks) > 0 {
+		return c.resolveTrunks(dec)
+	}
 	var groups [][]target
 	known, all := 0, []target{}
 	for _, num := range dec.Targets {
@@ -199,6 +202,30 @@ func (c *Call) resolve(dec hook.RouteDecision) ([][]target, error) {
 type target struct {
 	ext string
 	b   store.Binding
+	// trunk, when set, is the trunk an outside number (ext) is dialled
+	// through; b is then unused.
+	trunk *store.Trunk
+}
+
+// resolveTrunks makes one ringing step per trunk, in order: failover.
+func (c *Call) resolveTrunks(dec hook.RouteDecision) ([][]target, error) {
+	var groups [][]target
+	for _, name := range dec.Trunks {
+		t, err := c.m.st.GetTrunk(name)
+		if err != nil {
+			c.m.log.Warn("bridge: no such trunk", "call_id", c.cdr.CallID, "trunk", name, "error", err)
+			continue
+		}
+		groups = append(groups, []target{{ext: dec.Targets[0], trunk: &t}})
+	}
+	c.mu.Lock()
+	c.cdr.FinalDest = dec.Targets[0]
+	c.cdr.Direction = "outbound"
+	c.mu.Unlock()
+	if len(groups) == 0 {
+		return nil, &sip.Error{Code: 503, Reason: "Service Unavailable (no trunk)"}
+	}
+	return groups, nil
 }
 
 func hostOf(addr string) string {

@@ -61,6 +61,7 @@ type Hooks interface {
 type Store interface {
 	registrar.Store
 	AddCDRs(cs []*store.CDR) error
+	GetTrunk(name string) (store.Trunk, error)
 }
 
 // Manager owns every call.
@@ -81,6 +82,7 @@ type Manager struct {
 	calls    map[*Call]struct{}
 	inflight map[string]string // merged-request detection: from-tag/call-id/cseq -> branch
 	draining atomic.Bool
+	trunkUse map[string]int // answered calls per trunk, for max_calls
 	wg       sync.WaitGroup
 	cdrs     *cdrLog
 }
@@ -264,4 +266,24 @@ func mergedKey(req *gosip.Request) (string, string) {
 		branch, _ = v.Params.Get("branch")
 	}
 	return b.String(), branch
+}
+
+// trunkCalls counts the answered calls on a trunk.
+func (m *Manager) trunkCalls(name string) int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.trunkUse[name]
+}
+
+// useTrunk counts a call on a trunk in (+1) or out (-1).
+func (m *Manager) useTrunk(name string, delta int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.trunkUse == nil {
+		m.trunkUse = map[string]int{}
+	}
+	m.trunkUse[name] += delta
+	if m.trunkUse[name] <= 0 {
+		delete(m.trunkUse, name)
+	}
 }

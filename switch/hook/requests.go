@@ -84,6 +84,10 @@ type RouteDecision struct {
 	Timeout time.Duration // ring time per attempt; 0 means the core default
 	// CallerID overrides the caller's user part shown to the callee, when set.
 	CallerID string
+	// Trunks, when set, make Targets outside numbers dialled through these
+	// trunks, tried in this order (failover on busy, unavailable,
+	// congestion).
+	Trunks []string
 	// Reject: SIP status code (400-699) and optional reason phrase.
 	Code   int
 	Reason string

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	glua "github.com/yuin/gopher-lua"
@@ -22,7 +23,7 @@ const (
 
 // fields accepted for each action; anything else is a typo worth reporting.
 var decisionFields = map[hook.Action][]string{
-	hook.ActionBridge:  {"action", "targets", "mode", "timeout", "caller_id"},
+	hook.ActionBridge:  {"action", "targets", "mode", "timeout", "caller_id", "trunks"},
 	hook.ActionReject:  {"action", "code", "reason"},
 	hook.ActionProgram: {"action", "run"},
 }
@@ -91,11 +92,29 @@ func checkFields(t *glua.LTable, allowed []string) *decisionError {
 }
 
 func decodeBridge(t *glua.LTable, dec *hook.RouteDecision) *decisionError {
-	targets, derr := decodeTargets(t.RawGetString("targets"))
+	trunks, derr := decodeTrunks(t.RawGetString("trunks"))
 	if derr != nil {
 		return derr
 	}
-	dec.Targets = targets
+	dec.Trunks = trunks
+	if len(trunks) > 0 {
+		// Outside numbers: a leading + is allowed.
+		n, ok := t.RawGetString("targets").(*glua.LTable)
+		if !ok || n.Len() != 1 {
+			return &decisionError{"targets", "with trunks, want exactly one outside number"}
+		}
+		num, ok := n.RawGetInt(1).(glua.LString)
+		if !ok || !hook.IsDigits(strings.TrimPrefix(string(num), "+"), hook.MaxTargetLen) {
+			return &decisionError{"targets[1]", fmt.Sprintf("want a number (digits, a leading + allowed), got %s", describe(n.RawGetInt(1)))}
+		}
+		dec.Targets = []string{string(num)}
+	} else {
+		targets, derr := decodeTargets(t.RawGetString("targets"))
+		if derr != nil {
+			return derr
+		}
+		dec.Targets = targets
+	}
 
 	switch m := t.RawGetString("mode"); m {
 	case glua.LNil, glua.LString("parallel"):
@@ -191,4 +210,27 @@ func truncate(s string) string {
 		return s[:n] + "..."
 	}
 	return s
+}
+
+// maxTrunks bounds a bridge's trunk list.
+const maxTrunks = 16
+
+// decodeTrunks reads an optional list of trunk names.
+func decodeTrunks(v glua.LValue) ([]string, *decisionError) {
+	if v == glua.LNil {
+		return nil, nil
+	}
+	t, ok := v.(*glua.LTable)
+	if !ok || t.Len() == 0 || t.Len() > maxTrunks {
+		return nil, &decisionError{"trunks", fmt.Sprintf("must be a list of 1 to %d trunk names, got %s", maxTrunks, describe(v))}
+	}
+	out := make([]string, t.Len())
+	for i := range out {
+		s, ok := t.RawGetInt(i + 1).(glua.LString)
+		if !ok || !hook.ValidUserPart(string(s)) {
+			return nil, &decisionError{fmt.Sprintf("trunks[%d]", i+1), "must be a trunk name, got " + describe(t.RawGetInt(i+1))}
+		}
+		out[i] = string(s)
+	}
+	return out, nil
 }

@@ -12,6 +12,10 @@ type Routing interface {
 	// (inbound rules, time conditions applied); ok false when no rule
 	// matches.
 	Inbound(trunk, did, caller string) (rule, kind, target string, ok bool, err error)
+	// Outbound picks the dial rule for extension ext dialling number:
+	// the number to send and the trunks to try, in order; ok false when
+	// no rule (open now) matches.
+	Outbound(ext, number string) (rule, dialled string, trunks []string, ok bool, err error)
 }
 
 // routingModule: routing.inbound(call) -> {rule =, kind =, target =} or
@@ -41,6 +45,34 @@ func (st *state) routingModule() *glua.LTable {
 		d.RawSetString("rule", glua.LString(rule))
 		d.RawSetString("kind", glua.LString(kind))
 		d.RawSetString("target", glua.LString(target))
+		L.Push(d)
+		return 1
+	}))
+	t.RawSetString("outbound", L.NewFunction(func(L *glua.LState) int {
+		call := L.CheckTable(1)
+		if rt == nil {
+			L.Push(glua.LNil)
+			return 1
+		}
+		str := func(k string) string { return glua.LVAsString(L.GetField(call, k)) }
+		rule, number, trunks, ok, err := rt.Outbound(str("from"), str("to"))
+		if err != nil {
+			L.Push(glua.LNil)
+			L.Push(glua.LString(fmt.Sprintf("routing.outbound: %v", err)))
+			return 2
+		}
+		if !ok {
+			L.Push(glua.LNil)
+			return 1
+		}
+		d := L.CreateTable(0, 3)
+		d.RawSetString("rule", glua.LString(rule))
+		d.RawSetString("number", glua.LString(number))
+		ts := L.CreateTable(len(trunks), 0)
+		for _, tr := range trunks {
+			ts.Append(glua.LString(tr))
+		}
+		d.RawSetString("trunks", ts)
 		L.Push(d)
 		return 1
 	}))

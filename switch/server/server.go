@@ -12,6 +12,7 @@ import (
 	"net/netip"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	gosip "github.com/emiago/sipgo/sip"
@@ -249,7 +250,7 @@ func Factories(log *slog.Logger, st *store.Store, httpAllow []string, pluginsDir
 		o.Features = directory{st}
 		o.Blacklist = st
 		o.TimeConditions = timeConditions{st}
-		o.Routing = routing{st}
+		o.Routing = routing{st: st, cycle: &sync.Map{}}
 		o.KV = st.KV()
 		w.Directory = wasmDirectory{directory{st}}
 		w.KV = st.KV()
@@ -425,8 +426,39 @@ func (f trunkFinder) TrunkFor(ip netip.Addr) (string, bool) {
 	return f.s.Trunks.TrunkFor(ip)
 }
 
-// routing gives scripts the stored inbound rules.
-type routing struct{ st *store.Store }
+// routing gives scripts the stored inbound and outbound rules; cycle
+// holds each linear-cycle rule's next starting trunk.
+type routing struct {
+	st    *store.Store
+	cycle *sync.Map // rule name -> *atomic.Uint64
+}
+
+func (r routing) Outbound(ext, number string) (string, string, []string, bool, error) {
+	rules, err := r.st.ListOutboundRules()
+	if err != nil {
+		return "", "", nil, false, err
+	}
+	rule, dialled := store.MatchOutbound(rules, ext, number)
+	if rule == nil {
+		return "", "", nil, false, nil
+	}
+	if rule.TimeCondition != "" {
+		open, err := r.st.OpenAt(time.Now())
+		if err != nil {
+			return "", "", nil, false, err
+		}
+		if !open(rule.TimeCondition) {
+			return "", "", nil, false, nil // the rule is for its hours only
+		}
+	}
+	trunks := append([]string(nil), rule.Trunks...)
+	if rule.Method == store.MethodLinearCycle && len(trunks) > 1 {
+		v, _ := r.cycle.LoadOrStore(rule.Name, new(atomic.Uint64))
+		n := int((v.(*atomic.Uint64).Add(1) - 1) % uint64(len(trunks)))
+		trunks = append(trunks[n:], trunks[:n]...)
+	}
+	return rule.Name, dialled, trunks, true, nil
+}
 
 func (r routing) Inbound(trunk, did, caller string) (string, string, string, bool, error) {
 	rules, err := r.st.ListInboundRules()

@@ -123,3 +123,26 @@ func clip(s string) string {
 	}
 	return s
 }
+
+// Answer computes the credentials that req (a call's INVITE) needs after
+// res, a 401 or 407: the header's name and value, for the first challenge
+// we can answer (of realm, when set).
+func Answer(res *gosip.Response, req *gosip.Request, user, password, realm string) (string, string, error) {
+	hdr, name := "WWW-Authenticate", "Authorization"
+	if res.StatusCode == 407 {
+		hdr, name = "Proxy-Authenticate", "Proxy-Authorization"
+	}
+	ch, err := pickChallenge(res.GetHeaders(hdr), realm)
+	if err != nil {
+		return "", "", fmt.Errorf("%w: %d %s: %w", ErrAuth, res.StatusCode, res.Reason, err)
+	}
+	if password == "" {
+		return "", "", fmt.Errorf("%w: %d %s: challenged, and the trunk has no password", ErrAuth, res.StatusCode, res.Reason)
+	}
+	cred, err := digest.Digest(ch, digest.Options{Method: string(req.Method), URI: req.Recipient.String(),
+		Username: user, Password: password, Count: 1})
+	if err != nil {
+		return "", "", fmt.Errorf("%w: %w", ErrAuth, err)
+	}
+	return name, cred.String(), nil
+}

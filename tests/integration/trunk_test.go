@@ -1,9 +1,11 @@
 package integration
 
 import (
+	"net/netip"
 	"testing"
 	"time"
 
+	"github.com/hookswitch/hookswitch/switch/server"
 	"github.com/hookswitch/hookswitch/switch/store"
 	"github.com/hookswitch/hookswitch/switch/timecond"
 	"github.com/hookswitch/hookswitch/switch/trunk"
@@ -125,5 +127,54 @@ func TestInboundRules(t *testing.T) {
 	// A DID with no rule and no extension: 404.
 	if res, _ := gw.dialWith(t, "4930999", false, nil).final(t); res.StatusCode != 404 {
 		t.Fatalf("unknown DID: %d, want 404", res.StatusCode)
+	}
+}
+
+// An extension dials out through a register trunk: the dial rule strips
+// its prefix, the provider (a second hookswitch) challenges the INVITE and
+// gets the trunk's credentials, and rings its own phone; audio flows end
+// to end. A second trunk that answers 503 is failed over.
+func TestOutboundThroughTrunk(t *testing.T) {
+	t.Parallel()
+	// The provider listens on 127.0.0.2: the switch tells trunk calls by
+	// their source address, and its own phones are on 127.0.0.1.
+	provider := newSwitch(t, func(c *server.Config) {
+		c.SIPUDP, c.SIPTCP, c.Advertise = "127.0.0.2:0", "127.0.0.2:0", "127.0.0.2"
+		c.RTPIP = netip.MustParseAddr("127.0.0.2")
+	})
+	if err := provider.st.CreateExtension(store.Extension{Number: "7001", Password: "Secret-7001-pw"}); err != nil {
+		t.Fatal(err)
+	}
+	far := newPhone(t, provider, "1002") // a phone on the provider's side
+	far.mustRegister(t)
+	far.setPolicy(policyAnswer, 50*time.Millisecond)
+
+	sw := newSwitch(t)
+	a := newPhone(t, sw, "1001")
+	a.mustRegister(t)
+	// "dead" points at a closed port: failover must skip it.
+	for _, tr := range []store.Trunk{
+		{Name: "dead", Kind: store.TrunkIP, Host: "127.0.0.3:9", IPs: []string{"127.0.0.3"}},
+		{Name: "upstream", Kind: store.TrunkRegister, Host: provider.sip.String(), Username: "7001", Password: "Secret-7001-pw"},
+	} {
+		if err := sw.st.PutTrunk(tr); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sw.srv.SyncTrunks()
+	if err := sw.st.PutOutboundRule(store.OutboundRule{Name: "out", Patterns: []store.OutboundPattern{{Prefix: "9", Pattern: "X."}},
+		Sources: []string{"*"}, Trunks: []string{"dead", "upstream"}}); err != nil {
+		t.Fatal(err)
+	}
+	c := a.dial(t, "91002")
+	in := far.waitIncoming(t)
+	if from := in.req.From().Address.User; from != "7001" {
+		t.Errorf("the provider's phone sees the caller as %q, want the trunk account 7001", from)
+	}
+	d := c.answered(t)
+	exchange(t, a, d.Media(), far, in.dialog(t).Media(), 25, 15)
+	d.bye(t)
+	if cdr := sw.waitCDR(t, c.CallID()); cdr.Direction != "outbound" || cdr.Status != store.StatusAnswered {
+		t.Fatalf("CDR %+v, want an answered outbound call", cdr)
 	}
 }

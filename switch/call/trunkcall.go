@@ -1,0 +1,121 @@
+package call
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"strings"
+
+	gosip "github.com/emiago/sipgo/sip"
+
+	"github.com/hookswitch/hookswitch/switch/sip"
+	"github.com/hookswitch/hookswitch/switch/store"
+	"github.com/hookswitch/hookswitch/switch/trunk"
+)
+
+// trunkDialog is the dialog of an INVITE to an outside number through a
+// trunk: to the provider's host (or its outbound proxy), from the
+// trunk's caller ID.
+func (c *Call) trunkDialog(t target) (*dialog, error) {
+	tr := t.trunk
+	if tr.MaxCalls > 0 && c.m.trunkCalls(tr.Name) >= tr.MaxCalls {
+		return nil, fmt.Errorf("trunk %s: %d calls, its limit", tr.Name, tr.MaxCalls)
+	}
+	transport := tr.Transport
+	if transport == "" {
+		transport = "udp"
+	}
+	var ruri gosip.Uri
+	if err := gosip.ParseUri("sip:"+t.ext+"@"+tr.Host, &ruri); err != nil {
+		return nil, fmt.Errorf("trunk %s: request uri: %w", tr.Name, err)
+	}
+	dest := tr.Host
+	if tr.OutboundProxy != "" {
+		dest = tr.OutboundProxy
+	}
+	if _, _, err := net.SplitHostPort(dest); err != nil {
+		port := "5060"
+		if transport == "tls" {
+			port = "5061"
+		}
+		dest = net.JoinHostPort(strings.Trim(dest, "[]"), port)
+	}
+	from := tr.OutboundCID
+	if from == "" {
+		from = c.callerID
+		if tr.Kind == store.TrunkRegister {
+			// The provider knows the account, not our extensions.
+			from = tr.Username
+		}
+	}
+	domain := tr.FromDomain
+	if domain == "" {
+		domain = ruri.Host
+	}
+	return &dialog{
+		callID:    sip.NewCallID(),
+		localTag:  sip.NewTag(),
+		local:     gosip.Uri{Scheme: "sip", User: from, Host: domain},
+		localName: c.cdr.CallerName,
+		remote:    ruri,
+		target:    ruri,
+		dest:      dest,
+		transport: transport,
+		contact:   c.m.stack.Contact(transport, ""),
+	}, nil
+}
+
+// authRetry answers a trunk's 401 or 407 once: the same INVITE, next
+// CSeq, with the trunk's credentials. nil when it does not apply.
+func (c *Call) authRetry(f *fork, res *gosip.Response, events chan<- forkEvent) *fork {
+	tr := f.t.trunk
+	if tr == nil || f.authed || (res.StatusCode != 401 && res.StatusCode != 407) {
+		return nil
+	}
+	req := f.req.Clone()
+	req.RemoveHeader("Via")
+	req.RemoveHeader("Authorization")
+	req.RemoveHeader("Proxy-Authorization")
+	d := f.leg.d
+	d.mu.Lock()
+	d.localSeq++
+	req.CSeq().SeqNo = d.localSeq
+	d.mu.Unlock()
+	user := tr.AuthUsername
+	if user == "" {
+		user = tr.Username
+	}
+	name, value, err := trunk.Answer(res, req, user, tr.Password, tr.Realm)
+	if err != nil {
+		c.m.log.Warn("trunk refused the call", "call_id", c.cdr.CallID, "trunk", tr.Name, "error", err)
+		return nil
+	}
+	req.AppendHeader(gosip.NewHeader(name, value))
+	ctx, cancel := context.WithCancel(context.Background())
+	tx, err := c.m.stack.Request(ctx, req)
+	if err != nil {
+		cancel()
+		c.m.log.Warn("trunk: resend with credentials", "call_id", c.cdr.CallID, "trunk", tr.Name, "error", err)
+		return nil
+	}
+	f.cancel()
+	f.leg.invite = req
+	nf := &fork{t: f.t, leg: f.leg, tx: tx, req: req, ctx: ctx, cancel: cancel, authed: true}
+	go c.watchFork(nf, events)
+	return nf
+}
+
+// rewriteHeaders applies a trunk's header rules: "Name: value" sets,
+// "-Name" removes.
+func rewriteHeaders(req *gosip.Request, rules []string) {
+	for _, r := range rules {
+		if name, ok := strings.CutPrefix(r, "-"); ok && !strings.Contains(r, ":") {
+			req.RemoveHeader(strings.TrimSpace(name))
+			continue
+		}
+		name, value, _ := strings.Cut(r, ":")
+		name = strings.TrimSpace(name)
+		req.RemoveHeader(name)
+		req.AppendHeader(gosip.NewHeader(name, strings.TrimSpace(value)))
+	}
+}
