@@ -238,6 +238,10 @@ function route(call)
     -- matches (routing.outbound applies its strip/prepend and trunk order).
     local o, err = routing.outbound(call)
     if err then log.warn("dial rules:", err) end
+    if o and o.refused then
+      log.info("dial policy:", o.refused)
+      return {action = "reject", code = 403, reason = "Forbidden (dial policy)"}
+    end
     if o then
       return {action = "bridge", targets = {o.number}, trunks = o.trunks}
     end

@@ -50,6 +50,8 @@ type Backend interface {
 	GetTrunk(name string) (store.Trunk, error)
 	ListTrunks() ([]store.Trunk, error)
 	DeleteTrunk(name string) error
+	DialPolicy() (store.DialPolicy, error)
+	SetDialPolicy(p store.DialPolicy) error
 	ListCDRs(q store.CDRQuery) ([]store.CDR, error)
 	BillingStore
 }
@@ -120,6 +122,8 @@ func (a *API) Handler() http.Handler {
 	a.timecondRoutes(r)
 	a.routeRoutes(r)
 	a.trunkRoutes(r)
+	r.Get("/api/v1/dialpolicy", a.getDialPolicy)
+	r.Put("/api/v1/dialpolicy", a.putDialPolicy)
 	r.Get("/api/v1/extensions/{number}/features", a.getFeatures)
 	r.Put("/api/v1/extensions/{number}/features", a.putFeatures)
 	r.Get("/metrics", a.metrics)

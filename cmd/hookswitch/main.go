@@ -46,6 +46,7 @@ Usage:
   hookswitch recording delete ID
   hookswitch blacklist list|add NUMBER|remove NUMBER   callers refused with 603
   hookswitch trunk list|set NAME --kind register|ip|accept-register [--host H] [--username U] ...|remove NAME
+  hookswitch dialpolicy show|set [--block P]... [--country CC]... [--emergency N]...   what may be dialled out
   hookswitch timecond list|set NAME --zone Z --schedule S [--holidays H]|remove NAME
   hookswitch timecond override NAME closed|open|none [--until RFC3339]   office hours
   hookswitch route inbound list|remove NAME
@@ -108,6 +109,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = timecondCmd(args, stdout)
 	case "trunk":
 		err = trunkCmd(args, stdout)
+	case "dialpolicy":
+		err = dialPolicyCmd(args, stdout)
 	case "route":
 		err = routeCmd(args, stdout)
 	case "version":

@@ -14,8 +14,9 @@ type Routing interface {
 	Inbound(trunk, did, caller string) (rule, kind, target string, ok bool, err error)
 	// Outbound picks the dial rule for extension ext dialling number:
 	// the number to send and the trunks to try, in order; ok false when
-	// no rule (open now) matches.
-	Outbound(ext, number string) (rule, dialled string, trunks []string, ok bool, err error)
+	// no rule (open now) matches. refused, when set, is why the dial
+	// policy forbids the number.
+	Outbound(ext, number string) (rule, dialled string, trunks []string, refused string, ok bool, err error)
 }
 
 // routingModule: routing.inbound(call) -> {rule =, kind =, target =} or
@@ -55,7 +56,7 @@ func (st *state) routingModule() *glua.LTable {
 			return 1
 		}
 		str := func(k string) string { return glua.LVAsString(L.GetField(call, k)) }
-		rule, number, trunks, ok, err := rt.Outbound(str("from"), str("to"))
+		rule, number, trunks, refused, ok, err := rt.Outbound(str("from"), str("to"))
 		if err != nil {
 			L.Push(glua.LNil)
 			L.Push(glua.LString(fmt.Sprintf("routing.outbound: %v", err)))
@@ -65,9 +66,12 @@ func (st *state) routingModule() *glua.LTable {
 			L.Push(glua.LNil)
 			return 1
 		}
-		d := L.CreateTable(0, 3)
+		d := L.CreateTable(0, 4)
 		d.RawSetString("rule", glua.LString(rule))
 		d.RawSetString("number", glua.LString(number))
+		if refused != "" {
+			d.RawSetString("refused", glua.LString(refused))
+		}
 		ts := L.CreateTable(len(trunks), 0)
 		for _, tr := range trunks {
 			ts.Append(glua.LString(tr))

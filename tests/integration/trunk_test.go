@@ -178,3 +178,24 @@ func TestOutboundThroughTrunk(t *testing.T) {
 		t.Fatalf("CDR %+v, want an answered outbound call", cdr)
 	}
 }
+
+// The dial policy refuses a blocked prefix before any trunk is tried.
+func TestDialPolicyRefuses(t *testing.T) {
+	t.Parallel()
+	sw := newSwitch(t)
+	a := newPhone(t, sw, "1001")
+	a.mustRegister(t)
+	if err := sw.st.PutTrunk(store.Trunk{Name: "dead", Kind: store.TrunkIP, Host: "127.0.0.3:9", IPs: []string{"127.0.0.3"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := sw.st.PutOutboundRule(store.OutboundRule{Name: "out", Patterns: []store.OutboundPattern{{Prefix: "9", Pattern: "X."}},
+		Sources: []string{"*"}, Trunks: []string{"dead"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := sw.st.SetDialPolicy(store.DialPolicy{BlockedPrefixes: []string{"0900"}}); err != nil {
+		t.Fatal(err)
+	}
+	if res, _ := a.dial(t, "90900123").final(t); res.StatusCode != 403 {
+		t.Fatalf("a blocked prefix: %d, want 403", res.StatusCode)
+	}
+}
