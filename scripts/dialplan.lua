@@ -122,12 +122,16 @@ end
 
 -- forward sends a call on to a forwarding target: one hop only, so two
 -- extensions forwarding to each other cannot loop.
-local function forward(target)
+local function forward(target, ext)
   if is_extension(target) and config.extension(target) then
     return {action = "bridge", targets = {target}}
   end
-  -- Outside numbers need an outbound route (trunks).
-  log.warn("forward to", target, "has no route")
+  -- An outside number goes out by the dial rules, as if ext dialled it.
+  local o = routing.outbound({from = ext, to = target})
+  if o and not o.refused then
+    return {action = "bridge", targets = {o.number}, trunks = o.trunks}
+  end
+  log.warn("forward of", ext, "to", target, "has no route", o and o.refused or "")
   return {action = "reject", code = 404, reason = "Not Found"}
 end
 
@@ -156,7 +160,7 @@ local function extension(ext)
   -- Unknown here: the core answers 404 (or rings it, when the directory
   -- is not ours to see).
   if not e then return {action = "bridge", targets = {ext}} end
-  if e.forward.all then return forward(e.forward.all) end
+  if e.forward.all then return forward(e.forward.all, ext) end
   if e.dnd then
     if voicemail.box(ext) then return program(require("mailbox").deposit, ext, "busy") end
     return {action = "reject", code = 486, reason = "Busy Here (do not disturb)"}
@@ -271,7 +275,7 @@ function failure(req)
     elseif code == 480 and req.reason:find("no answer", 1, true) then kind = "no_answer"
     elseif code == 480 or code == 408 then kind = "unavailable" end
     local target = kind and e.forward[kind]
-    if target and target ~= req.to then return forward(target) end
+    if target and target ~= req.to then return forward(target, req.to) end
   end
   local vm = apps.voicemail or {}
   -- Busy or no answer at an extension with a mailbox: voicemail.

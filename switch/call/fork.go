@@ -201,6 +201,7 @@ func (c *Call) sendFork(areq *gosip.Request, t target, d *dialog, events chan<- 
 		req.AppendHeader(gosip.NewHeader("Alert-Info", "Auto Answer"))
 	}
 	if t.trunk != nil {
+		c.outboundCLI(req, t.trunk)
 		rewriteHeaders(req, t.trunk.Headers)
 	}
 	req.SetBody(body)

@@ -119,3 +119,61 @@ func rewriteHeaders(req *gosip.Request, rules []string) {
 		req.AppendHeader(gosip.NewHeader(name, strings.TrimSpace(value)))
 	}
 }
+
+// outboundCLI applies the caller-ID wishes of the caller's INVITE to a
+// request out through trunk tr (seed 001's X-Outbound-Cli:
+// "rewrite-from=123", "rewrite-pai=456", "rewrite-rpi=789", optionally
+// ";trunk-name:abc"), and passes on a privacy request (RFC 3323): the
+// provider gets Privacy: id and the identity in P-Asserted-Identity.
+func (c *Call) outboundCLI(req *gosip.Request, tr *store.Trunk) {
+	domain := req.From().Address.Host
+	identity := func(user string) string { return "<sip:" + user + "@" + domain + ">" }
+	if h := c.req.GetHeader("X-Outbound-Cli"); h != nil {
+		want := map[string]string{}
+		for _, p := range strings.Split(h.Value(), ";") {
+			k, v, ok := strings.Cut(strings.TrimSpace(p), "=")
+			if !ok {
+				k, v, ok = strings.Cut(strings.TrimSpace(p), ":")
+			}
+			if ok {
+				want[strings.ToLower(k)] = strings.TrimSpace(v)
+			}
+		}
+		if name, ok := want["trunk-name"]; !ok || name == tr.Name {
+			if n := want["rewrite-from"]; validCLI(n) {
+				req.From().Address.User = n
+			}
+			if n := want["rewrite-pai"]; validCLI(n) {
+				req.RemoveHeader("P-Asserted-Identity")
+				req.AppendHeader(gosip.NewHeader("P-Asserted-Identity", identity(n)))
+			}
+			if n := want["rewrite-rpi"]; validCLI(n) {
+				req.RemoveHeader("Remote-Party-ID")
+				req.AppendHeader(gosip.NewHeader("Remote-Party-ID", identity(n)+";party=calling;screen=yes;privacy=off"))
+			}
+		}
+	}
+	if p := c.req.GetHeader("Privacy"); p != nil && strings.Contains(strings.ToLower(p.Value()), "id") {
+		req.RemoveHeader("Privacy")
+		req.AppendHeader(gosip.NewHeader("Privacy", "id"))
+		if req.GetHeader("P-Asserted-Identity") == nil {
+			req.AppendHeader(gosip.NewHeader("P-Asserted-Identity", identity(c.callerID)))
+		}
+	}
+	// The caller's own wishes are for us, not for the provider.
+	req.RemoveHeader("X-Outbound-Cli")
+}
+
+// validCLI accepts a caller number: digits, optionally after a +.
+func validCLI(n string) bool {
+	d := strings.TrimPrefix(n, "+")
+	if d == "" || len(n) > 32 {
+		return false
+	}
+	for i := 0; i < len(d); i++ {
+		if d[i] < '0' || d[i] > '9' {
+			return false
+		}
+	}
+	return true
+}

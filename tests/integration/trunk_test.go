@@ -177,6 +177,20 @@ func TestOutboundThroughTrunk(t *testing.T) {
 	if cdr := sw.waitCDR(t, c.CallID()); cdr.Direction != "outbound" || cdr.Status != store.StatusAnswered {
 		t.Fatalf("CDR %+v, want an answered outbound call", cdr)
 	}
+
+	// 1001 forwards all its calls to an outside number: a call from 1003
+	// to 1001 leaves through the trunk.
+	if _, err := sw.st.UpdateFeatures("1001", func(f *store.Features) error {
+		f.Forward = map[string]string{store.ForwardAll: "91002"}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	c3 := newPhone(t, sw, "1003")
+	c3.mustRegister(t)
+	fc := c3.dial(t, "1001")
+	far.waitIncoming(t)
+	fc.answered(t).bye(t)
 }
 
 // The dial policy refuses a blocked prefix before any trunk is tried.
