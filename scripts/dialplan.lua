@@ -247,7 +247,7 @@ function route(call)
       return {action = "reject", code = 403, reason = "Forbidden (dial policy)"}
     end
     if o then
-      return {action = "bridge", targets = {o.number}, trunks = o.trunks}
+      return {action = "bridge", targets = {o.number}, trunks = o.trunks, time_limit = o.time_limit}
     end
   end
   if is_extension(to) then

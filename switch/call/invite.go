@@ -139,6 +139,13 @@ func (c *Call) bridge(dec hook.RouteDecision) (*gosip.Response, error) {
 	if err := c.authorize(); err != nil {
 		return nil, err
 	}
+	if dec.TimeLimit > 0 {
+		c.mu.Lock()
+		if c.limit <= 0 || dec.TimeLimit < c.limit {
+			c.limit = dec.TimeLimit
+		}
+		c.mu.Unlock()
+	}
 	groups, err := c.resolve(dec)
 	if err != nil {
 		return nil, err

@@ -88,6 +88,10 @@ type RouteDecision struct {
 	// trunks, tried in this order (failover on busy, unavailable,
 	// congestion).
 	Trunks []string
+	// TimeLimit, when set, hangs the call up this long after the callee
+	// answers (a dial rule's call time limit); the shorter of it and the
+	// authorize hook's limit applies.
+	TimeLimit time.Duration
 	// Reject: SIP status code (400-699) and optional reason phrase.
 	Code   int
 	Reason string

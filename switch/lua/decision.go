@@ -23,7 +23,7 @@ const (
 
 // fields accepted for each action; anything else is a typo worth reporting.
 var decisionFields = map[hook.Action][]string{
-	hook.ActionBridge:  {"action", "targets", "mode", "timeout", "caller_id", "trunks"},
+	hook.ActionBridge:  {"action", "targets", "mode", "timeout", "caller_id", "trunks", "time_limit"},
 	hook.ActionReject:  {"action", "code", "reason"},
 	hook.ActionProgram: {"action", "run"},
 }
@@ -135,6 +135,18 @@ func decodeBridge(t *glua.LTable, dec *hook.RouteDecision) *decisionError {
 		dec.Timeout = time.Duration(math.Round(secs * float64(time.Second)))
 	default:
 		return &decisionError{"timeout", "must be a number of seconds, got " + to.Type().String()}
+	}
+
+	switch tl := t.RawGetString("time_limit").(type) {
+	case *glua.LNilType:
+	case glua.LNumber:
+		secs := float64(tl)
+		if !(secs >= 1 && secs <= 86400) {
+			return &decisionError{"time_limit", fmt.Sprintf("must be seconds in [1, 86400], got %v", secs)}
+		}
+		dec.TimeLimit = time.Duration(secs * float64(time.Second))
+	default:
+		return &decisionError{"time_limit", "must be a number of seconds, got " + tl.Type().String()}
 	}
 
 	switch cid := t.RawGetString("caller_id").(type) {

@@ -52,6 +52,12 @@ func TestBadDecisions(t *testing.T) {
 		{`{action = "bridge", targets = {"1002"}, caller_id = ""}`, "caller_id", "SIP user part"},
 		{`{action = "bridge", targets = {"1002"}, caller_id = string.rep("1", 65)}`, "caller_id", "SIP user part"},
 		{`{action = "bridge", targets = {"1002"}, caller_id = 1001}`, "caller_id", "string"},
+		{`{action = "bridge", targets = {"1002"}, time_limit = 0}`, "time_limit", "[1, 86400]"},
+		{`{action = "bridge", targets = {"1002"}, time_limit = "60"}`, "time_limit", "number"},
+		{`{action = "bridge", targets = {"0049301"}, trunks = {}}`, "trunks", "1 to 16"},
+		{`{action = "bridge", targets = {"0049301"}, trunks = {"a b"}}`, "trunks[1]", "trunk name"},
+		{`{action = "bridge", targets = {"0049301", "0049302"}, trunks = {"up"}}`, "targets", "exactly one"},
+		{`{action = "bridge", targets = {"0049-301"}, trunks = {"up"}}`, "targets[1]", "digits"},
 		{`{action = "bridge", targets = {"1002"}, target = {"1003"}}`, "target", "unknown field"},
 		{`{action = "bridge", targets = {"1002"}, code = 404}`, "code", "unknown field"},
 		{`{action = "bridge", targets = {"1002"}, "extra"}`, "", "unexpected number key"},
@@ -105,6 +111,8 @@ func TestGoodDecisions(t *testing.T) {
 			hook.RouteDecision{Action: hook.ActionReject, Code: 486, Reason: "Busy Here"}},
 		{`{action = "reject", code = 699}`,
 			hook.RouteDecision{Action: hook.ActionReject, Code: 699}},
+		{`{action = "bridge", targets = {"+4930123"}, trunks = {"up", "backup"}, time_limit = 90}`,
+			hook.RouteDecision{Action: hook.ActionBridge, Targets: []string{"+4930123"}, Trunks: []string{"up", "backup"}, TimeLimit: 90 * time.Second}},
 	}
 	src := make([]string, len(cases))
 	for i, c := range cases {
@@ -118,7 +126,8 @@ func TestGoodDecisions(t *testing.T) {
 			continue
 		}
 		if got.Action != c.want.Action || !slices.Equal(got.Targets, c.want.Targets) || got.Mode != c.want.Mode ||
-			got.Timeout != c.want.Timeout || got.CallerID != c.want.CallerID || got.Code != c.want.Code || got.Reason != c.want.Reason {
+			got.Timeout != c.want.Timeout || got.CallerID != c.want.CallerID || got.Code != c.want.Code || got.Reason != c.want.Reason ||
+			!slices.Equal(got.Trunks, c.want.Trunks) || got.TimeLimit != c.want.TimeLimit {
 			t.Errorf("%s: got %+v, want %+v", c.lua, got, c.want)
 		}
 	}

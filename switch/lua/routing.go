@@ -16,7 +16,15 @@ type Routing interface {
 	// the number to send and the trunks to try, in order; ok false when
 	// no rule (open now) matches. refused, when set, is why the dial
 	// policy forbids the number.
-	Outbound(ext, number string) (rule, dialled string, trunks []string, refused string, ok bool, err error)
+	Outbound(ext, number string) (r OutboundRoute, ok bool, err error)
+}
+
+// OutboundRoute is where a dial rule sends a call.
+type OutboundRoute struct {
+	Rule, Number string
+	Trunks       []string
+	TimeLimit    int    // seconds; 0 none
+	Refused      string // why the dial policy forbids the number
 }
 
 // routingModule: routing.inbound(call) -> {rule =, kind =, target =} or
@@ -56,7 +64,7 @@ func (st *state) routingModule() *glua.LTable {
 			return 1
 		}
 		str := func(k string) string { return glua.LVAsString(L.GetField(call, k)) }
-		rule, number, trunks, refused, ok, err := rt.Outbound(str("from"), str("to"))
+		o, ok, err := rt.Outbound(str("from"), str("to"))
 		if err != nil {
 			L.Push(glua.LNil)
 			L.Push(glua.LString(fmt.Sprintf("routing.outbound: %v", err)))
@@ -66,14 +74,17 @@ func (st *state) routingModule() *glua.LTable {
 			L.Push(glua.LNil)
 			return 1
 		}
-		d := L.CreateTable(0, 4)
-		d.RawSetString("rule", glua.LString(rule))
-		d.RawSetString("number", glua.LString(number))
-		if refused != "" {
-			d.RawSetString("refused", glua.LString(refused))
+		d := L.CreateTable(0, 5)
+		d.RawSetString("rule", glua.LString(o.Rule))
+		d.RawSetString("number", glua.LString(o.Number))
+		if o.Refused != "" {
+			d.RawSetString("refused", glua.LString(o.Refused))
 		}
-		ts := L.CreateTable(len(trunks), 0)
-		for _, tr := range trunks {
+		if o.TimeLimit > 0 {
+			d.RawSetString("time_limit", glua.LNumber(o.TimeLimit))
+		}
+		ts := L.CreateTable(len(o.Trunks), 0)
+		for _, tr := range o.Trunks {
 			ts.Append(glua.LString(tr))
 		}
 		d.RawSetString("trunks", ts)

@@ -433,29 +433,31 @@ type routing struct {
 	cycle *sync.Map // rule name -> *atomic.Uint64
 }
 
-func (r routing) Outbound(ext, number string) (string, string, []string, string, bool, error) {
+func (r routing) Outbound(ext, number string) (lua.OutboundRoute, bool, error) {
 	rules, err := r.st.ListOutboundRules()
 	if err != nil {
-		return "", "", nil, "", false, err
+		return lua.OutboundRoute{}, false, err
 	}
 	rule, dialled := store.MatchOutbound(rules, ext, number)
 	if rule == nil {
-		return "", "", nil, "", false, nil
+		return lua.OutboundRoute{}, false, nil
 	}
+	out := lua.OutboundRoute{Rule: rule.Name, Number: dialled, TimeLimit: rule.TimeLimit}
 	policy, err := r.st.DialPolicy()
 	if err != nil {
-		return "", "", nil, "", false, err
+		return lua.OutboundRoute{}, false, err
 	}
 	if err := policy.Check(dialled); err != nil {
-		return rule.Name, dialled, nil, err.Error(), true, nil
+		out.Refused = err.Error()
+		return out, true, nil
 	}
 	if rule.TimeCondition != "" && !policy.IsEmergency(dialled) {
 		open, err := r.st.OpenAt(time.Now())
 		if err != nil {
-			return "", "", nil, "", false, err
+			return lua.OutboundRoute{}, false, err
 		}
 		if !open(rule.TimeCondition) {
-			return "", "", nil, "", false, nil // the rule is for its hours only
+			return lua.OutboundRoute{}, false, nil // the rule is for its hours only
 		}
 	}
 	trunks := append([]string(nil), rule.Trunks...)
@@ -464,7 +466,8 @@ func (r routing) Outbound(ext, number string) (string, string, []string, string,
 		n := int((v.(*atomic.Uint64).Add(1) - 1) % uint64(len(trunks)))
 		trunks = append(trunks[n:], trunks[:n]...)
 	}
-	return rule.Name, dialled, trunks, "", true, nil
+	out.Trunks = trunks
+	return out, true, nil
 }
 
 func (r routing) Inbound(trunk, did, caller string) (string, string, string, bool, error) {
