@@ -177,7 +177,14 @@ local function destination(call, d)
   if kind == "voicemail" then return program(require("mailbox").deposit, target, "unavailable") end
   if kind == "conference" then return program(require("conference").join, target) end
   if kind == "hangup" then return {action = "reject", code = 480, reason = "Temporarily Unavailable"} end
-  -- Ring groups, queues and outside numbers come later.
+  if kind == "external" then
+    -- Out again by the dial rules (those open to every extension, "*").
+    local o = routing.outbound({from = "", to = target})
+    if o and not o.refused then
+      return {action = "bridge", targets = {o.number}, trunks = o.trunks, time_limit = o.time_limit}
+    end
+  end
+  -- Ring groups and queues come later.
   log.warn("inbound rule", d.rule, ": destination", kind, "is not available yet")
   return {action = "reject", code = 503, reason = "Service Unavailable"}
 end

@@ -213,3 +213,43 @@ func TestDialPolicyRefuses(t *testing.T) {
 		t.Fatalf("a blocked prefix: %d, want 403", res.StatusCode)
 	}
 }
+
+// A trunk's max_calls: with its one call up, the next call finds no trunk.
+func TestTrunkMaxCalls(t *testing.T) {
+	t.Parallel()
+	provider := newSwitch(t, func(c *server.Config) {
+		c.SIPUDP, c.SIPTCP, c.Advertise = "127.0.0.2:0", "127.0.0.2:0", "127.0.0.2"
+		c.RTPIP = netip.MustParseAddr("127.0.0.2")
+	})
+	if err := provider.st.CreateExtension(store.Extension{Number: "7001", Password: "Secret-7001-pw"}); err != nil {
+		t.Fatal(err)
+	}
+	far := newPhone(t, provider, "1002")
+	far.mustRegister(t)
+	far.setPolicy(policyAnswer, 50*time.Millisecond)
+	sw := newSwitch(t)
+	a, c3 := newPhone(t, sw, "1001"), newPhone(t, sw, "1003")
+	a.mustRegister(t)
+	c3.mustRegister(t)
+	if err := sw.st.PutTrunk(store.Trunk{Name: "upstream", Kind: store.TrunkRegister, Host: provider.sip.String(),
+		Username: "7001", Password: "Secret-7001-pw", MaxCalls: 1}); err != nil {
+		t.Fatal(err)
+	}
+	sw.srv.SyncTrunks()
+	if err := sw.st.PutOutboundRule(store.OutboundRule{Name: "out", Patterns: []store.OutboundPattern{{Prefix: "9", Pattern: "X."}},
+		Sources: []string{"*"}, Trunks: []string{"upstream"}}); err != nil {
+		t.Fatal(err)
+	}
+	first := a.dial(t, "91002")
+	far.waitIncoming(t)
+	d := first.answered(t)
+	if res, _ := c3.dial(t, "91002").final(t); res.StatusCode < 400 {
+		t.Fatalf("a second call on a 1-call trunk: %d, want a failure", res.StatusCode)
+	}
+	d.bye(t)
+	sw.waitCDR(t, first.CallID()) // the call has ended on the switch
+	// The call is over: the trunk takes calls again.
+	second := c3.dial(t, "91002")
+	far.waitIncoming(t)
+	second.answered(t).bye(t)
+}
