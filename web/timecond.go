@@ -54,8 +54,8 @@ func (a *API) listTimeConditions(w http.ResponseWriter, r *http.Request) {
 func (a *API) putTimeCondition(w http.ResponseWriter, r *http.Request) {
 	var raw map[string]json.RawMessage
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
-	if err := dec.Decode(&raw); err != nil {
-		writeErr(w, http.StatusBadRequest, fmt.Errorf("invalid JSON: want a time condition object: %w", err))
+	if err := dec.Decode(&raw); err != nil || raw == nil {
+		writeErr(w, http.StatusBadRequest, fmt.Errorf("invalid JSON: want a time condition object: %v", err))
 		return
 	}
 	name := chi.URLParam(r, "name")
