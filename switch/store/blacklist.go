@@ -61,15 +61,7 @@ func (s *Store) Block(number, by string) error {
 
 // Unblock removes number; ErrNotFound when it is not on the list. Synced.
 func (s *Store) Unblock(number string) error {
-	err := s.update(true, func(txn *badger.Txn) error {
-		if _, err := txn.Get(blKey(number)); errors.Is(err, badger.ErrKeyNotFound) {
-			return ErrNotFound
-		} else if err != nil {
-			return err
-		}
-		return txn.Delete(blKey(number))
-	})
-	if err != nil {
+	if err := s.deleteKey(blKey(number), nil); err != nil {
 		return fmt.Errorf("unblock %s: %w", number, err)
 	}
 	s.bl.mu.Lock()

@@ -462,7 +462,7 @@ func (s *Store) ListInboundRules() ([]InboundRule, error) {
 
 // DeleteInboundRule removes a rule; ErrNotFound when absent. Synced.
 func (s *Store) DeleteInboundRule(name string) error {
-	if err := s.deleteRoute(inKey(name)); err != nil {
+	if err := s.deleteKey(inKey(name), nil); err != nil {
 		return fmt.Errorf("delete inbound rule %s: %w", name, err)
 	}
 	return nil
@@ -531,7 +531,7 @@ func (s *Store) ListOutboundRules() ([]OutboundRule, error) {
 
 // DeleteOutboundRule removes a rule; ErrNotFound when absent. Synced.
 func (s *Store) DeleteOutboundRule(name string) error {
-	if err := s.deleteRoute(outKey(name)); err != nil {
+	if err := s.deleteKey(outKey(name), nil); err != nil {
 		return fmt.Errorf("delete outbound rule %s: %w", name, err)
 	}
 	return nil
@@ -547,16 +547,6 @@ func getRoute(txn *badger.Txn, key []byte, v any) error {
 	return decodeItem(item, v)
 }
 
-func (s *Store) deleteRoute(key []byte) error {
-	return s.update(true, func(txn *badger.Txn) error {
-		if _, err := txn.Get(key); errors.Is(err, badger.ErrKeyNotFound) {
-			return ErrNotFound
-		} else if err != nil {
-			return err
-		}
-		return txn.Delete(key)
-	})
-}
 
 // listInbound reads every inbound rule, compiled.
 func listInbound(txn *badger.Txn) ([]InboundRule, error) {

@@ -335,3 +335,21 @@ func (s *Store) alive() error {
 	}
 	return nil
 }
+
+// deleteKey removes a record: ErrNotFound when it is absent, and the
+// error of inUse (when given) when something still refers to it. Synced.
+func (s *Store) deleteKey(key []byte, inUse func(*badger.Txn) error) error {
+	return s.update(true, func(txn *badger.Txn) error {
+		if _, err := txn.Get(key); errors.Is(err, badger.ErrKeyNotFound) {
+			return ErrNotFound
+		} else if err != nil {
+			return err
+		}
+		if inUse != nil {
+			if err := inUse(txn); err != nil {
+				return err
+			}
+		}
+		return txn.Delete(key)
+	})
+}

@@ -97,16 +97,8 @@ func (s *Store) SetOverride(name string, ov timecond.Override) error {
 
 // DeleteTimeCondition removes a condition; ErrNotFound when absent.
 func (s *Store) DeleteTimeCondition(name string) error {
-	err := s.update(true, func(txn *badger.Txn) error {
-		if _, err := txn.Get(tcKey(name)); errors.Is(err, badger.ErrKeyNotFound) {
-			return ErrNotFound
-		} else if err != nil {
-			return err
-		}
-		if err := timeConditionInUse(txn, name); err != nil { // a rule names it (routes.go)
-			return err
-		}
-		return txn.Delete(tcKey(name))
+	err := s.deleteKey(tcKey(name), func(txn *badger.Txn) error {
+		return timeConditionInUse(txn, name) // a rule names it (routes.go)
 	})
 	if err != nil {
 		return fmt.Errorf("delete time condition %s: %w", name, err)

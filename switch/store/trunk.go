@@ -234,16 +234,8 @@ func (s *Store) ListTrunks() ([]Trunk, error) {
 
 // DeleteTrunk removes a trunk; ErrNotFound when absent.
 func (s *Store) DeleteTrunk(name string) error {
-	err := s.update(true, func(txn *badger.Txn) error {
-		if _, err := txn.Get(trunkKey(name)); errors.Is(err, badger.ErrKeyNotFound) {
-			return ErrNotFound
-		} else if err != nil {
-			return err
-		}
-		if err := trunkInUse(txn, name); err != nil { // a rule names it (routes.go)
-			return err
-		}
-		return txn.Delete(trunkKey(name))
+	err := s.deleteKey(trunkKey(name), func(txn *badger.Txn) error {
+		return trunkInUse(txn, name) // a rule names it (routes.go)
 	})
 	if err != nil {
 		return fmt.Errorf("delete trunk %s: %w", name, err)
