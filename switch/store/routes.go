@@ -547,7 +547,6 @@ func getRoute(txn *badger.Txn, key []byte, v any) error {
 	return decodeItem(item, v)
 }
 
-
 // listInbound reads every inbound rule, compiled.
 func listInbound(txn *badger.Txn) ([]InboundRule, error) {
 	var out []InboundRule
