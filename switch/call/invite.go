@@ -252,6 +252,6 @@ func (m *Manager) trunkOf(req *gosip.Request) string {
 	if err != nil {
 		return ""
 	}
-	name, _ := m.cfg.Trunks.TrunkFor(ap.Addr().Unmap())
+	name, _ := m.cfg.Trunks.TrunkFor(netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port()))
 	return name
 }

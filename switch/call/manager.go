@@ -42,9 +42,9 @@ type Config struct {
 	Trunks TrunkFinder
 }
 
-// TrunkFinder finds the trunk whose peer an address is.
+// TrunkFinder finds the trunk whose peer a source address is.
 type TrunkFinder interface {
-	TrunkFor(ip netip.Addr) (name string, ok bool)
+	TrunkFor(src netip.AddrPort) (name string, ok bool)
 }
 
 // Locator finds the registered contacts of an extension.

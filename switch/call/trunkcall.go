@@ -25,13 +25,32 @@ func (c *Call) trunkDialog(t target) (*dialog, error) {
 	if transport == "" {
 		transport = "udp"
 	}
-	var ruri gosip.Uri
-	if err := gosip.ParseUri("sip:"+t.ext+"@"+tr.Host, &ruri); err != nil {
-		return nil, fmt.Errorf("trunk %s: request uri: %w", tr.Name, err)
-	}
-	dest := tr.Host
+	host, dest := tr.Host, tr.Host
 	if tr.OutboundProxy != "" {
 		dest = tr.OutboundProxy
+	}
+	if tr.Kind == store.TrunkAcceptRegister {
+		// The gateway is where it registered from.
+		bs := c.m.loc.Lookup(tr.Username)
+		if len(bs) == 0 {
+			return nil, fmt.Errorf("trunk %s: the gateway is not registered", tr.Name)
+		}
+		var contact gosip.Uri
+		if err := gosip.ParseUri(bs[0].Contact, &contact); err != nil {
+			return nil, fmt.Errorf("trunk %s: gateway contact: %w", tr.Name, err)
+		}
+		host = contact.Host
+		if contact.Port != 0 {
+			host = net.JoinHostPort(contact.Host, fmt.Sprint(contact.Port))
+		}
+		dest = bs[0].Source
+		if bs[0].Transport != "" {
+			transport = strings.ToLower(bs[0].Transport)
+		}
+	}
+	var ruri gosip.Uri
+	if err := gosip.ParseUri("sip:"+t.ext+"@"+host, &ruri); err != nil {
+		return nil, fmt.Errorf("trunk %s: request uri: %w", tr.Name, err)
 	}
 	if _, _, err := net.SplitHostPort(dest); err != nil {
 		port := "5060"

@@ -55,11 +55,14 @@ func (h *Handler) register(req *gosip.Request) (int, string, []gosip.Header) {
 	if user != aor {
 		return 403, "Forbidden (credentials do not match the AOR)", nil
 	}
-	ext, err := h.R.store.GetExtension(aor)
-	if err != nil {
+	max := 1 // a gateway registering as an accept-register trunk
+	if ext, err := h.R.store.GetExtension(aor); err == nil {
+		max = ext.MaxContacts
+	} else if ta, ok := h.R.store.(TrunkAccounts); !ok {
+		return 404, "", nil
+	} else if _, ok := ta.TrunkAccount(aor); !ok {
 		return 404, "", nil
 	}
-	max := ext.MaxContacts
 	if max <= 0 {
 		max = h.R.cfg.DefaultMaxContacts
 	}
@@ -149,6 +152,9 @@ func Authenticate(a Authenticator, st Store, req *gosip.Request, header string, 
 	user, err := a.Verify(string(req.Method), h.Value(), func(u string) (string, bool) {
 		e, err := st.GetExtension(u)
 		if err != nil {
+			if ta, ok := st.(TrunkAccounts); ok {
+				return ta.TrunkAccount(u)
+			}
 			return "", false
 		}
 		return e.Password, true

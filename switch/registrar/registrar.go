@@ -52,6 +52,12 @@ type Store interface {
 	AllBindings() ([]store.Binding, error)
 }
 
+// TrunkAccounts is what a Store also offers when gateways may register
+// as accept-register trunks: the password of such a trunk's user.
+type TrunkAccounts interface {
+	TrunkAccount(user string) (password string, ok bool)
+}
+
 // Pinger sends a keepalive to a binding (an OPTIONS through the SIP stack).
 // It sends and returns: no transaction, no waiting for the answer.
 type Pinger interface {

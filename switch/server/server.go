@@ -164,6 +164,7 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
 	s.Trunks = NewTrunkManager(ctx, s.Stack, log)
+	s.Trunks.bindings = s.Registrar.Lookup
 	if err := s.Stack.Listen(); err != nil {
 		cancel()
 		s.closeParts()
@@ -419,11 +420,11 @@ func (s *Server) SyncTrunks() error {
 // trunkFinder asks the trunk manager, which starts after the B2BUA.
 type trunkFinder struct{ s *Server }
 
-func (f trunkFinder) TrunkFor(ip netip.Addr) (string, bool) {
+func (f trunkFinder) TrunkFor(src netip.AddrPort) (string, bool) {
 	if f.s.Trunks == nil {
 		return "", false
 	}
-	return f.s.Trunks.TrunkFor(ip)
+	return f.s.Trunks.TrunkFor(src)
 }
 
 // routing gives scripts the stored inbound and outbound rules; cycle

@@ -24,6 +24,9 @@ type TrunkManager struct {
 	st  trunk.Stack
 	log *slog.Logger
 
+	// bindings finds where a gateway registered (accept-register trunks).
+	bindings func(aor string) []store.Binding
+
 	mu      sync.Mutex
 	ctx     context.Context
 	running map[string]*running
@@ -190,13 +193,24 @@ func peerAddrs(t store.Trunk) []string {
 	return addrs
 }
 
-// TrunkFor names the running trunk whose peer ip is (call.TrunkFinder).
-func (m *TrunkManager) TrunkFor(ip netip.Addr) (string, bool) {
+// TrunkFor names the running trunk a request from src comes from
+// (call.TrunkFinder): by address for ip and register trunks.
+// A registered gateway is recognised by its address and port: the
+// socket it registered from.
+func (m *TrunkManager) TrunkFor(src netip.AddrPort) (string, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for name, r := range m.running {
-		if r.peers != nil && r.peers.Contains(ip) {
+		if r.peers != nil && r.peers.Contains(src.Addr()) {
 			return name, true
+		}
+		if r.cfg.Kind == store.TrunkAcceptRegister && m.bindings != nil {
+			for _, b := range m.bindings(r.cfg.Username) {
+				if ap, err := netip.ParseAddrPort(b.Source); err == nil &&
+					netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port()) == src {
+					return name, true
+				}
+			}
 		}
 	}
 	return "", false

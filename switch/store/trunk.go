@@ -242,3 +242,18 @@ func (s *Store) DeleteTrunk(name string) error {
 	}
 	return nil
 }
+
+// TrunkAccount is the password of the accept-register trunk whose
+// gateway registers as user (registrar.TrunkAccounts).
+func (s *Store) TrunkAccount(user string) (string, bool) {
+	ts, err := s.ListTrunks()
+	if err != nil {
+		return "", false
+	}
+	for _, t := range ts {
+		if t.Kind == TrunkAcceptRegister && t.Username == user {
+			return t.Password, true
+		}
+	}
+	return "", false
+}

@@ -253,3 +253,38 @@ func TestTrunkMaxCalls(t *testing.T) {
 	far.waitIncoming(t)
 	second.answered(t).bye(t)
 }
+
+// A gateway registers to the switch as an accept-register trunk: its calls
+// come in without a challenge and are routed by DID, and dial rules send
+// calls out to where it registered.
+func TestAcceptRegisterTrunk(t *testing.T) {
+	t.Parallel()
+	sw := newSwitch(t)
+	if err := sw.st.PutTrunk(store.Trunk{Name: "gw", Kind: store.TrunkAcceptRegister, Username: "gw1", Password: passwordOf("gw1")}); err != nil {
+		t.Fatal(err)
+	}
+	sw.srv.SyncTrunks()
+	if err := sw.st.PutOutboundRule(store.OutboundRule{Name: "out", Patterns: []store.OutboundPattern{{Prefix: "0", Pattern: "X."}},
+		Sources: []string{"*"}, Trunks: []string{"gw"}}); err != nil {
+		t.Fatal(err)
+	}
+	gw := newPhone(t, sw, "gw1")
+	gw.mustRegister(t) // a trunk account, not an extension
+	gw.setPolicy(policyAnswer, 50*time.Millisecond)
+	b := newPhone(t, sw, "1002")
+	b.mustRegister(t)
+	b.setPolicy(policyAnswer, 50*time.Millisecond)
+
+	// In: from the registered gateway, no challenge, by DID.
+	in := gw.dialWith(t, "1002", false, nil)
+	b.waitIncoming(t)
+	in.answered(t).bye(t)
+
+	// Out: 1002 dials 0 + a number; the gateway receives it.
+	out := b.dial(t, "04930123456")
+	call := gw.waitIncoming(t)
+	if user := call.req.Recipient.User; user != "4930123456" {
+		t.Errorf("the gateway got a call for %q, want 4930123456", user)
+	}
+	out.answered(t).bye(t)
+}
