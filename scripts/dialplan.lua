@@ -122,14 +122,16 @@ end
 
 -- forward sends a call on to a forwarding target: one hop only, so two
 -- extensions forwarding to each other cannot loop.
-local function forward(target, ext)
+local function forward(target, ext, reason)
   if is_extension(target) and config.extension(target) then
     return {action = "bridge", targets = {target}}
   end
-  -- An outside number goes out by the dial rules, as if ext dialled it.
+  -- An outside number goes out by the dial rules, as if ext dialled it;
+  -- the provider learns the call was diverted from ext.
   local o = routing.outbound({from = ext, to = target})
   if o and not o.refused then
-    return {action = "bridge", targets = {o.number}, trunks = o.trunks}
+    return {action = "bridge", targets = {o.number}, trunks = o.trunks,
+      diversion = ext, diversion_reason = reason or "unconditional"}
   end
   log.warn("forward of", ext, "to", target, "has no route", o and o.refused or "")
   return {action = "reject", code = 404, reason = "Not Found"}
@@ -254,7 +256,8 @@ function route(call)
       return {action = "reject", code = 403, reason = "Forbidden (dial policy)"}
     end
     if o then
-      return {action = "bridge", targets = {o.number}, trunks = o.trunks, time_limit = o.time_limit}
+      return {action = "bridge", targets = {o.number}, trunks = o.trunks, time_limit = o.time_limit,
+        caller_id = o.caller_id}
     end
   end
   if is_extension(to) then
@@ -282,7 +285,8 @@ function failure(req)
     elseif code == 480 and req.reason:find("no answer", 1, true) then kind = "no_answer"
     elseif code == 480 or code == 408 then kind = "unavailable" end
     local target = kind and e.forward[kind]
-    if target and target ~= req.to then return forward(target, req.to) end
+    local reasons = {busy = "user-busy", no_answer = "no-answer", unavailable = "unavailable"}
+    if target and target ~= req.to then return forward(target, req.to, reasons[kind]) end
   end
   local vm = apps.voicemail or {}
   -- Busy or no answer at an extension with a mailbox: voicemail.

@@ -33,28 +33,30 @@ type Call struct {
 	tx       gosip.ServerTransaction
 	canceled chan struct{} // closed when the caller CANCELs
 
-	mu         sync.Mutex
-	a, b       *leg
-	answered   bool // the caller has our 2xx
-	final      bool // the caller has a final response
-	selfAnswer bool // we answered the caller (a program), not a callee
-	program    bool // a program drives the call: a callee's BYE ends only the bridge
-	bridgeEnd  chan struct{}
-	ended      bool
-	status     string
-	cdr        store.CDR
-	acked      chan struct{} // closed when the caller ACKs our 2xx
-	pending    *reinvite     // a re-INVITE being relayed
-	done       chan struct{}
-	authorized bool          // the authorize hook was asked (once per call)
-	refused    error         // its refusal, if it refused
-	limit      time.Duration // the authorized talk time; 0 = none
-	limitTimer *time.Timer
-	ep         *media.Endpoint // the caller's media, terminated for a program
-	moh        *media.Endpoint // music to a held party
-	crec       *callRecording  // a one-touch recording of the bridge
-	autoAnswer bool            // the next bridge asks phones to answer at once
-	trunk      string          // the trunk the callee was reached on, counted in the manager
+	mu                         sync.Mutex
+	a, b                       *leg
+	answered                   bool // the caller has our 2xx
+	final                      bool // the caller has a final response
+	selfAnswer                 bool // we answered the caller (a program), not a callee
+	program                    bool // a program drives the call: a callee's BYE ends only the bridge
+	bridgeEnd                  chan struct{}
+	ended                      bool
+	status                     string
+	cdr                        store.CDR
+	acked                      chan struct{} // closed when the caller ACKs our 2xx
+	pending                    *reinvite     // a re-INVITE being relayed
+	done                       chan struct{}
+	authorized                 bool          // the authorize hook was asked (once per call)
+	refused                    error         // its refusal, if it refused
+	limit                      time.Duration // the authorized talk time; 0 = none
+	limitTimer                 *time.Timer
+	ep                         *media.Endpoint // the caller's media, terminated for a program
+	moh                        *media.Endpoint // music to a held party
+	crec                       *callRecording  // a one-touch recording of the bridge
+	autoAnswer                 bool            // the next bridge asks phones to answer at once
+	trunk                      string          // the trunk the callee was reached on, counted in the manager
+	cidSet                     bool            // a decision chose the caller ID (callerID)
+	diversion, diversionReason string          // a forward: the number meant, and why
 }
 
 // leg is one side of a call.
@@ -178,9 +180,12 @@ func (c *Call) exec(dec hook.RouteDecision) {
 			c.fail(&sip.Error{Code: 500, Err: fmt.Errorf("route decision: unknown action %v", dec.Action)})
 			return
 		}
+		c.mu.Lock()
 		if dec.CallerID != "" {
-			c.callerID = dec.CallerID
+			c.callerID, c.cidSet = dec.CallerID, true
 		}
+		c.diversion, c.diversionReason = dec.Diversion, dec.DiversionReason
+		c.mu.Unlock()
 		res, err := c.bridge(dec)
 		if err == nil {
 			c.watchFeatures()

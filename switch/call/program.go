@@ -169,10 +169,10 @@ func (p *programCall) Bridge(ctx context.Context, s hook.BridgeSpec) (hook.Bridg
 	end := make(chan struct{})
 	c.bridgeEnd = end
 	c.mu.Unlock()
-	if s.CallerID != "" {
-		c.callerID = s.CallerID
-	}
 	c.mu.Lock()
+	if s.CallerID != "" {
+		c.callerID, c.cidSet = s.CallerID, true
+	}
 	c.autoAnswer = s.AutoAnswer
 	ep := c.ep
 	c.mu.Unlock()

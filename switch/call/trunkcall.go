@@ -59,11 +59,20 @@ func (c *Call) trunkDialog(t target) (*dialog, error) {
 		}
 		dest = net.JoinHostPort(strings.Trim(dest, "[]"), port)
 	}
+	c.mu.Lock()
+	callerID, chosen := c.callerID, c.cidSet
+	c.mu.Unlock()
+	// From: the trunk's outbound CID, else the account (register trunks:
+	// the provider authenticates it) or the caller. A caller ID the dial
+	// plan chose (an emergency caller ID) goes in From on other trunks, and
+	// in P-Asserted-Identity on register trunks (outboundCLI).
 	from := tr.OutboundCID
+	if chosen && tr.Kind != store.TrunkRegister {
+		from = callerID
+	}
 	if from == "" {
-		from = c.callerID
+		from = callerID
 		if tr.Kind == store.TrunkRegister {
-			// The provider knows the account, not our extensions.
 			from = tr.Username
 		}
 	}
@@ -147,6 +156,18 @@ func rewriteHeaders(req *gosip.Request, rules []string) {
 func (c *Call) outboundCLI(req *gosip.Request, tr *store.Trunk) {
 	domain := req.From().Address.Host
 	identity := func(user string) string { return "<sip:" + user + "@" + domain + ">" }
+	c.mu.Lock()
+	callerID, chosen, div, why := c.callerID, c.cidSet, c.diversion, c.diversionReason
+	c.mu.Unlock()
+	if chosen && tr.Kind == store.TrunkRegister && callerID != tr.Username {
+		req.AppendHeader(gosip.NewHeader("P-Asserted-Identity", identity(callerID)))
+	}
+	if div != "" {
+		if why == "" {
+			why = "unconditional"
+		}
+		req.AppendHeader(gosip.NewHeader("Diversion", identity(div)+";reason="+why))
+	}
 	if h := c.req.GetHeader("X-Outbound-Cli"); h != nil {
 		want := map[string]string{}
 		for _, p := range strings.Split(h.Value(), ";") {

@@ -71,3 +71,24 @@ func TestRewriteHeaders(t *testing.T) {
 		t.Errorf("X-Old: %v, want one, 2", hs)
 	}
 }
+
+// A caller ID the dial plan chose goes in P-Asserted-Identity on a
+// register trunk, and a forward carries Diversion.
+func TestChosenCallerIDAndDiversion(t *testing.T) {
+	c := &Call{req: invite(), callerID: "4930112", cidSet: true, diversion: "1001", diversionReason: "user-busy"}
+	out := invite()
+	c.outboundCLI(out, &store.Trunk{Name: "up", Kind: store.TrunkRegister, Username: "7001"})
+	if h := out.GetHeader("P-Asserted-Identity"); h == nil || !strings.Contains(h.Value(), "sip:4930112@") {
+		t.Errorf("P-Asserted-Identity: %v", h)
+	}
+	if h := out.GetHeader("Diversion"); h == nil || !strings.Contains(h.Value(), "sip:1001@") || !strings.Contains(h.Value(), "reason=user-busy") {
+		t.Errorf("Diversion: %v", h)
+	}
+	// Not chosen: no P-Asserted-Identity.
+	c = &Call{req: invite(), callerID: "1001"}
+	out = invite()
+	c.outboundCLI(out, &store.Trunk{Name: "up", Kind: store.TrunkRegister, Username: "7001"})
+	if h := out.GetHeader("P-Asserted-Identity"); h != nil {
+		t.Errorf("P-Asserted-Identity without a chosen caller ID: %v", h)
+	}
+}

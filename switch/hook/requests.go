@@ -88,6 +88,10 @@ type RouteDecision struct {
 	// trunks, tried in this order (failover on busy, unavailable,
 	// congestion).
 	Trunks []string
+	// Diversion, when set, is the number a forwarded call was meant for,
+	// and DiversionReason why it moved on ("unconditional", "user-busy",
+	// "no-answer", "unavailable"): trunks get a Diversion header.
+	Diversion, DiversionReason string
 	// TimeLimit, when set, hangs the call up this long after the callee
 	// answers (a dial rule's call time limit); the shorter of it and the
 	// authorize hook's limit applies.

@@ -23,7 +23,7 @@ const (
 
 // fields accepted for each action; anything else is a typo worth reporting.
 var decisionFields = map[hook.Action][]string{
-	hook.ActionBridge:  {"action", "targets", "mode", "timeout", "caller_id", "trunks", "time_limit"},
+	hook.ActionBridge:  {"action", "targets", "mode", "timeout", "caller_id", "trunks", "time_limit", "diversion", "diversion_reason"},
 	hook.ActionReject:  {"action", "code", "reason"},
 	hook.ActionProgram: {"action", "run"},
 }
@@ -147,6 +147,29 @@ func decodeBridge(t *glua.LTable, dec *hook.RouteDecision) *decisionError {
 		dec.TimeLimit = time.Duration(secs * float64(time.Second))
 	default:
 		return &decisionError{"time_limit", "must be a number of seconds, got " + tl.Type().String()}
+	}
+
+	switch dv := t.RawGetString("diversion").(type) {
+	case *glua.LNilType:
+	case glua.LString:
+		if !hook.ValidUserPart(string(dv)) {
+			return &decisionError{"diversion", fmt.Sprintf("must be a number or SIP user part, got %q", truncate(string(dv)))}
+		}
+		dec.Diversion = string(dv)
+	default:
+		return &decisionError{"diversion", "must be a string, got " + dv.Type().String()}
+	}
+	switch r := t.RawGetString("diversion_reason").(type) {
+	case *glua.LNilType:
+	case glua.LString:
+		switch string(r) {
+		case "unconditional", "user-busy", "no-answer", "unavailable", "deflection":
+			dec.DiversionReason = string(r)
+		default:
+			return &decisionError{"diversion_reason", fmt.Sprintf("want unconditional, user-busy, no-answer, unavailable or deflection, got %q", truncate(string(r)))}
+		}
+	default:
+		return &decisionError{"diversion_reason", "must be a string, got " + r.Type().String()}
 	}
 
 	switch cid := t.RawGetString("caller_id").(type) {

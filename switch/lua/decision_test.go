@@ -53,6 +53,8 @@ func TestBadDecisions(t *testing.T) {
 		{`{action = "bridge", targets = {"1002"}, caller_id = string.rep("1", 65)}`, "caller_id", "SIP user part"},
 		{`{action = "bridge", targets = {"1002"}, caller_id = 1001}`, "caller_id", "string"},
 		{`{action = "bridge", targets = {"1002"}, time_limit = 0}`, "time_limit", "[1, 86400]"},
+		{`{action = "bridge", targets = {"1002"}, diversion = "a b"}`, "diversion", "user part"},
+		{`{action = "bridge", targets = {"1002"}, diversion_reason = "whim"}`, "diversion_reason", "unconditional"},
 		{`{action = "bridge", targets = {"1002"}, time_limit = "60"}`, "time_limit", "number"},
 		{`{action = "bridge", targets = {"0049301"}, trunks = {}}`, "trunks", "1 to 16"},
 		{`{action = "bridge", targets = {"0049301"}, trunks = {"a b"}}`, "trunks[1]", "trunk name"},

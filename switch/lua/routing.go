@@ -25,6 +25,7 @@ type OutboundRoute struct {
 	Trunks       []string
 	TimeLimit    int    // seconds; 0 none
 	Refused      string // why the dial policy forbids the number
+	CallerID     string // the caller number to send (an emergency caller ID); "" as usual
 }
 
 // routingModule: routing.inbound(call) -> {rule =, kind =, target =} or
@@ -82,6 +83,9 @@ func (st *state) routingModule() *glua.LTable {
 		}
 		if o.TimeLimit > 0 {
 			d.RawSetString("time_limit", glua.LNumber(o.TimeLimit))
+		}
+		if o.CallerID != "" {
+			d.RawSetString("caller_id", glua.LString(o.CallerID))
 		}
 		ts := L.CreateTable(len(o.Trunks), 0)
 		for _, tr := range o.Trunks {

@@ -452,6 +452,9 @@ func (r routing) Outbound(ext, number string) (lua.OutboundRoute, bool, error) {
 		out.Refused = err.Error()
 		return out, true, nil
 	}
+	if policy.IsEmergency(dialled) {
+		out.CallerID = policy.EmergencyCID
+	}
 	if rule.TimeCondition != "" && !policy.IsEmergency(dialled) {
 		open, err := r.st.OpenAt(time.Now())
 		if err != nil {

@@ -287,4 +287,15 @@ func TestAcceptRegisterTrunk(t *testing.T) {
 		t.Errorf("the gateway got a call for %q, want 4930123456", user)
 	}
 	out.answered(t).bye(t)
+
+	// An emergency call carries the emergency caller ID.
+	if err := sw.st.SetDialPolicy(store.DialPolicy{Emergency: []string{"112"}, EmergencyCID: "4930999"}); err != nil {
+		t.Fatal(err)
+	}
+	em := b.dial(t, "0112")
+	call = gw.waitIncoming(t)
+	if from := call.req.From().Address.User; from != "4930999" {
+		t.Errorf("the emergency call comes from %q, want the emergency caller ID 4930999", from)
+	}
+	em.answered(t).bye(t)
 }
