@@ -30,6 +30,7 @@ func featuresCmd(args []string, stdout io.Writer) error {
 	var fwd multiFlag
 	fs.Var(&fwd, "forward", "KIND=NUMBER (all, busy, no_answer, unavailable); KIND= clears it; repeatable")
 	follow := fs.String("follow-me", "\x00", "NUMBER:SECONDS,... rung in turn after the extension; empty clears")
+	class := fs.String("class", "\x00", "how far it may dial out: internal, local, national or international")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -38,7 +39,7 @@ func featuresCmd(args []string, stdout io.Writer) error {
 		return errors.New("ext features: want exactly one extension number")
 	}
 	number := pos[0]
-	change, err := featureChange(*dnd, fwd, *follow)
+	change, err := featureChange(*dnd, fwd, *follow, *class)
 	if err != nil {
 		return fmt.Errorf("ext features: %w", err)
 	}
@@ -71,7 +72,7 @@ func featuresCmd(args []string, stdout io.Writer) error {
 }
 
 // featureChange turns the flags into a change; nil when there is none.
-func featureChange(dnd string, fwd []string, follow string) (func(*store.Features) error, error) {
+func featureChange(dnd string, fwd []string, follow, class string) (func(*store.Features) error, error) {
 	var dndOn *bool
 	switch dnd {
 	case "":
@@ -100,7 +101,7 @@ func featureChange(dnd string, fwd []string, follow string) (func(*store.Feature
 			steps = append(steps, store.FollowStep{Number: n, Timeout: t})
 		}
 	}
-	if dndOn == nil && len(fwds) == 0 && follow == "\x00" {
+	if dndOn == nil && len(fwds) == 0 && follow == "\x00" && class == "\x00" {
 		return nil, nil
 	}
 	return func(f *store.Features) error {
@@ -120,12 +121,19 @@ func featureChange(dnd string, fwd []string, follow string) (func(*store.Feature
 		if follow != "\x00" {
 			f.FollowMe = steps
 		}
+		if class != "\x00" {
+			f.Class = class
+		}
 		return nil
 	}, nil
 }
 
 func printFeatures(w io.Writer, number string, f store.Features) {
-	fmt.Fprintf(w, "extension %s\n  dnd: %v\n", number, f.DND)
+	class := f.Class
+	if class == "" {
+		class = "international"
+	}
+	fmt.Fprintf(w, "extension %s\n  dnd: %v\n  class: %s\n", number, f.DND, class)
 	kinds := make([]string, 0, len(f.Forward))
 	for k := range f.Forward {
 		kinds = append(kinds, k)

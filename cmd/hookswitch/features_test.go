@@ -18,11 +18,11 @@ func TestExtFeaturesCLI(t *testing.T) {
 			ext := func(args ...string) (string, string, int) {
 				return cli(t, append(append([]string{"ext", "features"}, args...), "--data", dir)...)
 			}
-			out, errs, code := ext("1002", "--dnd", "on", "--forward", "busy=1003", "--follow-me", "1004:20,+4930123:15")
+			out, errs, code := ext("1002", "--dnd", "on", "--forward", "busy=1003", "--follow-me", "1004:20,+4930123:15", "--class", "national")
 			if code != 0 {
 				t.Fatalf("set: %s", errs)
 			}
-			for _, want := range []string{"dnd: true", "forward busy: 1003", "follow-me 1: 1004 for 20 s", "follow-me 2: +4930123 for 15 s"} {
+			for _, want := range []string{"dnd: true", "class: national", "forward busy: 1003", "follow-me 1: 1004 for 20 s", "follow-me 2: +4930123 for 15 s"} {
 				if !strings.Contains(out, want) {
 					t.Errorf("set output %q lacks %q", out, want)
 				}

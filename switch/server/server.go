@@ -452,6 +452,12 @@ func (r routing) Outbound(ext, number string) (lua.OutboundRoute, bool, error) {
 		out.Refused = err.Error()
 		return out, true, nil
 	}
+	if e, err := r.st.GetExtension(ext); err == nil {
+		if err := policy.Allows(e.Features.Class, dialled); err != nil {
+			out.Refused = err.Error()
+			return out, true, nil
+		}
+	}
 	if policy.IsEmergency(dialled) {
 		out.CallerID = policy.EmergencyCID
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/dgraph-io/badger/v4"
@@ -22,6 +23,7 @@ type DialPolicy struct {
 	// every country.
 	CountryCodes        []string `json:"country_codes,omitempty"`
 	InternationalPrefix string   `json:"international_prefix,omitempty"` // default "00" ("+" always counts)
+	NationalPrefix      string   `json:"national_prefix,omitempty"`      // default "0": a long-distance call
 	Emergency           []string `json:"emergency,omitempty"`            // e.g. "112", "911": never refused
 	EmergencyCID        string   `json:"emergency_cid,omitempty"`        // the caller number sent on them
 }
@@ -37,6 +39,9 @@ func (p *DialPolicy) Validate() error {
 	}
 	if p.InternationalPrefix != "" && !isDigits(p.InternationalPrefix) {
 		return invalid("international_prefix", "want digits, such as 00 or 011")
+	}
+	if p.NationalPrefix != "" && !isDigits(p.NationalPrefix) {
+		return invalid("national_prefix", "want digits, such as 0 or 1")
 	}
 	if p.EmergencyCID != "" {
 		if err := validTarget(p.EmergencyCID); err != nil {
@@ -118,6 +123,38 @@ func (s *Store) SetDialPolicy(p DialPolicy) error {
 	}
 	if err := s.update(true, func(txn *badger.Txn) error { return txn.Set([]byte(dialPolicyKey), val) }); err != nil {
 		return fmt.Errorf("set dial policy: %w", err)
+	}
+	return nil
+}
+
+// Category is how far number reaches: "international" (the international
+// prefix or +), "national" (the national prefix), else "local".
+func (p DialPolicy) Category(number string) string {
+	intl, nat := p.InternationalPrefix, p.NationalPrefix
+	if intl == "" {
+		intl = "00"
+	}
+	if nat == "" {
+		nat = "0"
+	}
+	switch {
+	case strings.HasPrefix(number, "+") || strings.HasPrefix(number, intl):
+		return "international"
+	case strings.HasPrefix(number, nat):
+		return "national"
+	}
+	return "local"
+}
+
+// Allows says whether an extension of class (Features.Class; "" is
+// international) may dial number; emergency numbers always pass.
+func (p DialPolicy) Allows(class, number string) error {
+	if p.IsEmergency(number) || class == "" || class == "international" {
+		return nil
+	}
+	cat := p.Category(number)
+	if slices.Index(classes, cat) > slices.Index(classes, class) {
+		return fmt.Errorf("%w: %s is a %s call and the extension may dial %s calls only", ErrForbidden, number, cat, class)
 	}
 	return nil
 }

@@ -40,3 +40,28 @@ func TestDialPolicyCheck(t *testing.T) {
 		t.Fatalf("stored %+v", got)
 	}
 }
+
+func TestDialClasses(t *testing.T) {
+	p := DialPolicy{Emergency: []string{"112"}}
+	for _, c := range []struct {
+		class, number string
+		ok            bool
+	}{
+		{"", "0049301", true},
+		{"international", "+44201", true},
+		{"national", "0301234", true},
+		{"national", "0049301", false},
+		{"local", "1234567", true},
+		{"local", "0301234", false},
+		{"internal", "1234567", false},
+		{"internal", "112", true}, // emergency
+	} {
+		err := p.Allows(c.class, c.number)
+		if (err == nil) != c.ok || (err != nil && !errors.Is(err, ErrForbidden)) {
+			t.Errorf("class %q dialling %s: %v, want allowed %v", c.class, c.number, err, c.ok)
+		}
+	}
+	if err := (&Features{Class: "galactic"}).Validate(); err == nil {
+		t.Error("an unknown class passed")
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
@@ -34,7 +35,14 @@ type Features struct {
 	// number; a missing kind does not forward.
 	Forward  map[string]string `json:"forward,omitempty"`
 	FollowMe []FollowStep      `json:"follow_me,omitempty"`
+	// Class is how far the extension may dial out (SPEC T4, class of
+	// service): "internal", "local", "national" or "international" (the
+	// default, ""). Emergency numbers are always allowed.
+	Class string `json:"class,omitempty"`
 }
+
+// Classes of service, narrowest first.
+var classes = []string{"internal", "local", "national", "international"}
 
 // FollowStep is one number a follow-me rings, and for how long.
 type FollowStep struct {
@@ -53,6 +61,9 @@ func (f *Features) Validate() error {
 		if err := validTarget(target); err != nil {
 			return invalid("forward."+kind, err.Error())
 		}
+	}
+	if f.Class != "" && !slices.Contains(classes, f.Class) {
+		return invalid("class", fmt.Sprintf("%q: want internal, local, national or international", truncateText(f.Class)))
 	}
 	if len(f.FollowMe) > MaxFollowMe {
 		return invalid("follow_me", fmt.Sprintf("at most %d numbers", MaxFollowMe))

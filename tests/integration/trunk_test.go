@@ -212,6 +212,16 @@ func TestDialPolicyRefuses(t *testing.T) {
 	if res, _ := a.dial(t, "90900123").final(t); res.StatusCode != 403 {
 		t.Fatalf("a blocked prefix: %d, want 403", res.StatusCode)
 	}
+	// An internal-only extension may not dial out at all.
+	if _, err := sw.st.UpdateFeatures("1001", func(f *store.Features) error {
+		f.Class = "internal"
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if res, _ := a.dial(t, "91234567").final(t); res.StatusCode != 403 {
+		t.Fatalf("an internal extension dialling out: %d, want 403", res.StatusCode)
+	}
 }
 
 // A trunk's max_calls: with its one call up, the next call finds no trunk.
