@@ -170,6 +170,15 @@ func (s *Store) PutTrunk(t Trunk) error {
 		return fmt.Errorf("put trunk: %w", err)
 	}
 	err := s.update(true, func(txn *badger.Txn) error {
+		if t.Kind == TrunkAcceptRegister {
+			// The registrar asks extensions first: a gateway registering
+			// as an extension's number would never be this trunk.
+			if _, err := txn.Get(extKey(t.Username)); err == nil {
+				return invalid("username", fmt.Sprintf("%s is an extension: a gateway must register as another user", t.Username))
+			} else if !errors.Is(err, badger.ErrKeyNotFound) {
+				return err
+			}
+		}
 		now := time.Now().UTC()
 		t.CreatedAt, t.UpdatedAt = now, now
 		if item, err := txn.Get(trunkKey(t.Name)); err == nil {

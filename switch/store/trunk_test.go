@@ -64,3 +64,20 @@ func TestTrunkCRUD(t *testing.T) {
 		t.Fatalf("after delete: %v", err)
 	}
 }
+
+// An accept-register trunk's user may not be an extension's number: the
+// registrar would authenticate the extension instead.
+func TestAcceptRegisterUserIsNotAnExtension(t *testing.T) {
+	s := openMem(t)
+	if err := s.CreateExtension(Extension{Number: "1001", Password: "Secret-1001-pw"}); err != nil {
+		t.Fatal(err)
+	}
+	err := s.PutTrunk(Trunk{Name: "gw", Kind: TrunkAcceptRegister, Username: "1001", Password: "pw"})
+	var fe *FieldError
+	if !errors.As(err, &fe) || fe.Field != "username" {
+		t.Fatalf("gateway user 1001: %v, want a field error on username", err)
+	}
+	if err := s.PutTrunk(Trunk{Name: "gw", Kind: TrunkAcceptRegister, Username: "gw1", Password: "pw"}); err != nil {
+		t.Fatal(err)
+	}
+}
