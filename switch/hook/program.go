@@ -50,6 +50,10 @@ type Call interface {
 	Conference(ctx context.Context, s ConferenceSpec) (ConferenceResult, error)
 	// SendDigits sends DTMF to the caller.
 	SendDigits(ctx context.Context, digits string) error
+	// Queue puts the caller in a call queue until an agent answers and
+	// that call ends, or the queue gives up (Reason says why). Hanging up
+	// while waiting is a result (HungUp), not ErrHungUp, as for Record.
+	Queue(ctx context.Context, s QueueSpec) (QueueResult, error)
 }
 
 // BridgeSpec is what to ring.
@@ -61,6 +65,10 @@ type BridgeSpec struct {
 	// AutoAnswer asks the callee's phone to answer at once (paging,
 	// intercom): Alert-Info and Call-Info answer-after=0 headers.
 	AutoAnswer bool
+	// Trunks, when set, make Targets outside numbers dialled through these
+	// trunks in order, as RouteDecision.Trunks; TimeLimit likewise.
+	Trunks    []string
+	TimeLimit time.Duration
 }
 
 // BridgeResult says how a bridge ended.
@@ -126,6 +134,32 @@ type ConferenceSpec struct {
 type ConferenceResult struct {
 	Reason string // "left", "kicked", "locked", "full", "ended", "hangup"
 	HungUp bool
+}
+
+// QueueSpec names the queue to join.
+type QueueSpec struct {
+	Queue    string // the queue's number
+	Priority int    // higher waits ahead of lower (VIP callers); 0 normal
+}
+
+// Reasons a queue ends (QueueResult.Reason).
+const (
+	QueueAnswered = "answered"  // an agent answered; the call ran until a hang-up
+	QueueTimeout  = "timeout"   // the queue's maximum wait passed
+	QueueFull     = "full"      // the queue holds its maximum of callers
+	QueueEmpty    = "empty"     // no agent logged in (join-empty off, or leave-when-empty)
+	QueueHangup   = "hangup"    // the caller hung up while waiting (abandoned)
+	QueueNotFound = "not_found" // no queue has this number
+)
+
+// QueueResult says how the caller left the queue.
+type QueueResult struct {
+	Reason   string        // one of the Queue* reasons
+	Agent    string        // the agent that answered
+	Position int           // the caller's position on joining (1 = first)
+	Waited   time.Duration // time in the queue until answered or given up
+	Talk     time.Duration // how long the agent's call lasted
+	HungUp   bool          // the caller has gone (the program should end)
 }
 
 var (

@@ -133,3 +133,8 @@ func (f *fakeCall) SendDigits(ctx context.Context, digits string) error {
 	f.record("send_digits(%s)", digits)
 	return nil
 }
+
+func (f *fakeCall) Queue(ctx context.Context, s hook.QueueSpec) (hook.QueueResult, error) {
+	f.record("queue(%s,%d)", s.Queue, s.Priority)
+	return hook.QueueResult{Reason: hook.QueueAnswered, Agent: "2001"}, nil
+}

@@ -106,6 +106,9 @@ func (f *fakeCall) Conference(ctx context.Context, s hook.ConferenceSpec) (hook.
 	return f.confRes, f.op("conference(%s)", s.Room)
 }
 func (f *fakeCall) SendDigits(_ context.Context, d string) error { return f.op("send_digits(%s)", d) }
+func (f *fakeCall) Queue(_ context.Context, s hook.QueueSpec) (hook.QueueResult, error) {
+	return hook.QueueResult{Reason: hook.QueueAnswered, Agent: "2001"}, f.op("queue(%s)", s.Queue)
+}
 
 // runProgram routes to and runs the program it decides against c.
 func runProgram(t *testing.T, e *Engine, to string, c hook.Call) error {
