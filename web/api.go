@@ -50,6 +50,11 @@ type Backend interface {
 	GetTrunk(name string) (store.Trunk, error)
 	ListTrunks() ([]store.Trunk, error)
 	DeleteTrunk(name string) error
+	CreateGroup(g store.Group) error
+	PutGroup(g store.Group) error
+	GetGroup(number string) (store.Group, error)
+	ListGroups() ([]store.Group, error)
+	DeleteGroup(number string) error
 	DialPolicy() (store.DialPolicy, error)
 	SetDialPolicy(p store.DialPolicy) error
 	ListCDRs(q store.CDRQuery) ([]store.CDR, error)
@@ -122,6 +127,7 @@ func (a *API) Handler() http.Handler {
 	a.timecondRoutes(r)
 	a.routeRoutes(r)
 	a.trunkRoutes(r)
+	a.groupRoutes(r)
 	r.Get("/api/v1/dialpolicy", a.getDialPolicy)
 	r.Put("/api/v1/dialpolicy", a.putDialPolicy)
 	r.Get("/api/v1/extensions/{number}/features", a.getFeatures)

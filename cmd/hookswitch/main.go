@@ -46,6 +46,9 @@ Usage:
   hookswitch recording delete ID
   hookswitch blacklist list|add NUMBER|remove NUMBER   callers refused with 603
   hookswitch trunk list|set NAME --kind register|ip|accept-register [--host H] [--username U] ...|remove NAME
+  hookswitch group list|show NUMBER|delete NUMBER   ring groups
+  hookswitch group add|set NUMBER [--members EXT,...] [--strategy ringall|hunt|cyclic|leastworked|random]
+              [--ring-time S] [--no-answer KIND[:TARGET]] [--name N] [--caller-id-prefix P] [--outbound-cid N]
   hookswitch dialpolicy show|set [--block P]... [--country CC]... [--emergency N]...   what may be dialled out
   hookswitch timecond list|set NAME --zone Z --schedule S [--holidays H]|remove NAME
   hookswitch timecond override NAME closed|open|none [--until RFC3339]   office hours
@@ -109,6 +112,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = timecondCmd(args, stdout)
 	case "trunk":
 		err = trunkCmd(args, stdout)
+	case "group":
+		err = groupCmd(args, stdout)
 	case "dialpolicy":
 		err = dialPolicyCmd(args, stdout)
 	case "route":

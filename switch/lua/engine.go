@@ -65,6 +65,8 @@ type Options struct {
 	TimeConditions TimeConditions
 	// Routing backs the routing module; nil = no rules match.
 	Routing Routing
+	// Groups backs the groups module (ring groups); nil = no groups.
+	Groups Groups
 	// KV backs the kv module (store.Store.KV()); nil = kv calls fail.
 	KV KV
 	// Namespace separates this script set's kv keys; default "default".

@@ -252,6 +252,7 @@ func Factories(log *slog.Logger, st *store.Store, httpAllow []string, pluginsDir
 		o.Blacklist = st
 		o.TimeConditions = timeConditions{st}
 		o.Routing = routing{st: st, cycle: &sync.Map{}}
+		o.Groups = newGroups(st)
 		o.KV = st.KV()
 		w.Directory = wasmDirectory{directory{st}}
 		w.KV = st.KV()

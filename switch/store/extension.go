@@ -109,7 +109,8 @@ func hasControl(s string) bool {
 func extKey(number string) []byte { return []byte(extPrefix + number) }
 
 // CreateExtension validates and stores a new extension, setting CreatedAt
-// and UpdatedAt. It returns ErrExists if the number is taken. Synced.
+// and UpdatedAt. It returns ErrExists if the number is taken, and a
+// *FieldError if it is a ring group's. Synced.
 func (s *Store) CreateExtension(e Extension) error {
 	if err := e.Validate(); err != nil {
 		return fmt.Errorf("create extension: %w", err)
@@ -126,6 +127,12 @@ func (s *Store) CreateExtension(e Extension) error {
 			return ErrExists
 		} else if !errors.Is(err, badger.ErrKeyNotFound) {
 			return err
+		}
+		// A ring group answers that number (group.go).
+		if taken, err := isGroup(txn, e.Number); err != nil {
+			return err
+		} else if taken {
+			return invalid("number", fmt.Sprintf("%s is a ring group's number", e.Number))
 		}
 		return txn.Set(key, val)
 	})
