@@ -32,9 +32,18 @@
 // addition: it changes an encoding) keep the version; a guest learns what
 // the host offers from the feature bits and from the hook mask it is asked
 // about. A new import comes with a new feature bit that the host offers
-// (FeatureKVAdd for ImportKVAdd, FeatureMedia for the media primitives);
-// a guest that imports it requires the bit, so that a host without it
-// refuses the guest at start with the reason. The host runs guests of versions MinVersion to Version.
+// (FeatureKVAdd for ImportKVAdd, FeatureMedia for the media primitives,
+// FeatureQueue for ImportCallQueue); a guest that imports it requires the
+// bit, so that a host without it refuses the guest at start with the
+// reason.
+//
+// Fields appended to existing messages are an addition only behind a
+// feature bit that the guest sets in its answer to ExportInit
+// (FeatureRouting): the host then uses the longer layouts with that guest,
+// and the original ones with every guest that does not set the bit (built
+// before it existed), so neither side ever meets bytes it does not expect.
+// Writer.Features and Reader.Features select the layouts. The host runs
+// guests of versions MinVersion to Version.
 //
 // # Buffer convention
 //
@@ -74,8 +83,9 @@ const (
 	ExportABIVersion = "hookswitch_abi_version"
 	// ExportInit: (host_features i64) -> i64. The low 32 bits of the result
 	// are the hooks the guest implements (bit n set for HookID n), the high
-	// 32 bits the features it cannot work without. The host refuses a
-	// guest that requires a feature it lacks, or that implements no hook.
+	// 32 bits the features it cannot work without, and the layout features
+	// (LayoutFeatures) whose encodings it uses. The host refuses a guest
+	// that requires a feature it lacks, or that implements no hook.
 	ExportInit = "hookswitch_init"
 	// ExportHandle: (hook i32, request_len i32) -> i32. Answers one hook
 	// call: hook is a HookID, request_len the length of the encoded
@@ -204,6 +214,13 @@ const (
 	// ImportCallSendDigits: (digits_ptr i32, digits_len i32) -> i32. Sends
 	// 1 to MaxDigits DTMF keys (0-9 * # A-D) to the caller.
 	ImportCallSendDigits = "call_send_digits"
+
+	// ImportCallQueue: (spec_ptr i32, spec_len i32, buf i32, limit i32) ->
+	// i32. spec is an encoded QueueSpec; blocks while the caller waits in
+	// the queue and, once an agent answers, until that call ends; the
+	// result an encoded QueueResult. An addition to version 1, offered with
+	// FeatureQueue, which a guest that imports it requires.
+	ImportCallQueue = "call_queue"
 )
 
 // Negative results of imports. The error's text is available through
@@ -226,7 +243,19 @@ const (
 	FeatureProgram uint32 = 1 << 4 // ExportProgram and ImportCall*
 	FeatureKVAdd   uint32 = 1 << 5 // ImportKVAdd (an addition to version 1)
 	FeatureMedia   uint32 = 1 << 6 // ImportCallPlayEx, ...CollectEx, ...RecordEx, ...Conference, ...SendDigits (an addition to version 1)
+	// FeatureRouting selects the routing layouts (an addition to version
+	// 1): RouteRequest.Trunk, BridgeSpec.Trunks and TimeLimit, and
+	// RouteDecision.Diversion and DiversionReason. Unlike the other bits it
+	// changes encodings rather than adding an import, so a guest sets it
+	// in its answer only when the host offers it (sdk/go does) or when it
+	// cannot work without trunks; see Versioning.
+	FeatureRouting uint32 = 1 << 7
+	FeatureQueue   uint32 = 1 << 8 // ImportCallQueue (an addition to version 1)
 )
+
+// LayoutFeatures are the feature bits that change encodings rather than
+// add imports: the host uses the layouts of those a guest sets.
+const LayoutFeatures = FeatureRouting
 
 // Log levels of ImportLog.
 const (
@@ -272,3 +301,23 @@ const (
 	// silence.
 	MaxWait = 600 * time.Second
 )
+
+// Limits of the routing fields (FeatureRouting) and the queue primitive
+// (FeatureQueue), the same as for Lua. A decision or spec outside them
+// fails the call (a decision) or returns ErrFailed with the reason (a
+// primitive).
+const (
+	// MaxTrunks bounds BridgeSpec.Trunks; each is a trunk name, a SIP user
+	// part of at most 64 bytes. With trunks, Targets is exactly one outside
+	// number: 1-32 digits, a leading + allowed.
+	MaxTrunks = 16
+	// MinTimeLimit and MaxTimeLimit bound BridgeSpec.TimeLimit when set.
+	MinTimeLimit = time.Second
+	MaxTimeLimit = 24 * time.Hour
+	// MaxQueuePriority bounds QueueSpec.Priority.
+	MaxQueuePriority = 100
+)
+
+// DiversionReasons are the values of RouteDecision.DiversionReason (RFC
+// 5806), besides "" for none.
+var DiversionReasons = []string{"unconditional", "user-busy", "no-answer", "unavailable", "deflection"}

@@ -16,12 +16,13 @@ type message interface {
 // Every message decodes to what was encoded.
 func TestRoundTrip(t *testing.T) {
 	for _, tc := range []struct{ in, out message }{
-		{&RouteRequest{"c1", "1001", "Alice", "example.com", "1002", "example.com", "192.0.2.1", "udp", true}, &RouteRequest{}},
+		{&RouteRequest{CallID: "c1", From: "1001", FromDisplay: "Alice", FromDomain: "example.com", To: "1002", ToDomain: "example.com",
+			SourceIP: "192.0.2.1", Transport: "udp", Authenticated: true}, &RouteRequest{}},
 		{&RegisterRequest{"1001", "sip:1001@192.0.2.1", "192.0.2.1", "tcp", "baresip", 3600}, &RegisterRequest{}},
 		{&FailureRequest{"c1", "1001", "1002", []string{"1002", "1003"}, 486, "Busy Here", 2}, &FailureRequest{}},
 		{&CallEvent{"c1", "1001", "1002", "5", 200, "caller_hangup", 1500 * time.Millisecond}, &CallEvent{}},
 		{&TimerRequest{"t", time.UnixMilli(1700000000123)}, &TimerRequest{}},
-		{&RouteDecision{Action: ActionBridge, Bridge: BridgeSpec{[]string{"1002"}, ModeSequential, 30 * time.Second, "+1555"}}, &RouteDecision{}},
+		{&RouteDecision{Action: ActionBridge, Bridge: BridgeSpec{Targets: []string{"1002"}, Mode: ModeSequential, Timeout: 30 * time.Second, CallerID: "+1555"}}, &RouteDecision{}},
 		{&RouteDecision{Action: ActionReject, Code: 404, Reason: "Not Found"}, &RouteDecision{}},
 		{&RouteDecision{Action: ActionProgram, Program: 7}, &RouteDecision{}},
 		{&AuthorizeDecision{true, time.Hour, 0, ""}, &AuthorizeDecision{}},
@@ -85,11 +86,14 @@ func FuzzDecisions(f *testing.F) {
 	f.Add([]byte("\x02\x94\x01\x02\x00\x00\x00No"))
 	f.Add([]byte("\x01\x01\x00\x00\x00\x04\x00\x00\x001002\x00\x00\x00\x00\x00\x00\x00\x00\x00"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		for _, m := range []message{&RouteDecision{}, &RegisterDecision{}, &AuthorizeDecision{}, &CDRDecision{},
-			&MessageDecision{}, &SubscribeDecision{}, &ProvisionDecision{}, &HTTPResponse{}} {
-			r := NewReader(b)
-			m.Decode(r)
-			r.Err()
+		for _, features := range []uint32{0, FeatureRouting} {
+			for _, m := range []message{&RouteDecision{}, &RegisterDecision{}, &AuthorizeDecision{}, &CDRDecision{},
+				&MessageDecision{}, &SubscribeDecision{}, &ProvisionDecision{}, &HTTPResponse{}} {
+				r := NewReader(b)
+				r.Features = features
+				m.Decode(r)
+				r.Err()
+			}
 		}
 	})
 }

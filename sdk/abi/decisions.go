@@ -30,13 +30,19 @@ const (
 )
 
 // BridgeSpec is what to ring: list<str> targets, u8 mode, u32 timeout
-// (milliseconds, 0 = the switch's default), str caller_id ("" = keep).
-// Also the argument of ImportCallBridge.
+// (milliseconds, 0 = the switch's default), str caller_id ("" = keep);
+// with FeatureRouting then list<str> trunks (none: targets are
+// extensions; else targets is one outside number dialled through these
+// trunks in order, failing over on busy, unavailable or congestion), u32
+// time_limit (milliseconds after the answer that hang the call up; 0 =
+// none). Also the argument of ImportCallBridge.
 type BridgeSpec struct {
-	Targets  []string
-	Mode     Mode
-	Timeout  time.Duration
-	CallerID string
+	Targets   []string
+	Mode      Mode
+	Timeout   time.Duration
+	CallerID  string
+	Trunks    []string
+	TimeLimit time.Duration
 }
 
 func (m *BridgeSpec) Append(w *Writer) {
@@ -44,6 +50,10 @@ func (m *BridgeSpec) Append(w *Writer) {
 	w.U8(uint8(m.Mode))
 	w.U32(uint32(m.Timeout.Milliseconds()))
 	w.Str(m.CallerID)
+	if w.routing() {
+		w.Strs(m.Trunks)
+		w.U32(ms(m.TimeLimit))
+	}
 }
 
 func (m *BridgeSpec) Decode(r *Reader) {
@@ -54,11 +64,28 @@ func (m *BridgeSpec) Decode(r *Reader) {
 	}
 	m.Timeout = time.Duration(r.U32("timeout")) * time.Millisecond
 	m.CallerID = r.Text("caller_id")
+	if r.routing() {
+		m.Trunks = r.Strs("trunks", true)
+		m.TimeLimit = r.millis("time_limit")
+	}
+}
+
+// Needs is the layout features the spec's encoding needs: FeatureRouting
+// when it has trunks or a time limit, which the original layout cannot
+// carry (Append leaves them out there, so check first).
+func (m *BridgeSpec) Needs() uint32 {
+	if len(m.Trunks) > 0 || m.TimeLimit != 0 {
+		return FeatureRouting
+	}
+	return 0
 }
 
 // RouteDecision (HookRoute, HookFailure): u8 action, then
 //
-//	ActionBridge:  a BridgeSpec
+//	ActionBridge:  a BridgeSpec; with FeatureRouting then str diversion
+//	               (the number a forwarded call was meant for, "" = not a
+//	               forward), str diversion_reason (one of
+//	               DiversionReasons, or "")
 //	ActionReject:  u16 code, str reason
 //	ActionProgram: u32 program (an ID the guest chose; the host passes it
 //	               back to ExportProgram on the same instance)
@@ -68,6 +95,22 @@ type RouteDecision struct {
 	Code    uint16
 	Reason  string
 	Program uint32
+	// Diversion and DiversionReason (bridge, FeatureRouting): trunks get
+	// a Diversion header.
+	Diversion, DiversionReason string
+}
+
+// Needs is the layout features the decision's encoding needs (see
+// BridgeSpec.Needs).
+func (m *RouteDecision) Needs() uint32 {
+	if m.Action != ActionBridge {
+		return 0
+	}
+	n := m.Bridge.Needs()
+	if m.Diversion != "" || m.DiversionReason != "" {
+		n |= FeatureRouting
+	}
+	return n
 }
 
 func (m *RouteDecision) Append(w *Writer) {
@@ -75,6 +118,10 @@ func (m *RouteDecision) Append(w *Writer) {
 	switch m.Action {
 	case ActionBridge:
 		m.Bridge.Append(w)
+		if w.routing() {
+			w.Str(m.Diversion)
+			w.Str(m.DiversionReason)
+		}
 	case ActionReject:
 		w.U16(m.Code)
 		w.Str(m.Reason)
@@ -88,6 +135,10 @@ func (m *RouteDecision) Decode(r *Reader) {
 	switch m.Action {
 	case ActionBridge:
 		m.Bridge.Decode(r)
+		if r.routing() {
+			m.Diversion = r.Text("diversion")
+			m.DiversionReason = r.Text("diversion_reason")
+		}
 	case ActionReject:
 		m.Code = r.U16("code")
 		m.Reason = r.Text("reason")

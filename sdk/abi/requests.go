@@ -10,10 +10,13 @@ import (
 
 // RouteRequest (HookRoute): str call_id, str from, str from_display,
 // str from_domain, str to, str to_domain, str source_ip, str transport,
-// bool authenticated.
+// bool authenticated; with FeatureRouting then str trunk (the trunk an
+// inbound call came from, "" for a call from a phone: From is then the
+// outside caller and To the dialled DID).
 type RouteRequest struct {
 	CallID, From, FromDisplay, FromDomain, To, ToDomain, SourceIP, Transport string
 	Authenticated                                                            bool
+	Trunk                                                                    string
 }
 
 func (m *RouteRequest) Append(w *Writer) {
@@ -26,6 +29,9 @@ func (m *RouteRequest) Append(w *Writer) {
 	w.Str(m.SourceIP)
 	w.Str(m.Transport)
 	w.Bool(m.Authenticated)
+	if w.routing() {
+		w.Str(m.Trunk)
+	}
 }
 
 func (m *RouteRequest) Decode(r *Reader) {
@@ -38,6 +44,9 @@ func (m *RouteRequest) Decode(r *Reader) {
 	m.SourceIP = r.Str("source_ip")
 	m.Transport = r.Str("transport")
 	m.Authenticated = r.Bool("authenticated")
+	if r.routing() {
+		m.Trunk = r.Str("trunk")
+	}
 }
 
 // RegisterRequest (HookRegister): str aor, str contact, str source_ip,

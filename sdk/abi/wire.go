@@ -20,9 +20,14 @@ import (
 // ErrMalformed wraps every decoding error.
 var ErrMalformed = errors.New("malformed message")
 
-// Writer appends fields to a byte slice. The zero value is ready; reuse
-// one by setting B to B[:0].
-type Writer struct{ B []byte }
+// Writer appends fields to a byte slice. The zero value is ready (and
+// writes the original layouts); reuse one by setting B to B[:0].
+type Writer struct {
+	B []byte
+	// Features are the layout features (LayoutFeatures) in use with the
+	// other side: messages append the fields that they add.
+	Features uint32
+}
 
 func (w *Writer) U8(v uint8)   { w.B = append(w.B, v) }
 func (w *Writer) U16(v uint16) { w.B = append(w.B, byte(v), byte(v>>8)) }
@@ -69,13 +74,20 @@ type Reader struct {
 	s   string
 	off int
 	err error
+	// Features are the layout features (LayoutFeatures) in use with the
+	// other side, as for Writer; Reset keeps them.
+	Features uint32
 }
 
-// NewReader reads a copy of b.
+// NewReader reads a copy of b in the original layouts.
 func NewReader(b []byte) *Reader { return &Reader{s: string(b)} }
 
 // Reset makes r read a copy of b, so that one Reader serves many messages.
-func (r *Reader) Reset(b []byte) { *r = Reader{s: string(b)} }
+func (r *Reader) Reset(b []byte) { *r = Reader{s: string(b), Features: r.Features} }
+
+// routing reports whether the routing layouts are in use.
+func (w *Writer) routing() bool { return w.Features&FeatureRouting != 0 }
+func (r *Reader) routing() bool { return r.Features&FeatureRouting != 0 }
 
 func (r *Reader) take(field string, n int) (string, bool) {
 	if r.err != nil {

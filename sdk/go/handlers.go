@@ -56,6 +56,11 @@ func decide[T any, P reqPtr[T], D any, DP decPtr[D]](h abi.HookID, fn func(P) (D
 		if err != nil {
 			return err
 		}
+		if n, ok := any(DP(&d)).(interface{ Needs() uint32 }); ok {
+			if err := needs(h.String()+" decision", n.Needs()); err != nil {
+				return err
+			}
+		}
 		DP(&d).Append(w)
 		return nil
 	})
@@ -131,9 +136,20 @@ func dispatch(h abi.HookID, req []byte, w *abi.Writer) (err error) {
 	if uint32(h) >= uint32(len(handlers)) || handlers[h] == nil {
 		return errors.New("hook " + h.String() + " not implemented by this plugin")
 	}
-	w.B = w.B[:0]
+	w.B, w.Features = w.B[:0], layout
+	reader.Features = layout
 	reader.Reset(req)
 	return handlers[h](&reader, w)
+}
+
+// needs refuses to encode a message whose fields the switch's layouts
+// cannot carry (trunks for a switch without abi.FeatureRouting), rather
+// than leave them out and ring something else.
+func needs(what string, features uint32) error {
+	if missing := features &^ layout; missing != 0 {
+		return errorString(what + ": trunks, time_limit and diversion need a switch with the routing feature (abi.FeatureRouting), which this one does not offer")
+	}
+	return nil
 }
 
 func panicError(p any) error {

@@ -34,6 +34,9 @@ type Host interface {
 	RecordEx(spec RecordExSpec) (RecordResult, error)
 	Conference(spec ConferenceSpec) (ConferenceResult, error)
 	SendDigits(digits string) error
+
+	// The queue primitive (abi.FeatureQueue).
+	Queue(spec QueueSpec) (QueueResult, error)
 }
 
 // Info, Warn and Error write a line to the switch's log, tagged with the
@@ -76,14 +79,23 @@ func HTTPDo(req HTTPRequest) (HTTPResponse, error) { return host.HTTP(req) }
 // ErrHungUp means the caller has gone and the program should return.
 type Call struct{ Info RouteRequest }
 
-func (c *Call) Answer() error                                { return host.Answer() }
-func (c *Call) Hangup(code int, reason string) error         { return host.Hangup(code, reason) }
-func (c *Call) Bridge(spec BridgeSpec) (BridgeResult, error) { return host.Bridge(spec) }
-func (c *Call) Transfer(target string) error                 { return host.Transfer(target) }
-func (c *Call) Sleep(d time.Duration) error                  { return host.Sleep(d) }
-func (c *Call) Play(spec PlaySpec) error                     { return host.Play(spec) }
-func (c *Call) Collect(spec CollectSpec) (string, error)     { return host.Collect(spec) }
-func (c *Call) Record(spec RecordSpec) (string, error)       { return host.Record(spec) }
+func (c *Call) Answer() error                        { return host.Answer() }
+func (c *Call) Hangup(code int, reason string) error { return host.Hangup(code, reason) }
+
+// Bridge rings spec's targets (see BridgeTrunks for trunks) and returns
+// when the bridge is over.
+func (c *Call) Bridge(spec BridgeSpec) (BridgeResult, error) {
+	if err := needs("bridge", spec.Needs()); err != nil {
+		return BridgeResult{}, err
+	}
+	return host.Bridge(spec)
+}
+
+func (c *Call) Transfer(target string) error             { return host.Transfer(target) }
+func (c *Call) Sleep(d time.Duration) error              { return host.Sleep(d) }
+func (c *Call) Play(spec PlaySpec) error                 { return host.Play(spec) }
+func (c *Call) Collect(spec CollectSpec) (string, error) { return host.Collect(spec) }
+func (c *Call) Record(spec RecordSpec) (string, error)   { return host.Record(spec) }
 
 // The media primitives below are offered with abi.FeatureMedia (an
 // addition to ABI version 1): a plugin that uses any of them should
@@ -127,6 +139,20 @@ func (c *Call) Conference(spec ConferenceSpec) (ConferenceResult, error) {
 
 // SendDigits sends 1 to 64 DTMF keys (0-9 * # A-D) to the caller.
 func (c *Call) SendDigits(digits string) error { return host.SendDigits(digits) }
+
+// Queue puts the caller in the call queue numbered Queue until an agent
+// answers and that call ends, or the queue gives up; the result's Reason
+// says which (abi.QueueAnswered, QueueTimeout, QueueFull, QueueEmpty,
+// QueueHangup, QueueNotFound), with the Agent, the caller's Position on
+// joining, the time Waited and the Talk time. Priority (0 normal, up to
+// 100) puts the caller ahead of callers of lower priority. A caller who
+// hangs up while waiting is a result (HungUp set), not an error; the next
+// primitive returns ErrHungUp.
+//
+// The queue primitive is offered with abi.FeatureQueue (an addition to ABI
+// version 1): a plugin that uses it should hs.Require(abi.FeatureQueue),
+// so that a switch without it refuses the plugin at load, with the reason.
+func (c *Call) Queue(spec QueueSpec) (QueueResult, error) { return host.Queue(spec) }
 
 // programs are the call programs that decisions named and the switch has
 // not run yet.

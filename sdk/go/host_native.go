@@ -17,6 +17,10 @@ import (
 // host is a Fake outside Wasm, so that plugin code runs in native tests.
 var host Host = NewFake()
 
+// layout: the Fake stands for a current switch, which offers every layout
+// feature.
+var layout uint32 = abi.LayoutFeatures
+
 // SetHost replaces the host (native builds only): give tests a Fake with
 // the extensions, keys and call results they need.
 func SetHost(h Host) { host = h }
@@ -34,13 +38,15 @@ type Fake struct {
 	HTTPFunc func(HTTPRequest) (HTTPResponse, error)
 	// BridgeResults answer bridges in turn (the last repeats; none:
 	// not answered, 480). Digits answer collects in turn (then
-	// ErrNotAvailable), as Records answer RecordEx and Conferences answer
-	// Conference. A record or conference result with HungUp set ends the
-	// call as the switch does: every later primitive returns ErrHungUp.
+	// ErrNotAvailable), as Records answer RecordEx, Conferences answer
+	// Conference and Queues answer Queue. A record, conference or queue
+	// result with HungUp set ends the call as the switch does: every later
+	// primitive returns ErrHungUp.
 	BridgeResults []BridgeResult
 	Digits        []string
 	Records       []RecordResult
 	Conferences   []ConferenceResult
+	Queues        []QueueResult
 	gone          bool // a result said the caller hung up
 }
 
@@ -144,8 +150,13 @@ func (f *Fake) Answer() error { return f.op("answer") }
 
 func (f *Fake) Hangup(code int, reason string) error { return f.op("hangup(%d,%s)", code, reason) }
 
+// Bridge records "bridge(TARGETS)", or "bridge(NUMBER via TRUNKS)".
 func (f *Fake) Bridge(spec BridgeSpec) (BridgeResult, error) {
-	if err := f.op("bridge(%s)", strings.Join(spec.Targets, ",")); err != nil {
+	via := ""
+	if len(spec.Trunks) > 0 {
+		via = " via " + strings.Join(spec.Trunks, ",")
+	}
+	if err := f.op("bridge(%s%s)", strings.Join(spec.Targets, ","), via); err != nil {
 		return BridgeResult{HungUp: true}, err
 	}
 	f.mu.Lock()
@@ -215,6 +226,14 @@ func (f *Fake) Conference(spec ConferenceSpec) (ConferenceResult, error) {
 
 func (f *Fake) SendDigits(digits string) error { return f.op("send_digits(%s)", digits) }
 
+// Queue records "queue(QUEUE,PRIORITY)".
+func (f *Fake) Queue(spec QueueSpec) (QueueResult, error) {
+	if err := f.op("queue(%s,%d)", spec.Queue, spec.Priority); err != nil {
+		return QueueResult{}, err
+	}
+	return next(f, &f.Queues, func(r QueueResult) bool { return r.HungUp })
+}
+
 // next takes the first scripted result (ErrNotAvailable when none is
 // left); one that hung up ends the call.
 func next[T any](f *Fake, list *[]T, hungUp func(T) bool) (T, error) {
@@ -252,14 +271,14 @@ func Dispatch(h HookID, req []byte) ([]byte, error) {
 // RunRoute runs the plugin's route handler through the encoding, as the
 // switch does.
 func RunRoute(req RouteRequest) (RouteDecision, error) {
-	var w abi.Writer
+	w := abi.Writer{Features: layout}
 	req.Append(&w)
 	return runRouteLike(abi.HookRoute, w.B)
 }
 
 // RunFailure runs the plugin's failure handler through the encoding.
 func RunFailure(req FailureRequest) (RouteDecision, error) {
-	var w abi.Writer
+	w := abi.Writer{Features: layout}
 	req.Append(&w)
 	return runRouteLike(abi.HookFailure, w.B)
 }
@@ -271,6 +290,7 @@ func runRouteLike(h HookID, req []byte) (RouteDecision, error) {
 	}
 	var d RouteDecision
 	r := abi.NewReader(b)
+	r.Features = layout
 	d.Decode(r)
 	return d, r.Err()
 }

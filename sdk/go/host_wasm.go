@@ -14,13 +14,16 @@ import (
 //go:wasmexport hookswitch_abi_version
 func exportABIVersion() int32 { return abi.Version }
 
-// hostFeatures are the features the switch offered.
-var hostFeatures uint32
+// hostFeatures are the features the switch offered; layout those of them
+// that select encodings (abi.LayoutFeatures), which the SDK always uses
+// when offered and tells the switch so in its answer.
+var hostFeatures, layout uint32
 
 //go:wasmexport hookswitch_init
 func exportInit(features int64) int64 {
 	hostFeatures = uint32(features)
-	return int64(required)<<32 | int64(hookMask)
+	layout = hostFeatures & abi.LayoutFeatures
+	return int64(required|layout)<<32 | int64(hookMask)
 }
 
 var (
@@ -138,6 +141,9 @@ func hostCallConference(p unsafe.Pointer, n uint32, buf unsafe.Pointer, limit ui
 
 //go:wasmimport hookswitch call_send_digits
 func hostCallSendDigits(p unsafe.Pointer, n uint32) int32
+
+//go:wasmimport hookswitch call_queue
+func hostCallQueue(p unsafe.Pointer, n uint32, buf unsafe.Pointer, limit uint32) int32
 
 // wasmHost is Host over the imports.
 type wasmHost struct{}
@@ -270,7 +276,7 @@ func (wasmHost) Hangup(code int, reason string) error {
 }
 
 func (wasmHost) Bridge(spec BridgeSpec) (BridgeResult, error) {
-	var w abi.Writer
+	w := abi.Writer{Features: layout} // Call.Bridge checked spec.Needs()
 	spec.Append(&w)
 	b, err := value(hostCallBridge(ptr(w.B), uint32(len(w.B)), ptr(resBuf), uint32(len(resBuf))))
 	if err != nil {
@@ -349,4 +355,17 @@ func (wasmHost) Conference(spec ConferenceSpec) (ConferenceResult, error) {
 
 func (wasmHost) SendDigits(digits string) error {
 	return status(hostCallSendDigits(strPtr(digits), uint32(len(digits))))
+}
+
+func (wasmHost) Queue(spec QueueSpec) (QueueResult, error) {
+	var w abi.Writer
+	spec.Append(&w)
+	b, err := value(hostCallQueue(ptr(w.B), uint32(len(w.B)), ptr(resBuf), uint32(len(resBuf))))
+	if err != nil {
+		return QueueResult{}, err
+	}
+	var res QueueResult
+	r := abi.NewReader(b)
+	res.Decode(r)
+	return res, r.Err()
 }

@@ -38,6 +38,8 @@ type (
 	RecordResult      = abi.RecordResult
 	ConferenceSpec    = abi.ConferenceSpec
 	ConferenceResult  = abi.ConferenceResult
+	QueueSpec         = abi.QueueSpec
+	QueueResult       = abi.QueueResult
 	Extension         = abi.Extension
 	HTTPRequest       = abi.HTTPRequest
 	HTTPResponse      = abi.HTTPResponse
@@ -60,6 +62,21 @@ func Bridge(targets ...string) RouteDecision {
 // BridgeWith rings as spec says (mode, timeout, caller-ID).
 func BridgeWith(spec BridgeSpec) RouteDecision {
 	return RouteDecision{Action: abi.ActionBridge, Bridge: spec}
+}
+
+// BridgeTrunks dials an outside number (digits, a leading + allowed)
+// through the trunks, tried in order: a busy, unavailable or congested one
+// fails over to the next. Set Bridge.TimeLimit, Bridge.CallerID or
+// Diversion and DiversionReason on the result as needed.
+//
+// Trunks, time limits and diversions (and RouteRequest.Trunk) come with
+// abi.FeatureRouting, an addition to ABI version 1 that the SDK uses
+// whenever the switch offers it. On an older switch Trunk is empty and a
+// decision or Call.Bridge with them is an error of that call;
+// hs.Require(abi.FeatureRouting) makes such a switch refuse the plugin at
+// load instead.
+func BridgeTrunks(number string, trunks ...string) RouteDecision {
+	return RouteDecision{Action: abi.ActionBridge, Bridge: BridgeSpec{Targets: []string{number}, Trunks: trunks}}
 }
 
 // Reject refuses the call with a SIP status code (400-699).

@@ -2,8 +2,12 @@ package actionurl
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/hookswitch/hookswitch/switch/hook"
 )
 
 // FuzzParseDoc feeds route answers (all three formats) to the parser: it
@@ -21,6 +25,8 @@ func FuzzParseDoc(f *testing.F) {
 		`{"verbs":[{"verb":"conference","room":"3000","admin":true,"name":"rec:1","max_members":5,"action":"/c"}]}`,
 		`{"verbs":[{"verb":"send_digits","digits":"12#"},{"verb":"redirect","url":"/next"}],"on_error":"continue"}`,
 		`{"verbs":[{"verb":"collect","prompt":[1]}]}`,
+		`{"action":"bridge","targets":["+4930123"],"trunks":["up","backup"],"time_limit":3600,"diversion":"1001","diversion_reason":"user-busy"}`,
+		`{"verbs":[{"verb":"queue","queue":"7000","priority":5,"action":"/q"},{"verb":"bridge","targets":["0301"],"trunks":["a"],"time_limit":60}]}`,
 	} {
 		f.Add([]byte(seed))
 	}
@@ -38,7 +44,42 @@ func FuzzParseDoc(f *testing.F) {
 				t.Fatalf("steps[%d] %s accepted out of bounds: %s", i, s.kind, err)
 			}
 		}
+		dec := d.dec
+		if err := bridgeInBounds(dec.Targets, dec.Trunks, dec.TimeLimit); dec.Action == hook.ActionBridge && err != "" {
+			t.Fatalf("decision accepted out of bounds: %s", err)
+		}
+		if dec.DiversionReason != "" && !slices.Contains(diversionReasons, dec.DiversionReason) {
+			t.Fatalf("diversion_reason %q accepted", dec.DiversionReason)
+		}
 	})
+}
+
+// bridgeInBounds: extensions, or one outside number through 1-16 trunks;
+// a time limit of 0 or 1 s to a day.
+func bridgeInBounds(targets, trunks []string, limit time.Duration) string {
+	if limit != 0 && (limit < time.Second || limit > 24*time.Hour) {
+		return "time_limit"
+	}
+	if len(trunks) == 0 {
+		if len(targets) == 0 || len(targets) > hook.MaxTargets {
+			return "targets"
+		}
+		for _, t := range targets {
+			if !hook.IsDigits(t, hook.MaxTargetLen) {
+				return "target " + t
+			}
+		}
+		return ""
+	}
+	if len(trunks) > maxTrunks || len(targets) != 1 || !hook.IsDigits(strings.TrimPrefix(targets[0], "+"), hook.MaxTargetLen) {
+		return "trunk bridge"
+	}
+	for _, t := range trunks {
+		if !hook.ValidUserPart(t) {
+			return "trunk " + t
+		}
+	}
+	return ""
 }
 
 func stepInBounds(s *step) string {
@@ -73,6 +114,12 @@ func stepInBounds(s *step) string {
 	case verbSendDigits:
 		if !keys(s.digits, 1, maxDigits) {
 			return "send_digits"
+		}
+	case verbBridge:
+		return bridgeInBounds(s.bridge.Targets, s.bridge.Trunks, s.bridge.TimeLimit)
+	case verbQueue:
+		if !hook.ValidUserPart(s.queue.Queue) || s.queue.Priority < 0 || s.queue.Priority > maxPriority {
+			return "queue"
 		}
 	case verbRedirect:
 		if s.action == nil {

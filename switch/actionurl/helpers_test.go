@@ -139,6 +139,7 @@ type fakeCall struct {
 	bridge hook.BridgeResult
 	rec    hook.RecordResult     // what Record returns
 	conf   hook.ConferenceResult // what Conference returns
+	queue  hook.QueueResult      // what Queue returns
 	errs   map[string]error      // primitive name -> error
 	info   hook.RouteRequest
 
@@ -147,6 +148,7 @@ type fakeCall struct {
 	records  []hook.RecordSpec
 	bridges  []hook.BridgeSpec
 	confs    []hook.ConferenceSpec
+	queues   []hook.QueueSpec
 }
 
 func newFakeCall() *fakeCall {
@@ -227,6 +229,13 @@ func (c *fakeCall) Conference(_ context.Context, s hook.ConferenceSpec) (hook.Co
 	return c.conf, err
 }
 func (c *fakeCall) SendDigits(_ context.Context, d string) error { return c.record("send_digits ", d) }
+func (c *fakeCall) Queue(_ context.Context, s hook.QueueSpec) (hook.QueueResult, error) {
+	keep(c, &c.queues, s)
+	err := c.record("queue ", s.Queue)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.queue, err
+}
 
 func mustURL(t testing.TB, s string) *url.URL {
 	t.Helper()

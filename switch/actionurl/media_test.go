@@ -294,7 +294,7 @@ func TestVerbDocumentBadMedia(t *testing.T) {
 		{`{"verb":"send_digits","digits":"12x"}`, `field "digits"`},
 		{`{"verb":"send_digits","digits":"` + strings.Repeat("1", 65) + `"}`, `field "digits"`},
 		{`{"verb":"send_digits","digits":"1","action":"/x"}`, `field "action" does not belong in verb send_digits`},
-		{`{"verb":"sing"}`, `conference, send_digits`},
+		{`{"verb":"sing"}`, `conference, queue, send_digits`},
 	}
 	for _, tt := range tests {
 		_, err := parseDoc([]byte(`{"verbs":[{"verb":"answer"},`+tt.verb+`]}`), base)

@@ -118,6 +118,15 @@ func (r *run) exec(ctx context.Context, s *step) (next *doc, done bool, err erro
 		w := r.wire(s)
 		w.Reason, w.HungUp = res.Reason, res.HungUp
 		return r.result(ctx, s, w)
+	case verbQueue:
+		var res hook.QueueResult
+		if res, err = c.Queue(ctx, s.queue); err != nil {
+			break
+		}
+		w := r.wire(s)
+		w.QueueResult, w.Agent, w.Position, w.HungUp = res.Reason, res.Agent, res.Position, res.HungUp
+		w.Waited, w.Talk = seconds(res.Waited), seconds(res.Talk)
+		return r.result(ctx, s, w)
 	case verbSendDigits:
 		err = c.SendDigits(ctx, s.digits)
 	case verbBridge:
@@ -149,8 +158,8 @@ func (r *run) exec(ctx context.Context, s *step) (next *doc, done bool, err erro
 	return next, false, err
 }
 
-// result posts the result of a recording or a conference stay. One the
-// caller ended by hanging up still reaches the action URL (a voicemail
+// result posts the result of a recording, a conference stay or a queue.
+// One the caller ended by hanging up still reaches the action URL (a voicemail
 // left that way is worth keeping), and then the program ends: there is
 // nobody left to run the answer for.
 func (r *run) result(ctx context.Context, s *step, w programWire) (next *doc, done bool, err error) {
@@ -171,7 +180,7 @@ func (r *run) result(ctx context.Context, s *step, w programWire) (next *doc, do
 func (r *run) wire(s *step) programWire {
 	return programWire{
 		header: hdr(hook.Route), CallID: r.info.CallID, From: r.info.From, FromName: r.info.FromDisplay,
-		To: r.info.To, AccountName: r.info.To, Verb: s.kind.String(),
+		To: r.info.To, AccountName: r.info.To, Trunk: r.info.Trunk, Verb: s.kind.String(),
 	}
 }
 
@@ -186,6 +195,11 @@ func (r *run) fetch(ctx context.Context, d *dest, w programWire) (*doc, error) {
 		}
 		var perr error
 		next, perr = parseDoc(resp.body, resp.from.u)
+		if perr == nil && next.dec.Diversion+next.dec.DiversionReason != "" {
+			// A bridge of a call program has no Diversion: refuse rather
+			// than drop it.
+			perr = fmt.Errorf("%w: fields \"diversion\" and \"diversion_reason\": only in the answer to a route or failure request, not to a call program's action URL", ErrResponse)
+		}
 		return perr
 	})
 	if err != nil {
@@ -224,7 +238,8 @@ func (d *doc) asSteps() *doc {
 	out := &doc{kind: docVerbs}
 	switch dec := d.dec; dec.Action {
 	case hook.ActionBridge:
-		out.steps = []step{{kind: verbBridge, bridge: hook.BridgeSpec{Targets: dec.Targets, Mode: dec.Mode, Timeout: dec.Timeout, CallerID: dec.CallerID}}}
+		out.steps = []step{{kind: verbBridge, bridge: hook.BridgeSpec{Targets: dec.Targets, Mode: dec.Mode, Timeout: dec.Timeout, CallerID: dec.CallerID,
+			Trunks: dec.Trunks, TimeLimit: dec.TimeLimit}}}
 	default:
 		out.steps = []step{{kind: verbHangup, code: dec.Code, reason: dec.Reason}}
 	}

@@ -56,18 +56,22 @@ const (
 // routeAnswer is the union of the three formats; parseDoc checks that only
 // the fields of the detected format are set.
 type routeAnswer struct {
-	StatusCode  *int       `json:"status_code"`
-	Action      string     `json:"action"`
-	Destination string     `json:"destination"`
-	Prompt      string     `json:"prompt"`
-	Targets     []string   `json:"targets"`
-	Mode        string     `json:"mode"`
-	Timeout     *float64   `json:"timeout"`
-	CallerID    string     `json:"caller_id"`
-	Code        int        `json:"code"`
-	Reason      string     `json:"reason"`
-	Verbs       []wireVerb `json:"verbs"`
-	OnError     string     `json:"on_error"`
+	StatusCode      *int       `json:"status_code"`
+	Action          string     `json:"action"`
+	Destination     string     `json:"destination"`
+	Prompt          string     `json:"prompt"`
+	Targets         []string   `json:"targets"`
+	Mode            string     `json:"mode"`
+	Timeout         *float64   `json:"timeout"`
+	CallerID        string     `json:"caller_id"`
+	Trunks          []string   `json:"trunks"`
+	TimeLimit       *float64   `json:"time_limit"`
+	Diversion       string     `json:"diversion"`
+	DiversionReason string     `json:"diversion_reason"`
+	Code            int        `json:"code"`
+	Reason          string     `json:"reason"`
+	Verbs           []wireVerb `json:"verbs"`
+	OnError         string     `json:"on_error"`
 }
 
 func (a *routeAnswer) set() []string {
@@ -85,6 +89,10 @@ func (a *routeAnswer) set() []string {
 	add(a.Mode != "", "mode")
 	add(a.Timeout != nil, "timeout")
 	add(a.CallerID != "", "caller_id")
+	add(a.Trunks != nil, "trunks")
+	add(a.TimeLimit != nil, "time_limit")
+	add(a.Diversion != "", "diversion")
+	add(a.DiversionReason != "", "diversion_reason")
 	add(a.Code != 0, "code")
 	add(a.Reason != "", "reason")
 	add(a.Verbs != nil, "verbs")
@@ -212,7 +220,8 @@ func parsePlain(a *routeAnswer) (*doc, error) {
 		d.dec = hook.RouteDecision{Action: hook.ActionReject, Code: a.Code, Reason: a.Reason}
 		return d, nil
 	}
-	if err := onlyFields(a, "a bridge decision", "action", "targets", "mode", "timeout", "caller_id"); err != nil {
+	if err := onlyFields(a, "a bridge decision", "action", "targets", "mode", "timeout", "caller_id",
+		"trunks", "time_limit", "diversion", "diversion_reason"); err != nil {
 		return nil, err
 	}
 	mode, err := parseMode(a.Mode)
@@ -220,10 +229,15 @@ func parsePlain(a *routeAnswer) (*doc, error) {
 		return nil, err
 	}
 	to, err := checkSeconds("timeout", a.Timeout, maxSeconds)
-	if err := firstErr(err, checkTargets("targets", a.Targets), checkUserPart("caller_id", a.CallerID)); err != nil {
+	if err := firstErr(err, checkBridgeTargets(a.Targets, a.Trunks), checkUserPart("caller_id", a.CallerID)); err != nil {
 		return nil, err
 	}
-	d.dec = hook.RouteDecision{Action: hook.ActionBridge, Targets: a.Targets, Mode: mode, Timeout: to, CallerID: a.CallerID}
+	limit, err := checkTimeLimit(a.TimeLimit)
+	if err := firstErr(err, checkDiversion(a.Diversion, a.DiversionReason)); err != nil {
+		return nil, err
+	}
+	d.dec = hook.RouteDecision{Action: hook.ActionBridge, Targets: a.Targets, Mode: mode, Timeout: to, CallerID: a.CallerID,
+		Trunks: a.Trunks, TimeLimit: limit, Diversion: a.Diversion, DiversionReason: a.DiversionReason}
 	return d, nil
 }
 

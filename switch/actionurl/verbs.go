@@ -26,9 +26,10 @@ const (
 	verbRedirect
 	verbConference
 	verbSendDigits
+	verbQueue
 )
 
-var verbNames = [...]string{"unknown", "answer", "play", "collect", "record", "bridge", "sleep", "transfer", "hangup", "redirect", "conference", "send_digits"}
+var verbNames = [...]string{"unknown", "answer", "play", "collect", "record", "bridge", "sleep", "transfer", "hangup", "redirect", "conference", "send_digits", "queue"}
 
 func (k verbKind) String() string {
 	if k < 0 || int(k) >= len(verbNames) {
@@ -53,13 +54,14 @@ var verbFields = [...][]string{
 	verbPlay:       {"verb", "file", "tone", "loops", "duration", "on_error"},
 	verbCollect:    {"verb", "max", "timeout", "inter_digit", "terminator", "prompt", "flush", "action", "on_error"},
 	verbRecord:     {"verb", "max_duration", "terminator", "beep", "silence", "action", "on_error"},
-	verbBridge:     {"verb", "targets", "mode", "timeout", "caller_id", "action", "on_error"},
+	verbBridge:     {"verb", "targets", "mode", "timeout", "caller_id", "trunks", "time_limit", "action", "on_error"},
 	verbSleep:      {"verb", "seconds"},
 	verbTransfer:   {"verb", "target", "on_error"},
 	verbHangup:     {"verb", "code", "reason"},
 	verbRedirect:   {"verb", "url", "on_error"},
 	verbConference: {"verb", "room", "admin", "muted", "wait_leader", "name", "record", "max_members", "action", "on_error"},
 	verbSendDigits: {"verb", "digits", "on_error"},
+	verbQueue:      {"verb", "queue", "priority", "action", "on_error"},
 }
 
 // errMode is what a failed verb does to the program.
@@ -113,6 +115,10 @@ type wireVerb struct {
 	Targets     []string        `json:"targets"`
 	Mode        string          `json:"mode"`
 	CallerID    string          `json:"caller_id"`
+	Trunks      []string        `json:"trunks"`
+	TimeLimit   *float64        `json:"time_limit"`
+	Queue       string          `json:"queue"`
+	Priority    int             `json:"priority"`
 	Target      string          `json:"target"`
 	Seconds     *float64        `json:"seconds"`
 	Code        int             `json:"code"`
@@ -154,6 +160,10 @@ func (v *wireVerb) set() []string {
 	add(v.Targets != nil, "targets")
 	add(v.Mode != "", "mode")
 	add(v.CallerID != "", "caller_id")
+	add(v.Trunks != nil, "trunks")
+	add(v.TimeLimit != nil, "time_limit")
+	add(v.Queue != "", "queue")
+	add(v.Priority != 0, "priority")
 	add(v.Target != "", "target")
 	add(v.Seconds != nil, "seconds")
 	add(v.Code != 0, "code")
@@ -181,12 +191,13 @@ type step struct {
 	record  hook.RecordSpec
 	bridge  hook.BridgeSpec
 	conf    hook.ConferenceSpec
+	queue   hook.QueueSpec
 	digits  string        // send_digits
 	target  string        // transfer
 	seconds time.Duration // sleep
 	code    int           // hangup
 	reason  string
-	action  *dest // collect, record, bridge, conference: where the result goes; redirect: the URL
+	action  *dest // collect, record, bridge, conference, queue: where the result goes; redirect: the URL
 	onError errMode
 }
 
@@ -231,7 +242,7 @@ func parseVerbs(a *routeAnswer, base *url.URL) (*doc, error) {
 func parseVerb(v *wireVerb, base *url.URL) (step, error) {
 	s := step{kind: parseVerbKind(v.Verb)}
 	if s.kind == verbUnknown {
-		return s, fmt.Errorf("%w: field \"verb\": unknown verb %q (want answer, play, collect, record, bridge, conference, send_digits, sleep, transfer, hangup or redirect)", ErrResponse, clip(v.Verb))
+		return s, fmt.Errorf("%w: field \"verb\": unknown verb %q (want answer, play, collect, record, bridge, conference, queue, send_digits, sleep, transfer, hangup or redirect)", ErrResponse, clip(v.Verb))
 	}
 	for _, f := range v.set() {
 		ok := false
@@ -259,13 +270,18 @@ func parseVerb(v *wireVerb, base *url.URL) (step, error) {
 	case verbRecord:
 		s.record, err = parseRecord(v)
 	case verbBridge:
-		s.bridge = hook.BridgeSpec{Targets: v.Targets, CallerID: v.CallerID}
+		s.bridge = hook.BridgeSpec{Targets: v.Targets, CallerID: v.CallerID, Trunks: v.Trunks}
 		if s.bridge.Mode, err = parseMode(v.Mode); err == nil {
 			s.bridge.Timeout, err = checkSeconds("timeout", v.Timeout, maxSeconds)
 		}
-		err = firstErr(err, checkTargets("targets", v.Targets), checkUserPart("caller_id", v.CallerID))
+		if err == nil {
+			s.bridge.TimeLimit, err = checkTimeLimit(v.TimeLimit)
+		}
+		err = firstErr(err, checkBridgeTargets(v.Targets, v.Trunks), checkUserPart("caller_id", v.CallerID))
 	case verbConference:
 		s.conf, err = parseConference(v)
+	case verbQueue:
+		s.queue, err = parseQueue(v)
 	case verbSendDigits:
 		s.digits = v.Digits
 		err = checkKeys("digits", v.Digits, 1, maxDigits)

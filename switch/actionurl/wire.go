@@ -44,6 +44,9 @@ type routeWire struct {
 	SourceIP      string `json:"source_ip"`
 	Transport     string `json:"transport"`
 	Authenticated bool   `json:"authenticated"`
+	// Trunk names the trunk an inbound call came from ("" for a call from
+	// a phone): from is then the outside caller and to the dialled DID.
+	Trunk string `json:"trunk"`
 	// Seed 001: the digits collected (empty on the first request) and the
 	// receptionist's name, for which hookswitch sends the dialled number.
 	Input       string `json:"input"`
@@ -59,6 +62,7 @@ type programWire struct {
 	FromName    string `json:"from_name"`
 	To          string `json:"to"`
 	AccountName string `json:"account_name"`
+	Trunk       string `json:"trunk"`
 	Verb        string `json:"verb"`
 	// collect (and seed 001 repeat)
 	Input *string `json:"input,omitempty"`
@@ -73,6 +77,12 @@ type programWire struct {
 	Target      string  `json:"target,omitempty"`
 	TalkSeconds float64 `json:"talk_seconds,omitempty"`
 	HungUp      bool    `json:"hung_up,omitempty"`
+	// queue (hung_up too)
+	QueueResult string  `json:"queue_result,omitempty"` // one of the hook.Queue* reasons
+	Agent       string  `json:"agent,omitempty"`
+	Position    int     `json:"position,omitempty"` // on joining, 1 = first
+	Waited      float64 `json:"waited,omitempty"`   // seconds
+	Talk        float64 `json:"talk,omitempty"`     // seconds
 }
 
 type failureWire struct {
@@ -178,7 +188,7 @@ func routeWireOf(r hook.RouteRequest, input string) routeWire {
 	return routeWire{
 		header: hdr(hook.Route), CallID: r.CallID, From: r.From, FromName: r.FromDisplay,
 		FromDomain: r.FromDomain, To: r.To, ToDomain: r.ToDomain, SourceIP: r.SourceIP,
-		Transport: r.Transport, Authenticated: r.Authenticated, Input: input, AccountName: r.To,
+		Transport: r.Transport, Authenticated: r.Authenticated, Trunk: r.Trunk, Input: input, AccountName: r.To,
 	}
 }
 

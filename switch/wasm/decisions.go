@@ -21,10 +21,12 @@ const (
 	defaultRejection = 403
 )
 
-// decodeDecision decodes and checks a guest's decision for req. A program
-// decision also returns its (unbound) program.
-func decodeDecision(req hook.Request, b []byte) (hook.Decision, *program, error) {
+// decodeDecision decodes and checks a guest's decision for req, in the
+// layouts the guest chose. A program decision also returns its (unbound)
+// program.
+func decodeDecision(req hook.Request, b []byte, layout uint32) (hook.Decision, *program, error) {
 	r := abi.NewReader(b)
+	r.Features = layout
 	switch q := req.(type) {
 	case hook.RouteRequest, hook.FailureRequest:
 		var m abi.RouteDecision
@@ -141,7 +143,11 @@ func routeDecision(m *abi.RouteDecision) (hook.RouteDecision, error) {
 	switch m.Action {
 	case abi.ActionBridge:
 		d, err := bridgeSpec(&m.Bridge)
-		return hook.RouteDecision{Action: hook.ActionBridge, Targets: d.Targets, Mode: d.Mode, Timeout: d.Timeout, CallerID: d.CallerID}, err
+		if err == nil {
+			err = checkDiversion(m.Diversion, m.DiversionReason)
+		}
+		return hook.RouteDecision{Action: hook.ActionBridge, Targets: d.Targets, Mode: d.Mode, Timeout: d.Timeout, CallerID: d.CallerID,
+			Trunks: d.Trunks, TimeLimit: d.TimeLimit, Diversion: m.Diversion, DiversionReason: m.DiversionReason}, err
 	case abi.ActionReject:
 		if m.Code < 400 || m.Code > 699 {
 			return hook.RouteDecision{}, fmt.Errorf("field code: want a SIP status code 400-699, got %d", m.Code)
@@ -154,15 +160,18 @@ func routeDecision(m *abi.RouteDecision) (hook.RouteDecision, error) {
 	return hook.RouteDecision{Action: hook.ActionProgram}, nil // abi.Decode accepted only these three
 }
 
-// bridgeSpec checks a bridge's targets, timeout and caller-ID.
+// bridgeSpec checks a bridge's targets, timeout and caller-ID, and its
+// trunks and time limit (routing.go).
 func bridgeSpec(m *abi.BridgeSpec) (hook.BridgeSpec, error) {
-	if len(m.Targets) == 0 || len(m.Targets) > hook.MaxTargets {
-		return hook.BridgeSpec{}, fmt.Errorf("field targets: want 1 to %d extension numbers, got %d", hook.MaxTargets, len(m.Targets))
-	}
-	for i, t := range m.Targets {
-		if !hook.IsDigits(t, hook.MaxTargetLen) {
-			return hook.BridgeSpec{}, fmt.Errorf("field targets[%d]: want 1-%d digits, got %q", i+1, hook.MaxTargetLen, truncate(t))
+	if len(m.Trunks) > 0 {
+		if err := checkTrunks(m.Targets, m.Trunks); err != nil {
+			return hook.BridgeSpec{}, err
 		}
+	} else if err := checkExtensions(m.Targets); err != nil {
+		return hook.BridgeSpec{}, err
+	}
+	if err := checkTimeLimit(m.TimeLimit); err != nil {
+		return hook.BridgeSpec{}, err
 	}
 	if m.Timeout > maxTimeout {
 		return hook.BridgeSpec{}, fmt.Errorf("field timeout: want at most %v, got %v", maxTimeout, m.Timeout)
@@ -174,7 +183,20 @@ func bridgeSpec(m *abi.BridgeSpec) (hook.BridgeSpec, error) {
 	if m.Mode == abi.ModeSequential {
 		mode = hook.ModeSequential
 	}
-	return hook.BridgeSpec{Targets: m.Targets, Mode: mode, Timeout: m.Timeout, CallerID: m.CallerID}, nil
+	return hook.BridgeSpec{Targets: m.Targets, Mode: mode, Timeout: m.Timeout, CallerID: m.CallerID, Trunks: m.Trunks, TimeLimit: m.TimeLimit}, nil
+}
+
+// checkExtensions checks the targets of a bridge without trunks.
+func checkExtensions(targets []string) error {
+	if len(targets) == 0 || len(targets) > hook.MaxTargets {
+		return fmt.Errorf("field targets: want 1 to %d extension numbers, got %d", hook.MaxTargets, len(targets))
+	}
+	for i, t := range targets {
+		if !hook.IsDigits(t, hook.MaxTargetLen) {
+			return fmt.Errorf("field targets[%d]: want 1-%d digits, got %q", i+1, hook.MaxTargetLen, truncate(t))
+		}
+	}
+	return nil
 }
 
 // rejection checks the code and reason of a decision that may refuse: a

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -78,6 +79,31 @@ func TestSDKReadmeMediaPlugin(t *testing.T) {
 	if _, err := build(bindAll("meetme.wasm", 0, hook.Route), Options{Dir: dir, Logger: quietLogger(), CacheDir: testCacheDir,
 		features: hostFeatures &^ abi.FeatureMedia}); err == nil || !strings.Contains(err.Error(), "(media) that this host lacks") {
 		t.Fatalf("a host without media: %v", err)
+	}
+}
+
+// TestSDKReadmeRoutingPlugin builds the trunks and queues example of
+// sdk/go/README.md: trunk calls queue, outside numbers leave through
+// trunks, and a host without the routing layouts refuses it.
+func TestSDKReadmeRoutingPlugin(t *testing.T) {
+	dir := readmePlugin(t, "routing plugin", "office")
+	e := newEngine(t, "office.wasm", Options{Dir: dir})
+	d, err := route(t, e, "0301234")
+	if err != nil || !reflect.DeepEqual(d, hook.RouteDecision{Action: hook.ActionBridge, Targets: []string{"+49301234"},
+		Trunks: []string{"upstream", "backup"}, TimeLimit: 2 * time.Hour}) {
+		t.Fatalf("out: %+v %v", d, err)
+	}
+	d, err = routeCtx(context.Background(), e, hook.RouteRequest{CallID: "c", From: "+4930555", To: "4930999", Trunk: "upstream"})
+	if err != nil || d.Program == nil {
+		t.Fatalf("in: %+v %v", d, err)
+	}
+	c := &fakeCall{queueRes: &hook.QueueResult{Reason: hook.QueueTimeout, Waited: time.Minute}}
+	if err := d.Program.Run(context.Background(), c); err != nil || c.Ops() != "answer queue(7000) play(queue/nobody_available) hangup(480,)" {
+		t.Fatalf("program: %v, ops %q", err, c.Ops())
+	}
+	if _, err := build(bindAll("office.wasm", 0, hook.Route), Options{Dir: dir, Logger: quietLogger(), CacheDir: testCacheDir,
+		features: hostFeatures &^ abi.FeatureRouting}); err == nil || !strings.Contains(err.Error(), "(routing) that this host lacks") {
+		t.Fatalf("a host without routing: %v", err)
 	}
 }
 

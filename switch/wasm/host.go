@@ -47,6 +47,7 @@ var hostFuncs = map[string]hostFunc{
 	abi.ImportCallRecordEx:     {sig{[]api.ValueType{i32, i32, i32, i32}, []api.ValueType{i32}}, callRecordEx},
 	abi.ImportCallConference:   {sig{[]api.ValueType{i32, i32, i32, i32}, []api.ValueType{i32}}, callConference},
 	abi.ImportCallSendDigits:   {sig{[]api.ValueType{i32, i32}, []api.ValueType{i32}}, callSendDigits},
+	abi.ImportCallQueue:        {sig{[]api.ValueType{i32, i32, i32, i32}, []api.ValueType{i32}}, callQueue},
 }
 
 // hostSigs are the imports' signatures, for check.

@@ -25,6 +25,7 @@ type instance struct {
 	stack   []uint64     // CallWithStack's parameters and results
 	stderr  *tail
 	closed  bool
+	layout  uint32 // the layout features (abi.LayoutFeatures) the guest set at init
 
 	// The current call's state, reset by begin.
 	ctx     context.Context // the call's context (deadline for http)

@@ -54,7 +54,7 @@ func (p *plugin) invoke(ctx context.Context, req hook.Request) (hook.Decision, e
 		derr error
 	)
 	if status == abi.StatusDecided && decided {
-		dec, prog, derr = decodeDecision(req, inst.dec)
+		dec, prog, derr = decodeDecision(req, inst.dec, inst.layout)
 	}
 	inst.end()
 	if prog == nil || derr != nil || !p.program {

@@ -21,7 +21,8 @@ import (
 // hostFeatures are offered to every guest (kv, http and config calls
 // fail at run time when the switch has no store or allow list, rather than
 // refusing the plugin).
-const hostFeatures = abi.FeatureLog | abi.FeatureConfig | abi.FeatureKV | abi.FeatureHTTP | abi.FeatureProgram | abi.FeatureKVAdd | abi.FeatureMedia
+const hostFeatures = abi.FeatureLog | abi.FeatureConfig | abi.FeatureKV | abi.FeatureHTTP | abi.FeatureProgram | abi.FeatureKVAdd |
+	abi.FeatureMedia | abi.FeatureRouting | abi.FeatureQueue
 
 // plugin is one loaded .wasm file of a generation: its own wazero runtime
 // (which carries the memory limit), the compiled module and a pool of
@@ -248,6 +249,9 @@ func (p *plugin) newInstance() (_ *instance, err error) {
 	case hooks == 0:
 		return nil, fmt.Errorf("%w: implements no hook", ErrLoad)
 	}
+	// The layouts of requests and decisions are those the guest chose:
+	// one built before an addition to them keeps the original ones.
+	inst.layout = need & abi.LayoutFeatures
 	if p.hooks == 0 {
 		p.hooks = hooks
 	} else if hooks != p.hooks {
@@ -258,7 +262,7 @@ func (p *plugin) newInstance() (_ *instance, err error) {
 
 // featureList names feature bits ("kv_add, bit 20").
 func featureList(mask uint32) string {
-	names := []string{"log", "config", "kv", "http", "program", "kv_add", "media"}
+	names := []string{"log", "config", "kv", "http", "program", "kv_add", "media", "routing", "queue"}
 	var out []string
 	for i := range 32 {
 		if mask&(1<<i) == 0 {

@@ -217,6 +217,7 @@ func callHangup(inst *instance, s []uint64) {
 func callBridge(inst *instance, s []uint64) {
 	var m abi.BridgeSpec
 	r := abi.NewReader(inst.read(u32(s[0]), u32(s[1]), abi.ImportCallBridge))
+	r.Features = inst.layout // trunks and a time limit with FeatureRouting
 	m.Decode(r)
 	if err := r.Err(); err != nil {
 		inst.badArg(s, "call_bridge: %v", err)

@@ -20,15 +20,18 @@ type fakeCall struct {
 	bridgeRes hook.BridgeResult
 	recordRes hook.RecordResult
 	confRes   hook.ConferenceResult
-	hungUp    bool             // every primitive answers ErrHungUp
-	fail      map[string]error // by primitive ("conference"): its error; ErrHungUp hangs up
-	confWait  time.Duration    // Conference blocks this long
+	hungUp    bool              // every primitive answers ErrHungUp
+	fail      map[string]error  // by primitive ("conference"): its error; ErrHungUp hangs up
+	confWait  time.Duration     // Conference blocks this long
+	queueRes  *hook.QueueResult // what Queue returns (nil: answered by 2001)
 
 	// The specs that arrived.
 	plays    []hook.PlaySpec
 	collects []hook.CollectSpec
 	records  []hook.RecordSpec
 	confs    []hook.ConferenceSpec
+	bridges  []hook.BridgeSpec
+	queues   []hook.QueueSpec
 }
 
 func (f *fakeCall) op(format string, args ...any) error {
@@ -59,6 +62,9 @@ func (f *fakeCall) Hangup(code int, reason string) error {
 	return f.op("hangup(%d,%s)", code, reason)
 }
 func (f *fakeCall) Bridge(_ context.Context, s hook.BridgeSpec) (hook.BridgeResult, error) {
+	f.mu.Lock()
+	f.bridges = append(f.bridges, s)
+	f.mu.Unlock()
 	return f.bridgeRes, f.op("bridge(%s)", strings.Join(s.Targets, ","))
 }
 func (f *fakeCall) Transfer(_ context.Context, t string) error { return f.op("transfer(%s)", t) }
@@ -107,7 +113,14 @@ func (f *fakeCall) Conference(ctx context.Context, s hook.ConferenceSpec) (hook.
 }
 func (f *fakeCall) SendDigits(_ context.Context, d string) error { return f.op("send_digits(%s)", d) }
 func (f *fakeCall) Queue(_ context.Context, s hook.QueueSpec) (hook.QueueResult, error) {
-	return hook.QueueResult{Reason: hook.QueueAnswered, Agent: "2001"}, f.op("queue(%s)", s.Queue)
+	f.mu.Lock()
+	f.queues = append(f.queues, s)
+	res := hook.QueueResult{Reason: hook.QueueAnswered, Agent: "2001"}
+	if f.queueRes != nil {
+		res = *f.queueRes
+	}
+	f.mu.Unlock()
+	return res, f.op("queue(%s)", s.Queue)
 }
 
 // runProgram routes to and runs the program it decides against c.

@@ -10,12 +10,12 @@ import (
 // encodeRequest writes req into inst.req (reusing its memory) in the
 // layout of sdk/abi, and returns the hook's ID and the call ID for logs.
 func encodeRequest(inst *instance, req hook.Request) (abi.HookID, string) {
-	w := abi.Writer{B: inst.req[:0]}
+	w := abi.Writer{B: inst.req[:0], Features: inst.layout}
 	defer func() { inst.req = w.B }()
 	switch r := req.(type) {
 	case hook.RouteRequest:
 		m := abi.RouteRequest{CallID: r.CallID, From: r.From, FromDisplay: r.FromDisplay, FromDomain: r.FromDomain,
-			To: r.To, ToDomain: r.ToDomain, SourceIP: r.SourceIP, Transport: r.Transport, Authenticated: r.Authenticated}
+			To: r.To, ToDomain: r.ToDomain, SourceIP: r.SourceIP, Transport: r.Transport, Authenticated: r.Authenticated, Trunk: r.Trunk}
 		m.Append(&w)
 		return abi.HookRoute, r.CallID
 	case hook.RegisterRequest:
