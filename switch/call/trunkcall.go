@@ -59,6 +59,13 @@ func (c *Call) trunkDialog(t target) (*dialog, error) {
 		}
 		dest = net.JoinHostPort(strings.Trim(dest, "[]"), port)
 	}
+	// The Request-URI names the transport, as the registration's does: a
+	// proxy on the provider's side then routes the call over it too
+	// (RFC 3263). To stays without it.
+	target := ruri
+	if transport != "udp" {
+		target.UriParams = gosip.HeaderParams{{K: "transport", V: transport}}
+	}
 	c.mu.Lock()
 	callerID, chosen := c.callerID, c.cidSet
 	c.mu.Unlock()
@@ -86,7 +93,7 @@ func (c *Call) trunkDialog(t target) (*dialog, error) {
 		local:     gosip.Uri{Scheme: "sip", User: from, Host: domain},
 		localName: c.cdr.CallerName,
 		remote:    ruri,
-		target:    ruri,
+		target:    target,
 		dest:      dest,
 		transport: transport,
 		contact:   c.m.stack.Contact(transport, ""),
@@ -127,8 +134,14 @@ func (c *Call) authRetry(f *fork, res *gosip.Response, events chan<- forkEvent) 
 		return nil
 	}
 	f.cancel()
-	f.leg.invite = req
-	nf := &fork{t: f.t, leg: f.leg, tx: tx, req: req, ctx: ctx, cancel: cancel, authed: true}
+	// The new fork gets a leg of its own on the same dialog (and SDP
+	// origin): the challenged fork stays in the call's fork list, and
+	// forgetting it once the call is answered must not drop the answered
+	// leg's dialog (the provider's BYE and re-INVITE would get 481).
+	l := newLeg(c, d, f.leg.media)
+	l.sessID, l.version, l.invite = f.leg.sessID, f.leg.version, req
+	c.m.addDialog(l)
+	nf := &fork{t: f.t, leg: l, tx: tx, req: req, ctx: ctx, cancel: cancel, authed: true}
 	go c.watchFork(nf, events)
 	return nf
 }

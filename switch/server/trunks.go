@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/netip"
@@ -11,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/hookswitch/hookswitch/switch/hook"
 	"github.com/hookswitch/hookswitch/switch/store"
 	"github.com/hookswitch/hookswitch/switch/trunk"
 )
@@ -19,13 +21,17 @@ import (
 // registration of each register trunk and the qualifier of each trunk
 // with a qualify interval. Sync applies a new configuration: unchanged
 // trunks keep running, changed ones restart, removed ones stop
-// (un-registering).
+// (un-registering). A trunk going up or down is logged and handed to the
+// event hook (topic trunk_events).
 type TrunkManager struct {
 	st  trunk.Stack
 	log *slog.Logger
 
 	// bindings finds where a gateway registered (accept-register trunks).
 	bindings func(aor string) []store.Binding
+	// hooks gets the trunk events (the hook dispatcher); nil: logged only.
+	hooks  interface{ Acquire() *hook.Snapshot }
+	events eventQueue
 
 	mu      sync.Mutex
 	ctx     context.Context
@@ -38,6 +44,16 @@ type running struct {
 	reg   *trunk.Registration
 	qual  *trunk.Qualifier
 	peers *trunk.IPSet // addresses its calls come from
+
+	// What the trunk's up/down events are made of: the state of each
+	// check it runs and the state last reported. The checks report on
+	// their own goroutines, hence the lock (not m.mu: Sync holds that
+	// while a stopping registration reports).
+	mu                sync.Mutex
+	hasReg, hasQual   bool
+	regLink, qualLink link
+	reported          link
+	stopped           bool
 }
 
 // NewTrunkManager runs trunks over st until ctx ends or Close.
@@ -45,7 +61,9 @@ func NewTrunkManager(ctx context.Context, st trunk.Stack, log *slog.Logger) *Tru
 	if log == nil {
 		log = slog.Default()
 	}
-	return &TrunkManager{st: st, log: log, ctx: ctx, running: map[string]*running{}}
+	m := &TrunkManager{st: st, log: log, ctx: ctx, running: map[string]*running{}}
+	m.events.deliver = func(ev hook.EventRequest) { notifyEvent(m.hooks, m.log, ev) }
+	return m
 }
 
 // Sync makes the running trunks match trunks. A trunk whose settings do
@@ -61,20 +79,27 @@ func (m *TrunkManager) Sync(trunks []store.Trunk) {
 	for _, t := range trunks {
 		want[t.Name] = t
 	}
+	was := map[string]link{} // a restarted trunk's last state: no second trunk_connected
 	for name, r := range m.running {
 		t, ok := want[name]
 		if ok && sameConfig(r.cfg, t) {
 			delete(want, name)
 			continue
 		}
-		r.stop()
+		if st := r.stop(); ok {
+			was[name] = st
+		} else if st == linkUp {
+			m.report(r.cfg, false, "removed")
+		}
 		delete(m.running, name)
 	}
 	for name, t := range want {
-		r := &running{cfg: t}
+		r := &running{cfg: t, reported: was[name]}
 		if err := m.start(r); err != nil {
 			m.log.Warn("trunk not started", "trunk", name, "error", err)
-			r.stop()
+			if r.stop() == linkUp {
+				m.report(t, false, "not started: "+err.Error())
+			}
 			continue
 		}
 		m.running[name] = r
@@ -95,20 +120,25 @@ func (m *TrunkManager) start(r *running) error {
 		return err
 	}
 	r.peers = peers
-	if t.Kind == store.TrunkRegister {
+	r.hasReg = t.Kind == store.TrunkRegister
+	r.hasQual = t.Qualify > 0 && t.Host != ""
+	if r.hasReg {
 		reg, err := trunk.NewRegistration(m.st, trunk.Account{Name: t.Name, Registrar: t.Host, Transport: t.Transport,
 			OutboundProxy: t.OutboundProxy, Username: t.Username, AuthUsername: t.AuthUsername, Password: t.Password,
 			Realm: t.Realm, FromDomain: t.FromDomain, Expiry: time.Duration(t.Expiry) * time.Second}, m.log)
 		if err != nil {
 			return err
 		}
-		reg.OnChange(func(s trunk.Status) { m.log.Info("trunk registration", "trunk", t.Name, "status", s.String()) })
+		reg.OnChange(func(s trunk.Status) {
+			m.log.Info("trunk registration", "trunk", t.Name, "status", s.String())
+			m.registrationChanged(r, s)
+		})
 		if err := reg.Start(m.ctx); err != nil {
 			return err
 		}
 		r.reg = reg
 	}
-	if t.Qualify > 0 && t.Host != "" {
+	if r.hasQual {
 		peer := t.Host
 		if t.OutboundProxy != "" {
 			peer = t.OutboundProxy
@@ -118,7 +148,10 @@ func (m *TrunkManager) start(r *running) error {
 		if err != nil {
 			return err
 		}
-		q.OnChange(func(s trunk.QualifyStatus) { m.log.Info("trunk health", "trunk", t.Name, "health", s.Health.String()) })
+		q.OnChange(func(s trunk.QualifyStatus) {
+			m.log.Info("trunk health", "trunk", t.Name, "health", s.Health.String())
+			m.qualifyChanged(r, s)
+		})
 		if err := q.Start(m.ctx); err != nil {
 			return err
 		}
@@ -127,13 +160,20 @@ func (m *TrunkManager) start(r *running) error {
 	return nil
 }
 
-func (r *running) stop() {
+// stop ends the trunk's checks, with no event (a removal or a restart is
+// not the provider's doing), and returns the state last reported.
+func (r *running) stop() link {
+	r.mu.Lock()
+	r.stopped = true
+	st := r.reported
+	r.mu.Unlock()
 	if r.reg != nil {
 		r.reg.Stop()
 	}
 	if r.qual != nil {
 		r.qual.Stop()
 	}
+	return st
 }
 
 // Status lists the running trunks' state, by name.
@@ -157,7 +197,8 @@ func (m *TrunkManager) Status() []trunk.Report {
 	return out
 }
 
-// Close stops every trunk (register trunks un-register).
+// Close stops every trunk (register trunks un-register) and drops the
+// events not yet delivered.
 func (m *TrunkManager) Close() {
 	m.mu.Lock()
 	m.closed = true
@@ -170,6 +211,7 @@ func (m *TrunkManager) Close() {
 		go func() { defer wg.Done(); r.stop() }()
 	}
 	wg.Wait()
+	m.events.close()
 }
 
 // peerAddrs are the addresses a trunk's calls may come from: its listed
@@ -214,4 +256,123 @@ func (m *TrunkManager) TrunkFor(src netip.AddrPort) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// link is a trunk's (or one of its checks') connectivity: unknown until a
+// check has an answer.
+type link int
+
+const (
+	linkUnknown link = iota
+	linkUp
+	linkDown
+)
+
+// TrunkEventsTopic is the event hook topic of trunk up/down events; the
+// data's "event" is TrunkConnected or TrunkDisconnected (the names of
+// seed 001, chapter 15).
+const (
+	TrunkEventsTopic  = "trunk_events"
+	TrunkConnected    = "trunk_connected"
+	TrunkDisconnected = "trunk_disconnected"
+)
+
+// registrationChanged folds a registration's new status into the trunk's
+// state. A refresh, a retry failing like the last one or a stop changes
+// nothing.
+func (m *TrunkManager) registrationChanged(r *running, s trunk.Status) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var reason string
+	switch s.State {
+	case trunk.StateRegistered:
+		r.regLink, reason = linkUp, "registered"
+	case trunk.StateFailed:
+		what := "registration failed: "
+		if r.regLink == linkUp {
+			what = "registration lost: "
+		}
+		r.regLink, reason = linkDown, what+failureText(s.Code, s.Reason, s.LastError)
+	default:
+		return
+	}
+	m.settle(r, reason)
+}
+
+// qualifyChanged folds the qualifier's new health into the trunk's state.
+func (m *TrunkManager) qualifyChanged(r *running, s trunk.QualifyStatus) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var reason string
+	switch s.Health {
+	case trunk.HealthUp:
+		r.qualLink, reason = linkUp, fmt.Sprintf("qualify: answered (%d %s)", s.Code, s.Reason)
+	case trunk.HealthDown:
+		reason = "qualify: no answer"
+		if s.Code != 408 {
+			reason = "qualify: " + failureText(0, "", s.LastError)
+		}
+		r.qualLink = linkDown
+	default:
+		return
+	}
+	m.settle(r, reason)
+}
+
+// failureText is why an attempt failed: its response, else its error.
+func failureText(code int, reason, err string) string {
+	switch {
+	case code != 0:
+		return fmt.Sprintf("%d %s", code, reason)
+	case err != "":
+		return err
+	}
+	return "unknown error"
+}
+
+// settle works out the trunk's state from its checks (down when any is
+// down, up when every one is up) and reports a change, with the reason of
+// the check that made it. r.mu held.
+func (m *TrunkManager) settle(r *running, reason string) {
+	if r.stopped {
+		return
+	}
+	st := linkUp
+	for _, c := range []struct {
+		runs bool
+		l    link
+	}{{r.hasReg, r.regLink}, {r.hasQual, r.qualLink}} {
+		switch {
+		case !c.runs:
+		case c.l == linkDown:
+			st = linkDown
+		case c.l == linkUnknown && st == linkUp:
+			st = linkUnknown
+		}
+	}
+	if st == linkUnknown || st == r.reported {
+		return
+	}
+	r.reported = st
+	m.report(r.cfg, st == linkUp, reason)
+}
+
+// report logs a trunk event and queues it for the event hook: never
+// blocking, since it runs on a trunk's goroutine (or under m.mu).
+func (m *TrunkManager) report(t store.Trunk, up bool, reason string) {
+	ev := TrunkDisconnected
+	if up {
+		ev = TrunkConnected
+		m.log.Info("trunk connected", "trunk", t.Name, "reason", reason)
+	} else {
+		m.log.Warn("trunk disconnected", "trunk", t.Name, "reason", reason)
+	}
+	if m.hooks == nil {
+		return
+	}
+	req := hook.EventRequest{Topic: TrunkEventsTopic, Data: map[string]any{"event": ev, "trunk": t.Name,
+		"kind": t.Kind, "reason": reason, "time": time.Now().UTC().Format(time.RFC3339)}}
+	if !m.events.push(req) {
+		m.log.Warn("trunk event dropped: the event hook is behind", "trunk", t.Name, "event", ev)
+	}
 }

@@ -297,10 +297,16 @@ func (s *Stack) client(req *gosip.Request) (*sipgo.Client, error) {
 	if !ok {
 		return nil, &Error{Code: 503, Err: fmt.Errorf("%w %s", ErrNoTransport, t)}
 	}
-	if t == "udp" {
+	a := s.addrs[t]
+	switch {
+	case t == "udp":
 		// Send from the listening socket: a NATed phone's pinhole is open to it.
-		a := s.addrs["udp"]
 		req.Laddr = gosip.Addr{IP: net.IP(a.Addr().AsSlice()), Port: int(a.Port()), Hostname: a.Addr().String()}
+	case !a.Addr().IsUnspecified():
+		// A new connection leaves from the listener's address (any port),
+		// not the one the route picks: a peer that knows us by address
+		// (an IP trunk's allow list) sees the address we advertise.
+		req.Laddr = gosip.Addr{IP: net.IP(a.Addr().AsSlice())}
 	}
 	return c, nil
 }
