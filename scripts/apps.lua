@@ -27,6 +27,11 @@ return {
     -- Office closed: force the office_hours time condition closed, or
     -- back to its schedule.
     office_closed = "*78", office_closed_off = "*078",
+    -- Queue agents (hookswitch queue): log in to a queue with *51*<queue>
+    -- (*51* alone: every queue you are a dynamic agent of), log out with
+    -- *52*<queue> or *52*; pause in every queue with *95, resume with *095.
+    queue_login = "*51*", queue_logout = "*52*",
+    queue_pause = "*95", queue_unpause = "*095",
   },
 
   -- The time condition (hookswitch timecond ...) that says when the office

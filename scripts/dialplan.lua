@@ -171,24 +171,95 @@ local function extension(ext)
   return {action = "bridge", targets = {ext}}
 end
 
+local destination
+
+-- run carries out a route decision inside a call program: what a group's
+-- or a queue's no-answer destination decides after the caller waited.
+-- caller_id, when set, is the caller number sent out through a trunk.
+local function run(c, d, caller_id)
+  if type(d) == "function" then return d(c) end
+  if d.action == "bridge" then
+    if d.trunks and caller_id then d.caller_id = caller_id end
+    local r = c:bridge{targets = d.targets, mode = d.mode, timeout = d.timeout, caller_id = d.caller_id,
+      trunks = d.trunks, time_limit = d.time_limit}
+    if not r.answered and not r.hung_up then c:hangup(r.code >= 400 and r.code or 480) end
+    return
+  end
+  c:hangup(d.code or 480, d.reason)
+end
+
+local function no_answer(c, d, caller_id) return run(c, destination(c, d), caller_id) end
+
+-- ring_group rings a ring group (hookswitch group); nil when number is none.
+local function ring_group(number)
+  local g, err = groups.get(number)
+  if err then log.warn("ring group", number, ":", err) end
+  if not g then return nil end
+  return program(require("ringgroup").ring, g, no_answer)
+end
+
+-- call_queue puts the caller in a queue (hookswitch queue); nil when
+-- number is none.
+local function call_queue(number)
+  if not queue.get(number) then return nil end
+  return program(require("callqueue").wait, number, no_answer)
+end
+
 -- destination carries out an inbound rule's destination.
-local function destination(call, d)
+destination = function(call, d)
   local kind, target = d.kind, d.target
   if kind == "extension" then return extension(target) end
+  if kind == "group" or kind == "queue" then
+    local p = kind == "group" and ring_group(target) or call_queue(target)
+    if p then return p end
+    log.warn("inbound rule", d.rule, ": no", kind, target)
+    return {action = "reject", code = 404, reason = "Not Found"}
+  end
   if kind == "ivr" then return require("ivr").program(target) end
   if kind == "voicemail" then return program(require("mailbox").deposit, target, "unavailable") end
   if kind == "conference" then return program(require("conference").join, target) end
-  if kind == "hangup" then return {action = "reject", code = 480, reason = "Temporarily Unavailable"} end
   if kind == "external" then
     -- Out again by the dial rules (those open to every extension, "*").
     local o = routing.outbound({from = "", to = target})
     if o and not o.refused then
       return {action = "bridge", targets = {o.number}, trunks = o.trunks, time_limit = o.time_limit}
     end
+    log.warn("inbound rule", d.rule, ": no dial rule reaches", target)
+    return {action = "reject", code = 404, reason = "Not Found"}
   end
-  -- Ring groups and queues come later.
-  log.warn("inbound rule", d.rule, ": destination", kind, "is not available yet")
-  return {action = "reject", code = 503, reason = "Service Unavailable"}
+  return {action = "reject", code = 480, reason = "Temporarily Unavailable"}
+end
+
+-- with_pin asks the caller for a PIN of the dial rule's PIN set (three
+-- tries) before the call goes out; the PIN's label goes to the log.
+local function with_pin(set, out)
+  return function(c)
+    c:answer()
+    for _ = 1, 3 do
+      local pin = c:collect{max = 16, terminator = "#", timeout = 8, inter_digit = 4, prompt = "feature/enter_pin", flush = true}
+      local ok, label = routing.check_pin(set, pin)
+      if ok then
+        log.info("call from", c.from, "to", out.targets[1], "with PIN of", label ~= "" and label or "(no label)", "in", set)
+        return run(c, out)
+      end
+      c:play{file = "feature/invalid_pin"}
+    end
+    c:hangup()
+  end
+end
+
+-- agent_code recognises a queue agent's feature codes (SPEC P3): login
+-- *51*<queue>, logout *52*<queue> (*51* and *52* alone: every queue),
+-- pause *95, unpause *095; nil when `to` is none of them.
+local function agent_code(to)
+  for kind, code in pairs({login = codes.queue_login, logout = codes.queue_logout}) do
+    if to:sub(1, #code) == code then
+      return program(require("callqueue").agent, kind, to:sub(#code + 1))
+    end
+  end
+  if to == codes.queue_pause then return program(require("callqueue").agent, "pause", "") end
+  if to == codes.queue_unpause then return program(require("callqueue").agent, "unpause", "") end
+  return nil
 end
 
 -- inbound routes a call that came in on a trunk (call.trunk): by the
@@ -219,7 +290,7 @@ function route(call)
   end
   if call.trunk ~= "" then return inbound(call) end
   if call.authenticated then
-    local f = feature(call, to) or blacklisting(call, to)
+    local f = feature(call, to) or blacklisting(call, to) or agent_code(to)
     if f then return f end
   end
   -- Applications first: their numbers may look like extensions.
@@ -246,6 +317,10 @@ function route(call)
       c:bridge{targets = {ext}, auto_answer = true, timeout = 20}
     end
   end
+  if is_extension(to) and not config.extension(to) then
+    local p = ring_group(to) or call_queue(to)
+    if p then return p end
+  end
   if call.authenticated and not config.extension(to) then
     -- Outside numbers (extensions come first): the first dial rule that
     -- matches (routing.outbound applies its strip/prepend and trunk order).
@@ -256,8 +331,10 @@ function route(call)
       return {action = "reject", code = 403, reason = "Forbidden (dial policy)"}
     end
     if o then
-      return {action = "bridge", targets = {o.number}, trunks = o.trunks, time_limit = o.time_limit,
+      local out = {action = "bridge", targets = {o.number}, trunks = o.trunks, time_limit = o.time_limit,
         caller_id = o.caller_id}
+      if o.pin_set then return with_pin(o.pin_set, out) end
+      return out
     end
   end
   if is_extension(to) then

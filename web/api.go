@@ -50,11 +50,23 @@ type Backend interface {
 	GetTrunk(name string) (store.Trunk, error)
 	ListTrunks() ([]store.Trunk, error)
 	DeleteTrunk(name string) error
+	PutPINSet(p store.PINSet) error
+	GetPINSet(name string) (store.PINSet, error)
+	ListPINSets() ([]store.PINSet, error)
+	DeletePINSet(name string) error
+	AddPIN(set string, p store.PIN) error
+	RemovePIN(set, pin string) error
 	CreateGroup(g store.Group) error
 	PutGroup(g store.Group) error
 	GetGroup(number string) (store.Group, error)
 	ListGroups() ([]store.Group, error)
 	DeleteGroup(number string) error
+	CreateQueue(q store.Queue) error
+	PutQueue(q store.Queue) error
+	GetQueue(number string) (store.Queue, error)
+	ListQueues() ([]store.Queue, error)
+	DeleteQueue(number string) error
+	ListQueueAgents() ([]store.QueueAgentState, error)
 	DialPolicy() (store.DialPolicy, error)
 	SetDialPolicy(p store.DialPolicy) error
 	ListCDRs(q store.CDRQuery) ([]store.CDR, error)
@@ -91,6 +103,8 @@ type API struct {
 	Rooms Conferences
 	// TrunkCtl is the running switch's trunks; nil: no live state.
 	TrunkCtl TrunkControl
+	// Queues are the live call queues; nil: their live routes answer 503.
+	Queues QueueControl
 }
 
 // Handler returns the router.
@@ -127,7 +141,9 @@ func (a *API) Handler() http.Handler {
 	a.timecondRoutes(r)
 	a.routeRoutes(r)
 	a.trunkRoutes(r)
+	a.pinSetRoutes(r)
 	a.groupRoutes(r)
+	a.queueRoutes(r)
 	r.Get("/api/v1/dialpolicy", a.getDialPolicy)
 	r.Put("/api/v1/dialpolicy", a.putDialPolicy)
 	r.Get("/api/v1/extensions/{number}/features", a.getFeatures)

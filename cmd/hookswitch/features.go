@@ -31,6 +31,8 @@ func featuresCmd(args []string, stdout io.Writer) error {
 	fs.Var(&fwd, "forward", "KIND=NUMBER (all, busy, no_answer, unavailable); KIND= clears it; repeatable")
 	follow := fs.String("follow-me", "\x00", "NUMBER:SECONDS,... rung in turn after the extension; empty clears")
 	class := fs.String("class", "\x00", "how far it may dial out: internal, local, national or international")
+	cid1 := fs.String("cid1", "\x00", "outbound caller ID 1, shown on trunk calls by dial rules with caller_id cid1 (the default); empty clears")
+	cid2 := fs.String("cid2", "\x00", "outbound caller ID 2, for dial rules with caller_id cid2; empty clears")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -39,7 +41,7 @@ func featuresCmd(args []string, stdout io.Writer) error {
 		return errors.New("ext features: want exactly one extension number")
 	}
 	number := pos[0]
-	change, err := featureChange(*dnd, fwd, *follow, *class)
+	change, err := featureChange(*dnd, fwd, *follow, *class, *cid1, *cid2)
 	if err != nil {
 		return fmt.Errorf("ext features: %w", err)
 	}
@@ -72,7 +74,7 @@ func featuresCmd(args []string, stdout io.Writer) error {
 }
 
 // featureChange turns the flags into a change; nil when there is none.
-func featureChange(dnd string, fwd []string, follow, class string) (func(*store.Features) error, error) {
+func featureChange(dnd string, fwd []string, follow, class, cid1, cid2 string) (func(*store.Features) error, error) {
 	var dndOn *bool
 	switch dnd {
 	case "":
@@ -101,7 +103,7 @@ func featureChange(dnd string, fwd []string, follow, class string) (func(*store.
 			steps = append(steps, store.FollowStep{Number: n, Timeout: t})
 		}
 	}
-	if dndOn == nil && len(fwds) == 0 && follow == "\x00" && class == "\x00" {
+	if dndOn == nil && len(fwds) == 0 && follow == "\x00" && class == "\x00" && cid1 == "\x00" && cid2 == "\x00" {
 		return nil, nil
 	}
 	return func(f *store.Features) error {
@@ -124,6 +126,12 @@ func featureChange(dnd string, fwd []string, follow, class string) (func(*store.
 		if class != "\x00" {
 			f.Class = class
 		}
+		if cid1 != "\x00" {
+			f.OutboundCID1 = cid1
+		}
+		if cid2 != "\x00" {
+			f.OutboundCID2 = cid2
+		}
 		return nil
 	}, nil
 }
@@ -144,5 +152,8 @@ func printFeatures(w io.Writer, number string, f store.Features) {
 	}
 	for i, s := range f.FollowMe {
 		fmt.Fprintf(w, "  follow-me %d: %s for %d s\n", i+1, s.Number, s.Timeout)
+	}
+	if f.OutboundCID1 != "" || f.OutboundCID2 != "" {
+		fmt.Fprintf(w, "  outbound caller ID: cid1 %s, cid2 %s\n", orDash(f.OutboundCID1), orDash(f.OutboundCID2))
 	}
 }

@@ -49,6 +49,11 @@ Usage:
   hookswitch group list|show NUMBER|delete NUMBER   ring groups
   hookswitch group add|set NUMBER [--members EXT,...] [--strategy ringall|hunt|cyclic|leastworked|random]
               [--ring-time S] [--no-answer KIND[:TARGET]] [--name N] [--caller-id-prefix P] [--outbound-cid N]
+  hookswitch queue list|show NUMBER|delete NUMBER   call queues
+  hookswitch queue add|set NUMBER [--static EXT[:PENALTY],...] [--dynamic EXT,...] [--strategy S]
+              [--agent-timeout S] [--wrap-up S] [--max-wait S] [--no-answer KIND[:TARGET]] ... (queue add -h)
+  hookswitch queue status [NUMBER]|abandoned NUMBER   live callers, agents and counters (running switch)
+  hookswitch queue login|logout NUMBER EXT|pause EXT [--reason R]|unpause EXT   agents (running switch)
   hookswitch dialpolicy show|set [--block P]... [--country CC]... [--emergency N]...   what may be dialled out
   hookswitch timecond list|set NAME --zone Z --schedule S [--holidays H]|remove NAME
   hookswitch timecond override NAME closed|open|none [--until RFC3339]   office hours
@@ -59,6 +64,8 @@ Usage:
   hookswitch route outbound add NAME --pattern [PREFIX:]PATTERN[:PREPEND] ... --trunk T ...
               [--source EXT ...] [--min-len N] [--max-len N] [--timecond TC] [--pin-set P]
               [--caller-id extension|trunk|NUMBER] [--time-limit S] [--method linear|linear-cycle]
+  hookswitch pinset list|show NAME [--reveal]|delete NAME   PIN sets a dial rule asks callers for
+  hookswitch pinset set NAME [--pins PIN[:LABEL],...] [--description D]|add-pin NAME PIN[:LABEL]|remove-pin NAME PIN
   hookswitch conference list                  live rooms and members (the switch must run)
   hookswitch conference kick ROOM CALL-ID
   hookswitch conference mute ROOM CALL-ID on|off
@@ -114,10 +121,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = trunkCmd(args, stdout)
 	case "group":
 		err = groupCmd(args, stdout)
+	case "queue":
+		err = queueCmd(args, stdout)
 	case "dialpolicy":
 		err = dialPolicyCmd(args, stdout)
 	case "route":
 		err = routeCmd(args, stdout)
+	case "pinset":
+		err = pinSetCmd(args, stdout)
 	case "version":
 		fmt.Fprintln(stdout, "hookswitch", version)
 	case "help", "-h", "--help":

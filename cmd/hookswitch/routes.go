@@ -21,7 +21,7 @@ import (
 //	hookswitch route outbound list
 //	hookswitch route outbound add NAME --pattern [PREFIX:]PATTERN[:PREPEND] ... --trunk T ... [--source EXT ...]
 //	                                   [--min-len N] [--max-len N] [--timecond TC] [--pin-set P]
-//	                                   [--caller-id extension|trunk|NUMBER] [--time-limit S]
+//	                                   [--caller-id cid1|cid2|trunk|NUMBER] [--time-limit S]
 //	                                   [--method linear|linear-cycle] [--order N]
 //	hookswitch route outbound remove NAME
 //
@@ -58,7 +58,7 @@ func routeCmd(args []string, stdout io.Writer) error {
 	fs.IntVar(&out.MinLen, "min-len", 0, "shortest dialled number, prefix included (0: no bound)")
 	fs.IntVar(&out.MaxLen, "max-len", 0, "longest dialled number (0: no bound)")
 	fs.StringVar(&out.PINSet, "pin-set", "", "PIN set asked before the call goes out")
-	fs.StringVar(&out.CallerID, "caller-id", "", "extension (default), trunk or a fixed number")
+	fs.StringVar(&out.CallerID, "caller-id", "", "cid1 (the extension's outbound CID1, the default), cid2, trunk (the trunk's outbound CID) or a fixed number")
 	fs.IntVar(&out.TimeLimit, "time-limit", 0, "call time limit, 60-31000 seconds (0: none)")
 	fs.StringVar(&out.Method, "method", "", "linear (default) or linear-cycle")
 	pos, err := parse(fs, args[2:])

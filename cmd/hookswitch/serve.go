@@ -249,7 +249,7 @@ func serveAPI(f serveFlags, st *store.Store, srv *server.Server, admin *adminCre
 		return nil, fmt.Errorf("control socket: %w", err)
 	}
 	os.Chmod(sock, 0o600)
-	servers := []*http.Server{{Handler: (&web.API{B: st, L: live{srv}, VM: srv.Voicemail, Rec: srv.Recordings, Rooms: srv.Rooms, TrunkCtl: trunkCtl{srv}}).Handler(), ReadHeaderTimeout: 10 * time.Second}}
+	servers := []*http.Server{{Handler: (&web.API{B: st, L: live{srv}, VM: srv.Voicemail, Rec: srv.Recordings, Rooms: srv.Rooms, TrunkCtl: trunkCtl{srv}, Queues: srv.Queues}).Handler(), ReadHeaderTimeout: 10 * time.Second}}
 	listeners := []net.Listener{ul}
 	if f.httpAddr != "" {
 		tl, err := net.Listen("tcp", f.httpAddr)
@@ -257,7 +257,7 @@ func serveAPI(f serveFlags, st *store.Store, srv *server.Server, admin *adminCre
 			ul.Close()
 			return nil, fmt.Errorf("admin api: %w", err)
 		}
-		servers = append(servers, &http.Server{Handler: (&web.API{B: st, L: live{srv}, VM: srv.Voicemail, Rec: srv.Recordings, Rooms: srv.Rooms, TrunkCtl: trunkCtl{srv}, Auth: admin.check}).Handler(), ReadHeaderTimeout: 10 * time.Second})
+		servers = append(servers, &http.Server{Handler: (&web.API{B: st, L: live{srv}, VM: srv.Voicemail, Rec: srv.Recordings, Rooms: srv.Rooms, TrunkCtl: trunkCtl{srv}, Queues: srv.Queues, Auth: admin.check}).Handler(), ReadHeaderTimeout: 10 * time.Second})
 		listeners = append(listeners, tl)
 		log.Info("admin api", "addr", tl.Addr().String())
 	}

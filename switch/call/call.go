@@ -54,6 +54,7 @@ type Call struct {
 	moh                        *media.Endpoint // music to a held party
 	crec                       *callRecording  // a one-touch recording of the bridge
 	autoAnswer                 bool            // the next bridge asks phones to answer at once
+	shownName                  string          // the caller's name the next bridge shows ("" = its own)
 	trunk                      string          // the trunk the callee was reached on, counted in the manager
 	cidSet                     bool            // a decision chose the caller ID (callerID)
 	diversion, diversionReason string          // a forward: the number meant, and why
@@ -485,6 +486,9 @@ func (c *Call) end(reason string) {
 	_, had := m.calls[c]
 	delete(m.calls, c)
 	m.mu.Unlock()
+	if m.cfg.OnEnd != nil {
+		m.cfg.OnEnd()
+	}
 	m.log.Info("call ended", "call_id", cdr.CallID, "caller", cdr.Caller, "callee", cdr.Callee,
 		"status", cdr.Status, "reason", reason, "talk", cdr.TalkSeconds)
 	// The hangup and cdr hooks may take their budgets: off the SIP path.

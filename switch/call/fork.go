@@ -2,6 +2,7 @@ package call
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -41,12 +42,21 @@ type forkEvent struct {
 // at once; the first 2xx wins and becomes leg b.
 func (c *Call) ring(groups [][]target, timeout time.Duration) (*gosip.Response, error) {
 	var finals []int
-	for _, g := range groups {
+	unanswered := false
+	for i, g := range groups {
 		res, codes, err := c.ringGroup(g, timeout)
+		var se *sip.Error
+		if errors.As(err, &se) && se.Code == 480 && se.Reason == noAnswer && i < len(groups)-1 {
+			unanswered = true // a step rang out: the next one rings (a hunt)
+			continue
+		}
 		if err != nil || res != nil {
 			return res, err
 		}
 		finals = append(finals, codes...)
+	}
+	if unanswered && len(finals) == 0 {
+		return nil, &sip.Error{Code: 480, Reason: noAnswer}
 	}
 	return nil, bestFailure(finals)
 }
@@ -162,7 +172,7 @@ func (c *Call) startFork(areq *gosip.Request, t target, events chan<- forkEvent)
 		callID:    sip.NewCallID(),
 		localTag:  sip.NewTag(),
 		local:     gosip.Uri{Scheme: "sip", User: c.callerID, Host: host},
-		localName: c.cdr.CallerName,
+		localName: c.shownCallerName(),
 		remote:    gosip.Uri{Scheme: "sip", User: t.ext, Host: host},
 		target:    ruri,
 		dest:      t.b.Source,
@@ -311,6 +321,7 @@ func (c *Call) win(f *fork, res *gosip.Response) {
 	c.cdr.FinalDest = f.t.ext
 	if f.t.trunk != nil && c.trunk == "" {
 		c.trunk = f.t.trunk.Name
+		c.cdr.Trunk = c.trunk
 		c.m.useTrunk(c.trunk, 1)
 	}
 	c.mu.Unlock()
@@ -459,4 +470,15 @@ func bestFailure(codes []int) error {
 		best = 480
 	}
 	return &sip.Error{Code: best}
+}
+
+// shownCallerName is the display name a callee sees: the caller's own,
+// unless the bridge chose another (a queue's "Sales: name").
+func (c *Call) shownCallerName() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.shownName != "" {
+		return c.shownName
+	}
+	return c.cdr.CallerName
 }

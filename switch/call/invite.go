@@ -120,14 +120,19 @@ func (m *Manager) admit(req *gosip.Request, tx gosip.ServerTransaction) (*Call, 
 		return nil, &sip.Error{Code: 503, Reason: "Service Unavailable (no media ports)", Err: err}
 	}
 	c.sess = sess
+	to := req.Recipient.User
+	if trunk != "" {
+		to = m.didOf(trunk, req)
+		c.cdr.Callee = to
+	}
 	c.info = hook.RouteRequest{
 		CallID: c.cdr.CallID, From: user, FromDisplay: c.cdr.CallerName,
-		FromDomain: req.From().Address.Host, To: req.Recipient.User, ToDomain: req.Recipient.Host,
+		FromDomain: req.From().Address.Host, To: to, ToDomain: req.Recipient.Host,
 		SourceIP: hostOf(req.Source()), Transport: strings.ToLower(req.Transport()), Authenticated: trunk == "",
 		Trunk: trunk,
 	}
 	if trunk != "" {
-		c.cdr.Direction = "inbound"
+		c.cdr.Direction, c.cdr.InboundTrunk = "inbound", trunk
 	}
 	c.snap = m.hooks.Acquire()
 	return c, nil
@@ -228,11 +233,30 @@ func (c *Call) resolveTrunks(dec hook.RouteDecision) ([][]target, error) {
 	c.mu.Lock()
 	c.cdr.FinalDest = dec.Targets[0]
 	c.cdr.Direction = "outbound"
+	if c.cdr.InboundTrunk != "" {
+		c.cdr.Direction = "transit"
+	}
 	c.mu.Unlock()
 	if len(groups) == 0 {
 		return nil, &sip.Error{Code: 503, Reason: "Service Unavailable (no trunk)"}
 	}
 	return groups, nil
+}
+
+// didOf is the number an inbound trunk call is for: the Request-URI's
+// user, unless that is only the contact a register trunk registered (its
+// account) and To names another number, as providers that send calls to
+// the registered contact do.
+func (m *Manager) didOf(trunk string, req *gosip.Request) string {
+	did := req.Recipient.User
+	cu, ok := m.cfg.Trunks.(interface{ ContactUser(trunk string) string })
+	if !ok {
+		return did
+	}
+	if to := req.To().Address.User; to != "" && to != did && did == cu.ContactUser(trunk) {
+		return to
+	}
+	return did
 }
 
 func hostOf(addr string) string {

@@ -40,6 +40,11 @@ type Config struct {
 	// Trunks says which trunk an address belongs to: a call from it is an
 	// inbound trunk call, taken without digest authentication. nil: none.
 	Trunks TrunkFinder
+	// Queues runs call queues for the queue primitive; nil: none.
+	Queues Queues
+	// OnEnd, when set, is told that a call ended (a queue's agent may be
+	// free again). It must not block.
+	OnEnd func()
 }
 
 // TrunkFinder finds the trunk whose peer a source address is.
@@ -135,6 +140,26 @@ func (m *Manager) Active() int {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return len(m.calls)
+}
+
+// InUse says whether extension ext is on a call: one it placed, or one it
+// answered (a queue skips such agents).
+func (m *Manager) InUse(ext string) bool {
+	m.mu.Lock()
+	calls := make([]*Call, 0, len(m.calls))
+	for c := range m.calls {
+		calls = append(calls, c)
+	}
+	m.mu.Unlock()
+	for _, c := range calls {
+		c.mu.Lock()
+		busy := !c.ended && ((c.info.Authenticated && c.info.From == ext) || (c.b != nil && c.cdr.FinalDest == ext))
+		c.mu.Unlock()
+		if busy {
+			return true
+		}
+	}
+	return false
 }
 
 // Drain refuses new calls (503) from now on.

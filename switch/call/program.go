@@ -153,6 +153,18 @@ func (p *programCall) Hangup(code int, reason string) error {
 }
 
 func (p *programCall) Bridge(ctx context.Context, s hook.BridgeSpec) (hook.BridgeResult, error) {
+	return p.bridge(ctx, s, bridgeOpts{ringback: true, name: s.CallerName})
+}
+
+// bridgeOpts vary a program's bridge: what the caller hears while the
+// targets ring, and who is told when one answers (a queue's agent).
+type bridgeOpts struct {
+	ringback bool                // play ringback to an answered caller; else keep what plays
+	answered func(target string) // called when a target answered, before the talk
+	name     string              // the caller's display name shown to the targets, when set
+}
+
+func (p *programCall) bridge(ctx context.Context, s hook.BridgeSpec, o bridgeOpts) (hook.BridgeResult, error) {
 	c := p.c
 	if p.gone() {
 		return hook.BridgeResult{HungUp: true}, hook.ErrHungUp
@@ -168,27 +180,28 @@ func (p *programCall) Bridge(ctx context.Context, s hook.BridgeSpec) (hook.Bridg
 	}
 	end := make(chan struct{})
 	c.bridgeEnd = end
-	c.mu.Unlock()
-	c.mu.Lock()
 	if s.CallerID != "" {
 		c.callerID, c.cidSet = s.CallerID, true
 	}
 	c.autoAnswer = s.AutoAnswer
+	c.shownName = o.name
 	ep := c.ep
 	c.mu.Unlock()
-	if ep != nil { // an answered caller hears ringback meanwhile
+	if ep != nil && o.ringback { // an answered caller hears ringback meanwhile
 		if t, err := c.m.tone("ringback"); err == nil {
 			ep.Play(tone.NewGenerator(t, 8000))
 		}
 	}
-	res, err := c.bridge(hook.RouteDecision{Action: hook.ActionBridge, Targets: s.Targets, Mode: s.Mode, Timeout: s.Timeout})
+	res, err := c.bridge(hook.RouteDecision{Action: hook.ActionBridge, Targets: s.Targets, Mode: s.Mode, Timeout: s.Timeout,
+		Trunks: s.Trunks, TimeLimit: s.TimeLimit})
 	c.mu.Lock()
 	c.autoAnswer = false
+	c.shownName = ""
 	c.mu.Unlock()
-	if ep != nil {
-		ep.Stop()
-	}
 	if err != nil {
+		if ep != nil && o.ringback {
+			ep.Stop()
+		}
 		code, reason := sip.StatusOf(err)
 		if p.gone() {
 			return hook.BridgeResult{Code: code, Reason: reason, HungUp: true}, hook.ErrHungUp
@@ -202,6 +215,9 @@ func (p *programCall) Bridge(ctx context.Context, s hook.BridgeSpec) (hook.Bridg
 	answered := c.answered
 	target := c.cdr.FinalDest
 	c.mu.Unlock()
+	if o.answered != nil {
+		o.answered(target)
+	}
 	if !answered {
 		c.answer(res) // the callee's answer is the caller's
 	} else if body, err := media.ParseSDP(res.Body()); err == nil {

@@ -62,6 +62,9 @@ type BridgeSpec struct {
 	Mode     BridgeMode
 	Timeout  time.Duration // per attempt; 0 = the core default
 	CallerID string
+	// CallerName, when set, is the display name the callee sees instead of
+	// the caller's own (a ring group's "Sales: Alice").
+	CallerName string
 	// AutoAnswer asks the callee's phone to answer at once (paging,
 	// intercom): Alert-Info and Call-Info answer-after=0 headers.
 	AutoAnswer bool

@@ -2,6 +2,7 @@ package lua
 
 import (
 	"context"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -167,6 +168,30 @@ func (st *state) callObject(r *programRun) *glua.LTable {
 			return t, nil
 		})
 	})
+	method("queue", func(L *glua.LState) int {
+		t := specTable(L, "call:queue", "queue", "priority")
+		s := hook.QueueSpec{
+			Queue:    fileField(L, "call:queue", t, "queue", true),
+			Priority: optIntField(L, "call:queue", t, "priority", 0, 100, 0),
+		}
+		if !hook.ValidUserPart(s.Queue) {
+			argError(L, "call:queue", "queue must be a queue number, got %q", truncate(s.Queue))
+		}
+		return r.primitive(L, st, func(ctx context.Context) (glua.LValue, error) {
+			res, err := c.Queue(ctx, s)
+			if err != nil {
+				return nil, err
+			}
+			t := L.CreateTable(0, 6)
+			t.RawSetString("reason", glua.LString(res.Reason))
+			t.RawSetString("agent", glua.LString(res.Agent))
+			t.RawSetString("position", glua.LNumber(res.Position))
+			t.RawSetString("waited", glua.LNumber(res.Waited.Seconds()))
+			t.RawSetString("talk", glua.LNumber(res.Talk.Seconds()))
+			t.RawSetString("hung_up", glua.LBool(res.HungUp))
+			return t, nil
+		})
+	})
 	method("send_digits", func(L *glua.LState) int {
 		digits := L.CheckString(2)
 		if len(digits) == 0 || len(digits) > maxDigits || !allKeys(digits) {
@@ -183,13 +208,15 @@ func (st *state) callObject(r *programRun) *glua.LTable {
 
 // bridgeSpec reads call:bridge's table with the route decision's rules.
 func bridgeSpec(L *glua.LState) hook.BridgeSpec {
-	t := specTable(L, "call:bridge", "targets", "mode", "timeout", "caller_id", "auto_answer")
+	t := specTable(L, "call:bridge", "targets", "mode", "timeout", "caller_id", "caller_name", "auto_answer", "trunks", "time_limit")
 	auto := boolField(L, "call:bridge", t, "auto_answer")
+	name := textField(L, "call:bridge", t, "caller_name", maxCallerName)
 	var d hook.RouteDecision
 	if derr := decodeBridge(t, &d); derr != nil {
 		argError(L, "call:bridge", "field %q: %s", derr.field, derr.msg)
 	}
-	return hook.BridgeSpec{Targets: d.Targets, Mode: d.Mode, Timeout: d.Timeout, CallerID: d.CallerID, AutoAnswer: auto}
+	return hook.BridgeSpec{Targets: d.Targets, Mode: d.Mode, Timeout: d.Timeout, CallerID: d.CallerID, AutoAnswer: auto,
+		Trunks: d.Trunks, TimeLimit: d.TimeLimit, CallerName: name}
 }
 
 // specTable checks argument 2 is a table with only the given fields; an
@@ -233,6 +260,23 @@ func fileField(L *glua.LState, fn string, t *glua.LTable, field string, required
 	s, ok := v.(glua.LString)
 	if !ok || len(s) == 0 || len(s) > maxFileLen || !utf8.ValidString(string(s)) || !hook.ValidReason(string(s)) {
 		argError(L, fn, "field %q must be a file name of 1-%d printable bytes, got %s", field, maxFileLen, describe(v))
+	}
+	return string(s)
+}
+
+// maxCallerName bounds a display name a program shows to callees.
+const maxCallerName = 64
+
+// textField reads an optional display text: printable, without the quote
+// and backslash that a SIP display name would have to escape.
+func textField(L *glua.LState, fn string, t *glua.LTable, field string, maxLen int) string {
+	v := t.RawGetString(field)
+	if v == glua.LNil {
+		return ""
+	}
+	s, ok := v.(glua.LString)
+	if !ok || len(s) > maxLen || !utf8.ValidString(string(s)) || !hook.ValidReason(string(s)) || strings.ContainsAny(string(s), `"\`) {
+		argError(L, fn, "field %q must be text of at most %d printable bytes without \" or \\, got %s", field, maxLen, describe(v))
 	}
 	return string(s)
 }

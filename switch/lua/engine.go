@@ -77,6 +77,8 @@ type Options struct {
 	// Voicemail backs the voicemail module (*voicemail.Store); nil =
 	// voicemail calls fail.
 	Voicemail Voicemail
+	// Queues backs the queue module (*queue.Manager); nil = its calls fail.
+	Queues Queues
 }
 
 // Directory is the read-only view of the extensions that scripts get.

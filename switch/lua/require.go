@@ -15,7 +15,7 @@ type modules struct {
 }
 
 // installModules sets the globals json, config, kv, http, voicemail,
-// blacklist, timecond, routing and groups
+// blacklist, timecond, routing, groups and queue
 // (log is set by scriptLog) and require.
 func (st *state) installModules() {
 	L := st.L
@@ -29,6 +29,7 @@ func (st *state) installModules() {
 		"blacklist": st.blacklistModule(),
 		"timecond":  st.timecondModule(),
 		"routing":   st.routingModule(),
+		"queue":     st.queueModule(),
 		"groups":    st.groupsModule(),
 	} {
 		L.SetGlobal(name, t)

@@ -17,6 +17,9 @@ type Routing interface {
 	// no rule (open now) matches. refused, when set, is why the dial
 	// policy forbids the number.
 	Outbound(ext, number string) (r OutboundRoute, ok bool, err error)
+	// CheckPIN says whether pin is in the named PIN set, and its label;
+	// a wrong PIN is ok false with no error.
+	CheckPIN(set, pin string) (label string, ok bool, err error)
 }
 
 // OutboundRoute is where a dial rule sends a call.
@@ -26,10 +29,12 @@ type OutboundRoute struct {
 	TimeLimit    int    // seconds; 0 none
 	Refused      string // why the dial policy forbids the number
 	CallerID     string // the caller number to send (an emergency caller ID); "" as usual
+	PINSet       string // the PIN set to ask the caller for before dialling; "" none
 }
 
 // routingModule: routing.inbound(call) -> {rule =, kind =, target =} or
-// nil (no rule), or nil, err.
+// nil (no rule), or nil, err; routing.outbound(call) likewise; and
+// routing.check_pin(set, pin) -> true, label or false, or nil, err.
 func (st *state) routingModule() *glua.LTable {
 	L := st.L
 	rt := st.e.opts.Routing
@@ -75,7 +80,7 @@ func (st *state) routingModule() *glua.LTable {
 			L.Push(glua.LNil)
 			return 1
 		}
-		d := L.CreateTable(0, 5)
+		d := L.CreateTable(0, 6)
 		d.RawSetString("rule", glua.LString(o.Rule))
 		d.RawSetString("number", glua.LString(o.Number))
 		if o.Refused != "" {
@@ -87,6 +92,9 @@ func (st *state) routingModule() *glua.LTable {
 		if o.CallerID != "" {
 			d.RawSetString("caller_id", glua.LString(o.CallerID))
 		}
+		if o.PINSet != "" {
+			d.RawSetString("pin_set", glua.LString(o.PINSet))
+		}
 		ts := L.CreateTable(len(o.Trunks), 0)
 		for _, tr := range o.Trunks {
 			ts.Append(glua.LString(tr))
@@ -94,6 +102,26 @@ func (st *state) routingModule() *glua.LTable {
 		d.RawSetString("trunks", ts)
 		L.Push(d)
 		return 1
+	}))
+	t.RawSetString("check_pin", L.NewFunction(func(L *glua.LState) int {
+		set, pin := L.CheckString(1), L.CheckString(2)
+		if rt == nil {
+			L.Push(glua.LFalse) // no sets: no PIN is right
+			return 1
+		}
+		label, ok, err := rt.CheckPIN(set, pin)
+		if err != nil {
+			L.Push(glua.LNil)
+			L.Push(glua.LString(fmt.Sprintf("routing.check_pin: %v", err)))
+			return 2
+		}
+		if !ok {
+			L.Push(glua.LFalse)
+			return 1
+		}
+		L.Push(glua.LTrue)
+		L.Push(glua.LString(label))
+		return 2
 	}))
 	return t
 }

@@ -32,6 +32,8 @@ type Handler struct {
 	R     *Registrar
 	Auth  Authenticator
 	Hooks Hooks // the register hook; nil = accept every authenticated REGISTER
+	// OnOnline, when set, is told when an AOR without bindings gets one.
+	OnOnline func(aor string)
 }
 
 // ServeSIP handles one REGISTER (RFC 3261 10.3).
@@ -78,7 +80,11 @@ func (h *Handler) register(req *gosip.Request) (int, string, []gosip.Header) {
 		}
 		override = dec.Expires
 	}
+	online := len(h.R.Lookup(aor)) > 0
 	bs, err := h.R.apply(aor, max, req, override)
+	if err == nil && !online && len(bs) > 0 && h.OnOnline != nil {
+		h.OnOnline(aor) // a queue may now ring it
+	}
 	if err != nil {
 		c, r := sip.StatusOf(err)
 		var se *sip.Error

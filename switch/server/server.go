@@ -25,6 +25,7 @@ import (
 	"github.com/hookswitch/hookswitch/switch/hook"
 	"github.com/hookswitch/hookswitch/switch/lua"
 	"github.com/hookswitch/hookswitch/switch/media"
+	"github.com/hookswitch/hookswitch/switch/queue"
 	"github.com/hookswitch/hookswitch/switch/recording"
 	"github.com/hookswitch/hookswitch/switch/registrar"
 	"github.com/hookswitch/hookswitch/switch/sip"
@@ -81,7 +82,10 @@ type Server struct {
 	Subs      *subscribe.Server
 	Trunks    *TrunkManager
 	Rooms     *conference.Rooms
-	Audio     *audio.Library
+	Queues    *queue.Manager
+	// queueEvents carries queue changes to the event hook.
+	queueEvents eventQueue
+	Audio       *audio.Library
 	// Recordings and Voicemail are nil without a DataDir.
 	Recordings *recording.Store
 	Voicemail  *voicemail.Store
@@ -113,7 +117,11 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 	if s.Voicemail != nil {
 		vm = s.Voicemail
 	}
-	s.Hooks, err = hook.NewDispatcher(cfg.ScriptsDir, append(cfg.Engines[:len(cfg.Engines):len(cfg.Engines)], Factories(log, st, cfg.ScriptHTTPAllow, cfg.PluginsDir, cfg.PluginCacheDir, vm)...), log)
+	var calls *call.Manager
+	if err := s.openQueues(func(ext string) bool { return calls.InUse(ext) }); err != nil {
+		return nil, err
+	}
+	s.Hooks, err = hook.NewDispatcher(cfg.ScriptsDir, append(cfg.Engines[:len(cfg.Engines):len(cfg.Engines)], Factories(log, st, cfg.ScriptHTTPAllow, cfg.PluginsDir, cfg.PluginCacheDir, vm, s.Queues)...), log)
 	if err != nil {
 		return nil, fmt.Errorf("scripts: %w", err)
 	}
@@ -128,7 +136,6 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 		s.closeParts()
 		return nil, fmt.Errorf("registrar: %w", err)
 	}
-	var calls *call.Manager
 	s.Stack, err = sip.New(sip.Config{UDP: cfg.SIPUDP, TCP: cfg.SIPTCP, TLS: cfg.SIPTLS, TLSConfig: cfg.TLSConfig,
 		Advertise: cfg.Advertise, Logger: log,
 		OnStrayResponse: func(r *gosip.Response) { calls.OnStrayResponse(r) }})
@@ -143,10 +150,11 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 	s.Rooms = conference.New(s.Media, s.Audio, cfg.Call.MusicOnHold, log)
 	cfg.Call.Audio, cfg.Call.Rooms = s.Audio, s.Rooms
 	cfg.Call.Trunks = trunkFinder{s}
+	cfg.Call.Queues, cfg.Call.OnEnd = s.Queues, s.Queues.Wake
 	calls = call.New(cfg.Call, s.Stack, s.Registrar, st, auth, s.Hooks, s.Media, log)
 	s.Calls = calls
 	calls.Register(s.Stack)
-	reg := &registrar.Handler{R: s.Registrar, Auth: auth, Hooks: s.Hooks}
+	reg := &registrar.Handler{R: s.Registrar, Auth: auth, Hooks: s.Hooks, OnOnline: func(string) { s.Queues.Wake() }}
 	s.Stack.Handle(gosip.REGISTER, reg.ServeSIP)
 	var boxes subscribe.Mailboxes = noMailboxes{}
 	if s.Voicemail != nil {
@@ -165,6 +173,7 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 	s.cancel = cancel
 	s.Trunks = NewTrunkManager(ctx, s.Stack, log)
 	s.Trunks.bindings = s.Registrar.Lookup
+	s.Trunks.hooks = s.Hooks
 	if err := s.Stack.Listen(); err != nil {
 		cancel()
 		s.closeParts()
@@ -243,8 +252,11 @@ func (noMailboxes) Counts(string) (int, int, error) { return 0, 0, subscribe.Err
 // checks); httpAllow lists the hosts scripts and plugins may call;
 // pluginsDir holds the Wasm plugins ("" = the shipped ones) and
 // pluginCache their compiled code ("" = in memory).
-func Factories(log *slog.Logger, st *store.Store, httpAllow []string, pluginsDir, pluginCache string, vm lua.Voicemail) []hook.Factory {
+func Factories(log *slog.Logger, st *store.Store, httpAllow []string, pluginsDir, pluginCache string, vm lua.Voicemail, qs lua.Queues) []hook.Factory {
 	o := lua.Options{Logger: log, HTTPAllow: httpAllow, Voicemail: vm}
+	if qs != nil {
+		o.Queues = qs
+	}
 	w := wasm.Options{Dir: pluginsDir, CacheDir: pluginCache, Logger: log, HTTPAllow: httpAllow}
 	if st != nil {
 		o.Directory = directory{st}
@@ -350,6 +362,7 @@ func (s *Server) Close() error {
 	cancel()
 	s.Calls.Close()
 	s.Trunks.Close()
+	s.queueEvents.close()
 	s.cancel()
 	<-s.done
 	s.Subs.Close()
@@ -458,9 +471,13 @@ func (r routing) Outbound(ext, number string) (lua.OutboundRoute, bool, error) {
 			out.Refused = err.Error()
 			return out, true, nil
 		}
+		out.CallerID = rule.CallerIDFor(e.Features)
 	}
-	if policy.IsEmergency(dialled) {
+	if policy.IsEmergency(dialled) && policy.EmergencyCID != "" {
 		out.CallerID = policy.EmergencyCID
+	}
+	if !policy.IsEmergency(dialled) {
+		out.PINSet = rule.PINSet // nobody is asked for a PIN to call for help
 	}
 	if rule.TimeCondition != "" && !policy.IsEmergency(dialled) {
 		open, err := r.st.OpenAt(time.Now())
@@ -479,6 +496,10 @@ func (r routing) Outbound(ext, number string) (lua.OutboundRoute, bool, error) {
 	}
 	out.Trunks = trunks
 	return out, true, nil
+}
+
+func (r routing) CheckPIN(set, pin string) (string, bool, error) {
+	return r.st.CheckPIN(set, pin)
 }
 
 func (r routing) Inbound(trunk, did, caller string) (string, string, string, bool, error) {

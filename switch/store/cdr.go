@@ -45,22 +45,28 @@ const (
 // CDR is one call's detail record (SPEC B1 fields that apply now; JSON
 // names as in seed 001, snake_case).
 type CDR struct {
-	ID          string    `json:"id"` // 64-bit, time-ordered, as a decimal string (see NewCDRID)
-	CallID      string    `json:"call_id"`
-	Caller      string    `json:"caller"`
-	CallerName  string    `json:"caller_display_name,omitempty"`
-	Callee      string    `json:"callee"`
-	Direction   string    `json:"direction"` // "internal" for now
-	StartTime   time.Time `json:"start_time"`
-	RingTime    time.Time `json:"ring_time,omitzero"`
-	AnswerTime  time.Time `json:"answer_time,omitzero"`
-	EndTime     time.Time `json:"end_time"`
-	RingSeconds int       `json:"ring_duration"`
-	TalkSeconds int       `json:"talk_duration"`
-	Status      string    `json:"call_status"`  // answered, no_answer, busy, failed, canceled, rejected
-	EndedReason string    `json:"ended_reason"` // e.g. caller_hangup, callee_hangup, rtp_timeout, shutdown
-	FailCode    int       `json:"fail_code,omitempty"`
-	FinalDest   string    `json:"final_dest,omitempty"`
+	ID         string `json:"id"` // 64-bit, time-ordered, as a decimal string (see NewCDRID)
+	CallID     string `json:"call_id"`
+	Caller     string `json:"caller"`
+	CallerName string `json:"caller_display_name,omitempty"`
+	Callee     string `json:"callee"`
+	// Direction is "internal", "inbound" (in on a trunk), "outbound" (out
+	// through a trunk) or "transit" (in on one trunk and out through one).
+	Direction string `json:"direction"`
+	// Trunk is the trunk the callee was reached through; InboundTrunk the
+	// one the caller came in on.
+	Trunk        string    `json:"trunk,omitempty"`
+	InboundTrunk string    `json:"inbound_trunk,omitempty"`
+	StartTime    time.Time `json:"start_time"`
+	RingTime     time.Time `json:"ring_time,omitzero"`
+	AnswerTime   time.Time `json:"answer_time,omitzero"`
+	EndTime      time.Time `json:"end_time"`
+	RingSeconds  int       `json:"ring_duration"`
+	TalkSeconds  int       `json:"talk_duration"`
+	Status       string    `json:"call_status"`  // answered, no_answer, busy, failed, canceled, rejected
+	EndedReason  string    `json:"ended_reason"` // e.g. caller_hangup, callee_hangup, rtp_timeout, shutdown
+	FailCode     int       `json:"fail_code,omitempty"`
+	FinalDest    string    `json:"final_dest,omitempty"`
 	// Extra holds what the cdr hook added (rating, account codes...).
 	Extra map[string]string `json:"extra,omitempty"`
 }

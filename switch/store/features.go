@@ -39,6 +39,11 @@ type Features struct {
 	// service): "internal", "local", "national" or "international" (the
 	// default, ""). Emergency numbers are always allowed.
 	Class string `json:"class,omitempty"`
+	// OutboundCID1 and OutboundCID2 are the numbers the extension shows
+	// when it calls out through a trunk; a dial rule picks one (caller_id
+	// cid1, the default, or cid2). Empty: the trunk's choice.
+	OutboundCID1 string `json:"outbound_cid1,omitempty"`
+	OutboundCID2 string `json:"outbound_cid2,omitempty"`
 }
 
 // Classes of service, narrowest first.
@@ -64,6 +69,13 @@ func (f *Features) Validate() error {
 	}
 	if f.Class != "" && !slices.Contains(classes, f.Class) {
 		return invalid("class", fmt.Sprintf("%q: want internal, local, national or international", truncateText(f.Class)))
+	}
+	for _, c := range []struct{ field, v string }{{"outbound_cid1", f.OutboundCID1}, {"outbound_cid2", f.OutboundCID2}} {
+		if c.v != "" {
+			if err := validTarget(c.v); err != nil {
+				return invalid(c.field, err.Error())
+			}
+		}
 	}
 	if len(f.FollowMe) > MaxFollowMe {
 		return invalid("follow_me", fmt.Sprintf("at most %d numbers", MaxFollowMe))

@@ -42,8 +42,10 @@ const (
 
 // Outbound caller-ID choices and trunk methods (SPEC T3).
 const (
-	CallerIDExtension = "extension" // the calling extension's own number
-	CallerIDTrunk     = "trunk"     // the trunk's outbound_cid
+	CallerIDExtension = "extension" // the extension's outbound CID1 (as cid1), else the trunk's
+	CallerIDCID1      = "cid1"      // the extension's outbound CID1, else the trunk's
+	CallerIDCID2      = "cid2"      // the extension's outbound CID2, else the trunk's
+	CallerIDTrunk     = "trunk"     // the trunk's outbound_cid (its account's, the extension's number)
 	MethodLinear      = "linear"    // always the first available trunk first
 	MethodLinearCycle = "linear-cycle"
 )
@@ -250,10 +252,10 @@ func (r *OutboundRule) Validate() error {
 	switch r.CallerID {
 	case "":
 		r.CallerID = CallerIDExtension
-	case CallerIDExtension, CallerIDTrunk:
+	case CallerIDExtension, CallerIDCID1, CallerIDCID2, CallerIDTrunk:
 	default:
 		if err := validTarget(r.CallerID); err != nil {
-			return invalid("caller_id", `want "extension", "trunk" or a fixed number: `+err.Error())
+			return invalid("caller_id", `want "cid1", "cid2", "extension", "trunk" or a fixed number: `+err.Error())
 		}
 	}
 	if r.TimeLimit != 0 && (r.TimeLimit < MinCallTimeLimit || r.TimeLimit > MaxCallTimeLimit) {
@@ -322,9 +324,9 @@ func (e *ConflictError) Error() string { return e.Msg }
 // Is makes errors.Is(err, ErrExists) hold.
 func (e *ConflictError) Is(target error) bool { return target == ErrExists }
 
-// checkRefs checks, in the writing transaction, that the trunks and the
-// time condition a rule names exist.
-func checkRefs(txn *badger.Txn, trunks []string, tc string) error {
+// checkRefs checks, in the writing transaction, that the trunks, the time
+// condition and the PIN set a rule names exist.
+func checkRefs(txn *badger.Txn, trunks []string, tc, pinSet string) error {
 	for i, t := range trunks {
 		if _, err := txn.Get(trunkKey(t)); errors.Is(err, badger.ErrKeyNotFound) {
 			return invalid(fmt.Sprintf("trunks[%d]", i), fmt.Sprintf("no trunk named %q", t))
@@ -335,6 +337,13 @@ func checkRefs(txn *badger.Txn, trunks []string, tc string) error {
 	if tc != "" {
 		if _, err := txn.Get(tcKey(tc)); errors.Is(err, badger.ErrKeyNotFound) {
 			return invalid("time_condition", fmt.Sprintf("no time condition named %q", tc))
+		} else if err != nil {
+			return err
+		}
+	}
+	if pinSet != "" {
+		if _, err := txn.Get(pinSetKey(pinSet)); errors.Is(err, badger.ErrKeyNotFound) {
+			return invalid("pin_set", fmt.Sprintf("no PIN set named %q", pinSet))
 		} else if err != nil {
 			return err
 		}
@@ -398,7 +407,7 @@ func (s *Store) PutInboundRule(r InboundRule) error {
 		return fmt.Errorf("put inbound rule: %w", err)
 	}
 	err := s.update(true, func(txn *badger.Txn) error {
-		if err := checkRefs(txn, r.Trunks, r.TimeCondition); err != nil {
+		if err := checkRefs(txn, r.Trunks, r.TimeCondition, ""); err != nil {
 			return err
 		}
 		now := time.Now().UTC()
@@ -469,13 +478,14 @@ func (s *Store) DeleteInboundRule(name string) error {
 }
 
 // PutOutboundRule creates or replaces an outbound rule (by name). It
-// refuses unknown trunks or time conditions (*FieldError). Synced.
+// refuses unknown trunks, time conditions or PIN sets (*FieldError).
+// Synced.
 func (s *Store) PutOutboundRule(r OutboundRule) error {
 	if err := r.Validate(); err != nil {
 		return fmt.Errorf("put outbound rule: %w", err)
 	}
 	err := s.update(true, func(txn *badger.Txn) error {
-		if err := checkRefs(txn, r.Trunks, r.TimeCondition); err != nil {
+		if err := checkRefs(txn, r.Trunks, r.TimeCondition, r.PINSet); err != nil {
 			return err
 		}
 		now := time.Now().UTC()
@@ -625,6 +635,21 @@ func timeConditionInUse(txn *badger.Txn, name string) error {
 	return routeUsing(txn, func(_ []string, tc string) bool { return tc == name })
 }
 
+// pinSetInUse refuses deleting a PIN set an outbound rule asks for.
+func pinSetInUse(txn *badger.Txn, name string) error {
+	outs, err := listOutbound(txn)
+	if err != nil {
+		return err
+	}
+	for _, r := range outs {
+		if r.PINSet == name {
+			return &ConflictError{Other: "outbound rule " + r.Name,
+				Msg: fmt.Sprintf("in use by outbound rule %s: change or remove the rule first", r.Name)}
+		}
+	}
+	return nil
+}
+
 // inboundRank orders the precedence classes: direct before general, a DID
 // number before "*".
 func inboundRank(r *InboundRule) int {
@@ -700,6 +725,22 @@ func (s *Store) OpenAt(t time.Time) (func(timeCondition string) bool, error) {
 		tc, ok := all[name]
 		return ok && tc.Open(t)
 	}, nil
+}
+
+// CallerIDFor is the caller number the rule sends for an extension with
+// features f (SPEC T3): a fixed number, or the extension's outbound CID1 or
+// CID2; "" leaves the choice to the trunk (its outbound CID, else its
+// account on register trunks, else the extension's number).
+func (r *OutboundRule) CallerIDFor(f Features) string {
+	switch r.CallerID {
+	case CallerIDTrunk:
+		return ""
+	case CallerIDExtension, CallerIDCID1, "":
+		return f.OutboundCID1
+	case CallerIDCID2:
+		return f.OutboundCID2
+	}
+	return r.CallerID
 }
 
 // Sends reports whether the rule applies to calls from extension ext.

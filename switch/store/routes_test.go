@@ -238,6 +238,7 @@ func TestOutboundRuleValidation(t *testing.T) {
 		{"star not alone", func(r *OutboundRule) { r.Sources = []string{"100", "*"} }, "sources[1]", []string{"alone"}},
 		{"unknown time condition", func(r *OutboundRule) { r.TimeCondition = "night" }, "time_condition", []string{"no time condition"}},
 		{"bad pin set", func(r *OutboundRule) { r.PINSet = "a b" }, "pin_set", nil},
+		{"unknown pin set", func(r *OutboundRule) { r.PINSet = "nobody" }, "pin_set", []string{`no PIN set named "nobody"`}},
 		{"bad caller id", func(r *OutboundRule) { r.CallerID = "mine" }, "caller_id", []string{`"extension", "trunk" or a fixed number`}},
 		{"time limit low", func(r *OutboundRule) { r.TimeLimit = 59 }, "time_limit", []string{"60-31000"}},
 		{"time limit high", func(r *OutboundRule) { r.TimeLimit = 31001 }, "time_limit", nil},
@@ -255,6 +256,9 @@ func TestOutboundRuleValidation(t *testing.T) {
 		})
 	}
 	// Defaults are filled; bounds consistent with the pattern pass.
+	if err := s.PutPINSet(PINSet{Name: "staff", PINs: []PIN{{PIN: "1234"}}}); err != nil {
+		t.Fatal(err)
+	}
 	r := good()
 	r.MinLen, r.MaxLen, r.TimeLimit, r.TimeCondition, r.PINSet = 8, 8, 60, "office", "staff"
 	if err := s.PutOutboundRule(r); err != nil {
