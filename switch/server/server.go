@@ -441,6 +441,15 @@ func (f trunkFinder) TrunkFor(src netip.AddrPort) (string, bool) {
 	return f.s.Trunks.TrunkFor(src)
 }
 
+// ContactUser is the user part of a register trunk's Contact (calls the
+// provider sends there carry their DID in To); "" for other trunks.
+func (f trunkFinder) ContactUser(trunk string) string {
+	if f.s.Trunks == nil {
+		return ""
+	}
+	return f.s.Trunks.ContactUser(trunk)
+}
+
 // routing gives scripts the stored inbound and outbound rules; cycle
 // holds each linear-cycle rule's next starting trunk.
 type routing struct {

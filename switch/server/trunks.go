@@ -258,6 +258,18 @@ func (m *TrunkManager) TrunkFor(src netip.AddrPort) (string, bool) {
 	return "", false
 }
 
+// ContactUser is the user part of the Contact a register trunk registers
+// (its username); "" for other kinds.
+func (m *TrunkManager) ContactUser(name string) string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	r := m.running[name]
+	if r == nil || r.cfg.Kind != store.TrunkRegister {
+		return ""
+	}
+	return r.cfg.Username // the registration's Contact user (trunk.Account.ContactUser defaults to it)
+}
+
 // link is a trunk's (or one of its checks') connectivity: unknown until a
 // check has an answer.
 type link int
