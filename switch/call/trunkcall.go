@@ -87,7 +87,7 @@ func (c *Call) trunkDialog(t target) (*dialog, error) {
 	if domain == "" {
 		domain = ruri.Host
 	}
-	return &dialog{
+	d := &dialog{
 		callID:    sip.NewCallID(),
 		localTag:  sip.NewTag(),
 		local:     gosip.Uri{Scheme: "sip", User: from, Host: domain},
@@ -97,7 +97,17 @@ func (c *Call) trunkDialog(t target) (*dialog, error) {
 		dest:      dest,
 		transport: transport,
 		contact:   c.m.stack.Contact(transport, ""),
-	}, nil
+	}
+	if tr.OutboundProxy != "" && tr.Kind != store.TrunkAcceptRegister {
+		// A pre-loaded route (RFC 3261 8.1.2): the proxy forwards the
+		// INVITE to the provider named in the Request-URI.
+		var proxy gosip.Uri
+		if err := gosip.ParseUri("sip:"+tr.OutboundProxy+";lr", &proxy); err != nil {
+			return nil, fmt.Errorf("trunk %s: outbound proxy %q: %w", tr.Name, tr.OutboundProxy, err)
+		}
+		d.routes = []gosip.Uri{proxy}
+	}
+	return d, nil
 }
 
 // authRetry answers a trunk's 401 or 407 once: the same INVITE, next
