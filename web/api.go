@@ -50,6 +50,10 @@ type Backend interface {
 	GetTrunk(name string) (store.Trunk, error)
 	ListTrunks() ([]store.Trunk, error)
 	DeleteTrunk(name string) error
+	PutTenant(t store.Tenant) error
+	GetTenant(name string) (store.Tenant, error)
+	ListTenants() ([]store.Tenant, error)
+	DeleteTenant(name string) error
 	PutPINSet(p store.PINSet) error
 	GetPINSet(name string) (store.PINSet, error)
 	ListPINSets() ([]store.PINSet, error)
@@ -141,6 +145,7 @@ func (a *API) Handler() http.Handler {
 	a.timecondRoutes(r)
 	a.routeRoutes(r)
 	a.trunkRoutes(r)
+	a.tenantRoutes(r)
 	a.pinSetRoutes(r)
 	a.groupRoutes(r)
 	a.queueRoutes(r)

@@ -34,6 +34,7 @@ func TestGroupRoutes(t *testing.T) {
 		{"GET", "/api/v1/groups/x%2F..", "", 404, "not found"},
 		{"PUT", "/api/v1/routes/inbound/main", `{"did": "*", "destination": {"kind": "group", "target": "301"}}`, 200, ""},
 		{"DELETE", "/api/v1/groups/301", "", 409, "inbound rule main"},
+		{"DELETE", "/api/v1/extensions/1002", "", 409, "a member of ring group 300"},
 		{"DELETE", "/api/v1/routes/inbound/main", "", 204, ""},
 		{"DELETE", "/api/v1/groups/301", "", 204, ""},
 		{"DELETE", "/api/v1/groups/301", "", 404, "not found"},

@@ -13,6 +13,10 @@ func TestRoutesAPI(t *testing.T) {
 	if err := st.PutTrunk(store.Trunk{Name: "t1", Kind: store.TrunkIP, Host: "sip.example.com", IPs: []string{"192.0.2.1"}}); err != nil {
 		t.Fatal(err)
 	}
+	// The rules' destinations exist first (extension 1001 does).
+	if err := st.PutQueue(store.Queue{Number: "8000"}); err != nil {
+		t.Fatal(err)
+	}
 	// Inbound: create, read back, list.
 	uk := `{"trunks":["t1"],"did":"00442012345670","caller_mask":"0044********","destination":{"kind":"queue","target":"8000"}}`
 	code, body := do(t, srv, "PUT", "/api/v1/routes/inbound/uk", uk)
@@ -23,7 +27,7 @@ func TestRoutesAPI(t *testing.T) {
 		t.Fatalf("get inbound: %d %s", code, body)
 	}
 	// An overlapping rule: 409 naming the other.
-	london := `{"did":"00442012345670","caller_mask":"004420******","destination":{"kind":"extension","target":"100"}}`
+	london := `{"did":"00442012345670","caller_mask":"004420******","destination":{"kind":"extension","target":"1001"}}`
 	if code, body := do(t, srv, "PUT", "/api/v1/routes/inbound/london", london); code != 409 || !strings.Contains(body, "inbound rule uk") {
 		t.Fatalf("overlap: %d %s", code, body)
 	}
@@ -32,6 +36,7 @@ func TestRoutesAPI(t *testing.T) {
 		{"/api/v1/routes/inbound/x", `{"trunks":["nope"],"did":"1","destination":{"kind":"hangup"}}`, "trunks[0]"},
 		{"/api/v1/routes/inbound/x", `{"did":"1-2","destination":{"kind":"hangup"}}`, "did"},
 		{"/api/v1/routes/inbound/x", `{"did":"1","destination":{"kind":"fax","target":"1"}}`, "destination"},
+		{"/api/v1/routes/inbound/x", `{"did":"1","destination":{"kind":"group","target":"600"}}`, "destination"},
 		{"/api/v1/routes/inbound/x", `{"name":"y","did":"1","destination":{"kind":"hangup"}}`, "name"},
 		{"/api/v1/routes/outbound/o", `{"patterns":[{"pattern":"X."}],"sources":["*"],"trunks":[]}`, "trunks"},
 		{"/api/v1/routes/outbound/o", `{"patterns":[{"pattern":"9Q"}],"sources":["*"],"trunks":["t1"]}`, "patterns[0]"},

@@ -47,6 +47,9 @@ func TestGroupCLI(t *testing.T) {
 					t.Fatalf("show lacks %q:\n%s", want, out)
 				}
 			}
+			if _, errs, code := run("ext", "remove", "1003"); code == 0 || !strings.Contains(errs, "a member of ring group 300") {
+				t.Fatalf("remove a member: %q", errs)
+			}
 			if _, errs, code := gr("set", "300", "--no-answer", ""); code != 0 {
 				t.Fatalf("clear no-answer: %s", errs)
 			}

@@ -46,6 +46,8 @@ Usage:
   hookswitch recording delete ID
   hookswitch blacklist list|add NUMBER|remove NUMBER   callers refused with 603
   hookswitch trunk list|set NAME --kind register|ip|accept-register [--host H] [--username U] ...|remove NAME
+  hookswitch tenant list|show NAME|delete NAME   tenants and their DID pools on shared trunks
+  hookswitch tenant set NAME --domain D [--trunk TRUNK[:POOL] ...]   POOL: "*", "44*****", "12000-18000", ';' lists
   hookswitch group list|show NUMBER|delete NUMBER   ring groups
   hookswitch group add|set NUMBER [--members EXT,...] [--strategy ringall|hunt|cyclic|leastworked|random]
               [--ring-time S] [--no-answer KIND[:TARGET]] [--name N] [--caller-id-prefix P] [--outbound-cid N]
@@ -58,7 +60,7 @@ Usage:
   hookswitch timecond list|set NAME --zone Z --schedule S [--holidays H]|remove NAME
   hookswitch timecond override NAME closed|open|none [--until RFC3339]   office hours
   hookswitch route inbound list|remove NAME
-  hookswitch route inbound add NAME --did D --dest KIND[:TARGET] [--trunk T ...] [--caller MASK]
+  hookswitch route inbound add NAME --did D --dest KIND[:TARGET] [--trunk T ...] [--caller MASK] [--tenant T]
               [--direct] [--order N] [--timecond TC --closed KIND[:TARGET]]   calls from trunks
   hookswitch route outbound list|remove NAME
   hookswitch route outbound add NAME --pattern [PREFIX:]PATTERN[:PREPEND] ... --trunk T ...
@@ -119,6 +121,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = timecondCmd(args, stdout)
 	case "trunk":
 		err = trunkCmd(args, stdout)
+	case "tenant":
+		err = tenantCmd(args, stdout)
 	case "group":
 		err = groupCmd(args, stdout)
 	case "queue":

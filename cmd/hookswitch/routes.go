@@ -15,7 +15,7 @@ import (
 // routeCmd manages inbound and outbound rules (SPEC T2, T3):
 //
 //	hookswitch route inbound list
-//	hookswitch route inbound add NAME --did D --dest KIND[:TARGET] [--trunk T ...] [--caller MASK]
+//	hookswitch route inbound add NAME --did D --dest KIND[:TARGET] [--trunk T ...] [--caller MASK] [--tenant T]
 //	                                  [--direct] [--order N] [--timecond TC --closed KIND[:TARGET]]
 //	hookswitch route inbound remove NAME
 //	hookswitch route outbound list
@@ -48,6 +48,7 @@ func routeCmd(args []string, stdout io.Writer) error {
 	fs.StringVar(&in.DID, "did", "", `the called number (To user): "*" or one number`)
 	fs.StringVar(&in.CallerMask, "caller", "", `caller-ID mask: "0044********", "100-199", ';' lists (default every caller)`)
 	fs.BoolVar(&in.Direct, "direct", false, "direct routing: matched before every general rule, whatever the time")
+	fs.StringVar(&in.Tenant, "tenant", "", "the tenant whose rule it is: on its trunks, the DID in its pool there, for its calls only")
 	fs.StringVar(&dest, "dest", "", "destination KIND:TARGET (extension, group, ivr, queue, voicemail, conference, external) or hangup")
 	fs.StringVar(&closed, "closed", "", "destination while the time condition is closed, as --dest")
 	// outbound
@@ -166,13 +167,13 @@ func parsePatternFlag(s string) store.OutboundPattern {
 
 func printInbound(w io.Writer, list []store.InboundRule) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tDIRECT\tORDER\tTRUNKS\tDID\tCALLER\tTIME CONDITION\tDESTINATION\tCLOSED")
+	fmt.Fprintln(tw, "NAME\tDIRECT\tORDER\tTRUNKS\tTENANT\tDID\tCALLER\tTIME CONDITION\tDESTINATION\tCLOSED")
 	for _, r := range list {
 		trunks := strings.Join(r.Trunks, ",")
 		if trunks == "" {
 			trunks = "any"
 		}
-		fmt.Fprintf(tw, "%s\t%v\t%d\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Name, r.Direct, r.Order, trunks, r.DID,
+		fmt.Fprintf(tw, "%s\t%v\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Name, r.Direct, r.Order, trunks, orDash(r.Tenant), r.DID,
 			orDash(r.CallerMask), orDash(r.TimeCondition), r.Destination, orDash(r.Closed.String()))
 	}
 	return tw.Flush()

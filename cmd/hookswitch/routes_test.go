@@ -8,7 +8,8 @@ import (
 	"github.com/hookswitch/hookswitch/switch/timecond"
 )
 
-// seedRoutes puts trunks t1, t2 and the time condition office in dir.
+// seedRoutes puts trunks t1, t2, the time condition office, and the
+// rules' destinations (extensions 100, 101, queue 8000) in dir.
 func seedRoutes(t *testing.T, dir string) {
 	t.Helper()
 	st, err := store.Open(dir, store.Options{})
@@ -27,6 +28,14 @@ func seedRoutes(t *testing.T, dir string) {
 		t.Fatal(err)
 	}
 	if err := st.PutTimeCondition(c); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []string{"100", "101"} {
+		if err := st.CreateExtension(store.Extension{Number: n, Password: "Secret-" + n + "-pw"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := st.PutQueue(store.Queue{Number: "8000"}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -66,6 +75,7 @@ func TestRouteCLI(t *testing.T) {
 			fails("closed_destination", "inbound", "add", "x", "--did", "1", "--timecond", "office", "--dest", "hangup")
 			fails(`no trunk named "t9"`, "inbound", "add", "x", "--trunk", "t9", "--did", "1", "--dest", "hangup")
 			fails("destination", "inbound", "add", "x", "--did", "1")
+			fails("group 600 does not exist", "inbound", "add", "x", "--did", "1", "--dest", "group:600")
 			fails("did", "inbound", "add", "x", "--did", "1-9", "--dest", "hangup")
 			out := ok("inbound", "list")
 			lines := strings.Split(strings.TrimSpace(out), "\n")

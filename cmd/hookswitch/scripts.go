@@ -47,7 +47,7 @@ func scriptCmd(args []string, stdout io.Writer) error {
 				p = filepath.Join(*data, "plugins")
 			}
 		}
-		if err := hook.Check(d, server.Factories(slog.New(slog.DiscardHandler), nil, nil, p, "", nil, nil)); err != nil {
+		if err := hook.Check(d, server.Factories(slog.New(slog.DiscardHandler), server.Deps{PluginsDir: p})); err != nil {
 			return fmt.Errorf("script check: %w", err)
 		}
 		fmt.Fprintf(stdout, "%s: ok\n", d)

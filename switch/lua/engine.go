@@ -74,6 +74,8 @@ type Options struct {
 	// HTTPAllow lists the hosts the http module may reach: "host" (the
 	// scheme's default port) or "host:port". Empty = no http at all.
 	HTTPAllow []string
+	// Now is the clock of the timecond module (nil: time.Now).
+	Now func() time.Time
 	// Voicemail backs the voicemail module (*voicemail.Store); nil =
 	// voicemail calls fail.
 	Voicemail Voicemail

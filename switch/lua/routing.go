@@ -9,9 +9,10 @@ import (
 // Routing answers the routing module from the stored rules.
 type Routing interface {
 	// Inbound picks the destination of a call on trunk to did from caller
-	// (inbound rules, time conditions applied); ok false when no rule
-	// matches.
-	Inbound(trunk, did, caller string) (rule, kind, target string, ok bool, err error)
+	// (inbound rules, time conditions applied) and names the call's
+	// tenant, the one whose DID pool on the trunk holds did ("" none); ok
+	// false when no rule matches.
+	Inbound(trunk, did, caller string) (rule, kind, target, tenant string, ok bool, err error)
 	// Outbound picks the dial rule for extension ext dialling number:
 	// the number to send and the trunks to try, in order; ok false when
 	// no rule (open now) matches. refused, when set, is why the dial
@@ -32,9 +33,10 @@ type OutboundRoute struct {
 	PINSet       string // the PIN set to ask the caller for before dialling; "" none
 }
 
-// routingModule: routing.inbound(call) -> {rule =, kind =, target =} or
-// nil (no rule), or nil, err; routing.outbound(call) likewise; and
-// routing.check_pin(set, pin) -> true, label or false, or nil, err.
+// routingModule: routing.inbound(call) -> {rule =, kind =, target =,
+// tenant = (when the DID is a tenant's)} or nil (no rule), or nil, err;
+// routing.outbound(call) likewise; and routing.check_pin(set, pin) ->
+// true, label or false, or nil, err.
 func (st *state) routingModule() *glua.LTable {
 	L := st.L
 	rt := st.e.opts.Routing
@@ -46,7 +48,7 @@ func (st *state) routingModule() *glua.LTable {
 			return 1
 		}
 		str := func(k string) string { return glua.LVAsString(L.GetField(call, k)) }
-		rule, kind, target, ok, err := rt.Inbound(str("trunk"), str("to"), str("from"))
+		rule, kind, target, tenant, ok, err := rt.Inbound(str("trunk"), str("to"), str("from"))
 		if err != nil {
 			L.Push(glua.LNil)
 			L.Push(glua.LString(fmt.Sprintf("routing.inbound: %v", err)))
@@ -56,10 +58,13 @@ func (st *state) routingModule() *glua.LTable {
 			L.Push(glua.LNil)
 			return 1
 		}
-		d := L.CreateTable(0, 3)
+		d := L.CreateTable(0, 4)
 		d.RawSetString("rule", glua.LString(rule))
 		d.RawSetString("kind", glua.LString(kind))
 		d.RawSetString("target", glua.LString(target))
+		if tenant != "" {
+			d.RawSetString("tenant", glua.LString(tenant))
+		}
 		L.Push(d)
 		return 1
 	}))

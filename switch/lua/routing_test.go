@@ -10,8 +10,8 @@ import (
 // "staff" holds 1234 (alice) and 5678 (no label); set "broken" fails.
 type fakeRouting struct{}
 
-func (fakeRouting) Inbound(trunk, did, caller string) (string, string, string, bool, error) {
-	return "", "", "", false, nil
+func (fakeRouting) Inbound(trunk, did, caller string) (string, string, string, string, bool, error) {
+	return "", "", "", "", false, nil
 }
 
 func (fakeRouting) Outbound(ext, number string) (OutboundRoute, bool, error) {

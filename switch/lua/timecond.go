@@ -35,7 +35,7 @@ func (st *state) timecondModule() *glua.LTable {
 		if tcs == nil {
 			return fail(L, none)
 		}
-		open, err := tcs.OpenAt(name, time.Now())
+		open, err := tcs.OpenAt(name, st.now())
 		if err != nil {
 			return fail(L, fmt.Errorf("timecond.open: %w", err))
 		}
@@ -58,4 +58,12 @@ func (st *state) timecondModule() *glua.LTable {
 		return 1
 	}))
 	return t
+}
+
+// now is the engine's clock (Options.Now, else the wall clock).
+func (st *state) now() time.Time {
+	if st.e.opts.Now != nil {
+		return st.e.opts.Now()
+	}
+	return time.Now()
 }

@@ -45,7 +45,7 @@ func benchRoute(b *testing.B, dir string, factories []hook.Factory) {
 // BenchmarkRouteLua is the default dial plan through the dispatcher, as a
 // call pays for it (acquire the generation, budget, policy, metrics).
 func BenchmarkRouteLua(b *testing.B) {
-	benchRoute(b, "", Factories(slog.New(slog.DiscardHandler), nil, nil, "", "", nil, nil))
+	benchRoute(b, "", Factories(slog.New(slog.DiscardHandler), Deps{}))
 }
 
 // BenchmarkRouteWasm is the shipped dialplan.wasm bound to route by
@@ -56,7 +56,7 @@ func BenchmarkRouteWasm(b *testing.B) {
 	if err := os.WriteFile(filepath.Join(dir, hook.ConfigFile), []byte(doc), 0o644); err != nil {
 		b.Fatal(err)
 	}
-	benchRoute(b, dir, Factories(slog.New(slog.DiscardHandler), nil, nil, "", "", nil, nil))
+	benchRoute(b, dir, Factories(slog.New(slog.DiscardHandler), Deps{}))
 }
 
 // BenchmarkRouteNative is the reference for BenchmarkRouteLua.

@@ -69,6 +69,8 @@ type Config struct {
 	Registrar registrar.Config
 	Call      call.Config
 	Logger    *slog.Logger
+	// Now is the clock of time conditions in routing (nil: time.Now).
+	Now func() time.Time
 }
 
 // Server is a running node.
@@ -121,7 +123,8 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 	if err := s.openQueues(func(ext string) bool { return calls.InUse(ext) }); err != nil {
 		return nil, err
 	}
-	s.Hooks, err = hook.NewDispatcher(cfg.ScriptsDir, append(cfg.Engines[:len(cfg.Engines):len(cfg.Engines)], Factories(log, st, cfg.ScriptHTTPAllow, cfg.PluginsDir, cfg.PluginCacheDir, vm, s.Queues)...), log)
+	s.Hooks, err = hook.NewDispatcher(cfg.ScriptsDir, append(cfg.Engines[:len(cfg.Engines):len(cfg.Engines)], Factories(log, Deps{Store: st, HTTPAllow: cfg.ScriptHTTPAllow,
+		PluginsDir: cfg.PluginsDir, PluginCache: cfg.PluginCacheDir, Voicemail: vm, Queues: s.Queues, Now: cfg.Now})...), log)
 	if err != nil {
 		return nil, fmt.Errorf("scripts: %w", err)
 	}
@@ -247,23 +250,39 @@ type noMailboxes struct{}
 
 func (noMailboxes) Counts(string) (int, int, error) { return 0, 0, subscribe.ErrNoResource }
 
+// Deps are what the engines' modules read and change.
+type Deps struct {
+	// Store backs the scripts' and plugins' config and kv (nil: none, for
+	// offline checks).
+	Store     *store.Store
+	HTTPAllow []string // the hosts scripts and plugins may call
+	// PluginsDir holds the Wasm plugins ("" = the shipped ones),
+	// PluginCache their compiled code ("" = in memory).
+	PluginsDir, PluginCache string
+	Voicemail               lua.Voicemail
+	Queues                  lua.Queues
+	// Now is the clock time conditions and routing read (nil: time.Now);
+	// tests set the hour.
+	Now func() time.Time
+}
+
 // Factories are the hook engines a node runs, in order of preference.
-// st backs the scripts' and plugins' config and kv (nil: none, for offline
-// checks); httpAllow lists the hosts scripts and plugins may call;
-// pluginsDir holds the Wasm plugins ("" = the shipped ones) and
-// pluginCache their compiled code ("" = in memory).
-func Factories(log *slog.Logger, st *store.Store, httpAllow []string, pluginsDir, pluginCache string, vm lua.Voicemail, qs lua.Queues) []hook.Factory {
-	o := lua.Options{Logger: log, HTTPAllow: httpAllow, Voicemail: vm}
-	if qs != nil {
-		o.Queues = qs
+func Factories(log *slog.Logger, d Deps) []hook.Factory {
+	o := lua.Options{Logger: log, HTTPAllow: d.HTTPAllow, Voicemail: d.Voicemail, Now: d.Now}
+	if d.Queues != nil {
+		o.Queues = d.Queues
 	}
-	w := wasm.Options{Dir: pluginsDir, CacheDir: pluginCache, Logger: log, HTTPAllow: httpAllow}
-	if st != nil {
+	w := wasm.Options{Dir: d.PluginsDir, CacheDir: d.PluginCache, Logger: log, HTTPAllow: d.HTTPAllow}
+	if st := d.Store; st != nil {
+		now := d.Now
+		if now == nil {
+			now = time.Now
+		}
 		o.Directory = directory{st}
 		o.Features = directory{st}
 		o.Blacklist = st
 		o.TimeConditions = timeConditions{st}
-		o.Routing = routing{st: st, cycle: &sync.Map{}}
+		o.Routing = routing{st: st, cycle: &sync.Map{}, now: now}
 		o.Groups = newGroups(st)
 		o.KV = st.KV()
 		w.Directory = wasmDirectory{directory{st}}
@@ -455,6 +474,7 @@ func (f trunkFinder) ContactUser(trunk string) string {
 type routing struct {
 	st    *store.Store
 	cycle *sync.Map // rule name -> *atomic.Uint64
+	now   func() time.Time
 }
 
 func (r routing) Outbound(ext, number string) (lua.OutboundRoute, bool, error) {
@@ -489,7 +509,7 @@ func (r routing) Outbound(ext, number string) (lua.OutboundRoute, bool, error) {
 		out.PINSet = rule.PINSet // nobody is asked for a PIN to call for help
 	}
 	if rule.TimeCondition != "" && !policy.IsEmergency(dialled) {
-		open, err := r.st.OpenAt(time.Now())
+		open, err := r.st.OpenAt(r.now())
 		if err != nil {
 			return lua.OutboundRoute{}, false, err
 		}
@@ -511,22 +531,29 @@ func (r routing) CheckPIN(set, pin string) (string, bool, error) {
 	return r.st.CheckPIN(set, pin)
 }
 
-func (r routing) Inbound(trunk, did, caller string) (string, string, string, bool, error) {
+// Inbound matches the rules open to the call's tenant: the tenant whose
+// DID pool on the trunk holds the DID (SPEC T5).
+func (r routing) Inbound(trunk, did, caller string) (string, string, string, string, bool, error) {
 	rules, err := r.st.ListInboundRules()
 	if err != nil {
-		return "", "", "", false, err
+		return "", "", "", "", false, err
 	}
-	open, err := r.st.OpenAt(time.Now())
+	tenants, err := r.st.ListTenants()
 	if err != nil {
-		return "", "", "", false, err
+		return "", "", "", "", false, err
 	}
-	rule, isOpen := store.MatchInbound(rules, trunk, did, caller, open)
+	open, err := r.st.OpenAt(r.now())
+	if err != nil {
+		return "", "", "", "", false, err
+	}
+	tenant := store.CallTenant(tenants, trunk, did)
+	rule, isOpen := store.MatchTenantInbound(rules, tenant, trunk, did, caller, open)
 	if rule == nil {
-		return "", "", "", false, nil
+		return "", "", "", "", false, nil
 	}
 	d := rule.Destination
 	if !isOpen {
 		d = rule.Closed
 	}
-	return rule.Name, d.Kind, d.Target, true, nil
+	return rule.Name, d.Kind, d.Target, tenant, true, nil
 }

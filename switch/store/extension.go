@@ -109,8 +109,9 @@ func hasControl(s string) bool {
 func extKey(number string) []byte { return []byte(extPrefix + number) }
 
 // CreateExtension validates and stores a new extension, setting CreatedAt
-// and UpdatedAt. It returns ErrExists if the number is taken, and a
-// *FieldError if it is a ring group's. Synced.
+// and UpdatedAt. It returns ErrExists if the number is an extension's, and
+// a *FieldError if it is a ring group's or a queue's (numbering.go).
+// Synced.
 func (s *Store) CreateExtension(e Extension) error {
 	if err := e.Validate(); err != nil {
 		return fmt.Errorf("create extension: %w", err)
@@ -128,11 +129,8 @@ func (s *Store) CreateExtension(e Extension) error {
 		} else if !errors.Is(err, badger.ErrKeyNotFound) {
 			return err
 		}
-		// A ring group answers that number (group.go).
-		if taken, err := isGroup(txn, e.Number); err != nil {
+		if err := claimNumber(txn, e.Number, ownerExtension); err != nil {
 			return err
-		} else if taken {
-			return invalid("number", fmt.Sprintf("%s is a ring group's number", e.Number))
 		}
 		return txn.Set(key, val)
 	})
@@ -249,7 +247,10 @@ func compareNumbers(a, b string) int {
 }
 
 // DeleteExtension removes the extension and all its bindings, or returns
-// ErrNotFound. Synced.
+// ErrNotFound. While the extension is a ring group's member, a queue's
+// agent, or an inbound rule's, a group's or a queue's destination (its
+// voicemail included), it returns a *ConflictError naming that user: the
+// admin changes it first. Synced.
 func (s *Store) DeleteExtension(number string) error {
 	if validNumber(number) != nil {
 		return fmt.Errorf("delete extension %q: %w", number, ErrNotFound)
@@ -259,6 +260,9 @@ func (s *Store) DeleteExtension(number string) error {
 		if _, err := txn.Get(key); errors.Is(err, badger.ErrKeyNotFound) {
 			return ErrNotFound
 		} else if err != nil {
+			return err
+		}
+		if err := extensionInUse(txn, number); err != nil {
 			return err
 		}
 		if err := txn.Delete(key); err != nil {
@@ -271,4 +275,37 @@ func (s *Store) DeleteExtension(number string) error {
 		return fmt.Errorf("delete extension %s: %w", number, err)
 	}
 	return nil
+}
+
+// extensionInUse names, as a *ConflictError, the ring group that has
+// number as a member, the queue that has it as an agent, or the
+// destination that sends calls to it.
+func extensionInUse(txn *badger.Txn, number string) error {
+	if err := iterate(txn, groupPrefix, func(item *badger.Item) error {
+		var g Group
+		if err := decodeItem(item, &g); err != nil {
+			return err
+		}
+		if slices.Contains(g.Members, number) {
+			return &ConflictError{Other: "ring group " + g.Number,
+				Msg: fmt.Sprintf("a member of ring group %s: remove it from the group first", g.Number)}
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	if err := iterate(txn, queuePrefix, func(item *badger.Item) error {
+		var q Queue
+		if err := decodeItem(item, &q); err != nil {
+			return err
+		}
+		if slices.Contains(q.Agents(), number) {
+			return &ConflictError{Other: "queue " + q.Number,
+				Msg: fmt.Sprintf("an agent of queue %s: remove it from the queue first", q.Number)}
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	return destinationInUse(txn, Destination{Kind: DestExtension, Target: number})
 }

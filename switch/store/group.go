@@ -23,7 +23,6 @@ const (
 	MinGroupRing      = 5
 	MaxGroupRing      = 300
 	MaxGroupMembers   = 64
-	maxCallerIDPrefix = 32 // characters
 )
 
 // Group is a ring group (SPEC P2; seed 001 5.8, seed 004 "Departments"):
@@ -92,9 +91,8 @@ func (g *Group) Validate() error {
 			return invalid("no_answer", fmt.Sprintf("group %s is this group: the call would ring it forever", g.Number))
 		}
 	}
-	if n := utf8.RuneCountInString(g.CallerIDPrefix); !utf8.ValidString(g.CallerIDPrefix) || n > maxCallerIDPrefix ||
-		hasControl(g.CallerIDPrefix) || strings.ContainsAny(g.CallerIDPrefix, "\"\\<>") {
-		return invalid("caller_id_prefix", fmt.Sprintf("at most %d printable characters without quotes, backslashes or angle brackets", maxCallerIDPrefix))
+	if err := validCallerIDPrefix(g.CallerIDPrefix); err != nil {
+		return err
 	}
 	if g.OutboundCallerID != "" {
 		if err := validTarget(g.OutboundCallerID); err != nil {
@@ -123,8 +121,10 @@ func (s *Store) CreateGroup(g Group) error {
 }
 
 // PutGroup creates a group or replaces the one of its number (keeping
-// CreatedAt). It refuses (*FieldError) a number that is an extension's
-// and members that are not extensions. Synced.
+// CreatedAt). It refuses (*FieldError) a number that is an extension's or
+// a queue's, members that are not extensions, and a no_answer to an
+// extension, group or queue that does not exist or that leads back to
+// this group. Synced.
 func (s *Store) PutGroup(g Group) error {
 	if err := s.putGroup(g, false); err != nil {
 		return fmt.Errorf("put group %s: %w", g.Number, err)
@@ -137,19 +137,19 @@ func (s *Store) putGroup(g Group, create bool) error {
 		return err
 	}
 	return s.update(true, func(txn *badger.Txn) error {
-		// The registrar and the dial plan look extensions up first: a
-		// group with an extension's number would never ring.
-		if _, err := txn.Get(extKey(g.Number)); err == nil {
-			return invalid("number", fmt.Sprintf("%s is an extension's number", g.Number))
-		} else if !errors.Is(err, badger.ErrKeyNotFound) {
+		if err := claimNumber(txn, g.Number, ownerGroup); err != nil {
 			return err
 		}
 		for i, m := range g.Members {
-			if _, err := txn.Get(extKey(m)); errors.Is(err, badger.ErrKeyNotFound) {
-				return invalid(fmt.Sprintf("members[%d]", i), fmt.Sprintf("%s: no such extension", m))
-			} else if err != nil {
+			if err := checkExtension(txn, fmt.Sprintf("members[%d]", i), m); err != nil {
 				return err
 			}
+		}
+		if err := checkDestination(txn, "no_answer", g.NoAnswer); err != nil {
+			return err
+		}
+		if err := noAnswerLoop(txn, Destination{Kind: DestGroup, Target: g.Number}, g.NoAnswer); err != nil {
+			return err
 		}
 		now := time.Now().UTC()
 		g.CreatedAt, g.UpdatedAt = now, now
@@ -204,52 +204,39 @@ func (s *Store) ListGroups() ([]Group, error) {
 }
 
 // DeleteGroup removes a group; ErrNotFound when absent, a *ConflictError
-// naming the inbound rule or group that sends calls to it. Synced.
+// naming the inbound rule, group or queue that sends calls to it. Synced.
 func (s *Store) DeleteGroup(number string) error {
 	if validGroupNumber(number) != nil {
 		return fmt.Errorf("delete group %q: %w", truncateText(number), ErrNotFound)
 	}
-	err := s.deleteKey(groupKey(number), func(txn *badger.Txn) error { return groupInUse(txn, number) })
+	err := s.deleteKey(groupKey(number), func(txn *badger.Txn) error {
+		return destinationInUse(txn, Destination{Kind: DestGroup, Target: number})
+	})
 	if err != nil {
 		return fmt.Errorf("delete group %s: %w", number, err)
 	}
 	return nil
 }
 
-// groupInUse refuses deleting a group that an inbound rule (open or
-// closed destination) or another group's no-answer destination sends
-// calls to.
-func groupInUse(txn *badger.Txn, number string) error {
-	to := Destination{Kind: DestGroup, Target: number}
-	ins, err := listInbound(txn)
-	if err != nil {
-		return err
+// maxCallerIDPrefix bounds a group's or a queue's caller_id_prefix.
+const maxCallerIDPrefix = 32 // characters
+
+// validCallerIDPrefix checks a ring group's or a queue's caller-ID prefix:
+// it goes into the From display name, so no quotes, backslashes or angle
+// brackets.
+func validCallerIDPrefix(p string) error {
+	if !utf8.ValidString(p) || utf8.RuneCountInString(p) > maxCallerIDPrefix || hasControl(p) || strings.ContainsAny(p, "\"\\<>") {
+		return invalid("caller_id_prefix", fmt.Sprintf("at most %d printable characters without quotes, backslashes or angle brackets", maxCallerIDPrefix))
 	}
-	for _, r := range ins {
-		if r.Destination == to || r.Closed == to {
-			return &ConflictError{Other: "inbound rule " + r.Name,
-				Msg: fmt.Sprintf("in use by inbound rule %s: change or remove the rule first", r.Name)}
-		}
-	}
-	return iterate(txn, groupPrefix, func(item *badger.Item) error {
-		var g Group
-		if err := decodeItem(item, &g); err != nil {
-			return err
-		}
-		if g.NoAnswer == to {
-			return &ConflictError{Other: "group " + g.Number,
-				Msg: fmt.Sprintf("in use by group %s (no_answer): change or remove that group first", g.Number)}
-		}
-		return nil
-	})
+	return nil
 }
 
-// isGroup reports, in txn, whether number is a group's (CreateExtension
-// refuses it).
-func isGroup(txn *badger.Txn, number string) (bool, error) {
-	_, err := txn.Get(groupKey(number))
-	if errors.Is(err, badger.ErrKeyNotFound) {
-		return false, nil
+// checkExtension refuses (*FieldError on field) ext when it is no
+// extension; see refer.
+func checkExtension(txn *badger.Txn, field, ext string) error {
+	found, err := refer(txn, extKey(ext))
+	if err == nil && !found {
+		return invalid(field, fmt.Sprintf("%s: no such extension", ext))
 	}
-	return err == nil, err
+	return err
 }

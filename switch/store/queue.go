@@ -45,7 +45,6 @@ const (
 	MaxQueueCallers          = 10000
 	maxQueueWait             = 86400
 	maxPromptLen             = 200
-	maxQueueCIDPrefix        = 32 // characters
 )
 
 // QueueMember is a static agent and its penalty: agents of a lower penalty
@@ -215,11 +214,7 @@ func (q *Queue) Validate() error {
 			return invalid("no_answer", "the queue itself: callers would never leave it")
 		}
 	}
-	if n := utf8.RuneCountInString(q.CallerIDPrefix); !utf8.ValidString(q.CallerIDPrefix) || n > maxQueueCIDPrefix ||
-		hasControl(q.CallerIDPrefix) || strings.ContainsAny(q.CallerIDPrefix, "\"\\<>") {
-		return invalid("caller_id_prefix", fmt.Sprintf("at most %d printable characters without quotes, backslashes or angle brackets", maxQueueCIDPrefix))
-	}
-	return nil
+	return validCallerIDPrefix(q.CallerIDPrefix) // group.go
 }
 
 // validAgents checks the agents' numbers, penalties and duplicates.
@@ -290,9 +285,10 @@ func (s *Store) CreateQueue(q Queue) error {
 
 // PutQueue creates or replaces a queue (by number, keeping CreatedAt),
 // filling the defaults. It refuses (*FieldError) a number that is an
-// extension's or a ring group's and agents that are not extensions, and
-// forgets the login and pause state of agents no longer in the queue.
-// Synced.
+// extension's or a ring group's, agents that are not extensions, and a
+// no_answer to an extension, group or queue that does not exist or that
+// leads back to this queue; it forgets the login and pause state of
+// agents no longer in the queue. Synced.
 func (s *Store) PutQueue(q Queue) error {
 	if err := s.putQueue(q, false); err != nil {
 		return fmt.Errorf("put queue %s: %w", q.Number, err)
@@ -305,28 +301,23 @@ func (s *Store) putQueue(q Queue, create bool) error {
 		return err
 	}
 	return s.update(true, func(txn *badger.Txn) error {
-		// The dial plan looks extensions and groups up first: a queue
-		// with one of their numbers would never be reached.
-		if _, err := txn.Get(extKey(q.Number)); err == nil {
-			return invalid("number", fmt.Sprintf("%s is an extension's number", q.Number))
-		} else if !errors.Is(err, badger.ErrKeyNotFound) {
+		if err := claimNumber(txn, q.Number, ownerQueue); err != nil {
 			return err
-		}
-		if taken, err := isGroup(txn, q.Number); err != nil {
-			return err
-		} else if taken {
-			return invalid("number", fmt.Sprintf("%s is a ring group's number", q.Number))
 		}
 		for i, ext := range q.Agents() {
-			if _, err := txn.Get(extKey(ext)); errors.Is(err, badger.ErrKeyNotFound) {
-				field := fmt.Sprintf("static_agents[%d]", i)
-				if i >= len(q.StaticAgents) {
-					field = fmt.Sprintf("dynamic_agents[%d]", i-len(q.StaticAgents))
-				}
-				return invalid(field, fmt.Sprintf("%s: no such extension", ext))
-			} else if err != nil {
+			field := fmt.Sprintf("static_agents[%d]", i)
+			if i >= len(q.StaticAgents) {
+				field = fmt.Sprintf("dynamic_agents[%d]", i-len(q.StaticAgents))
+			}
+			if err := checkExtension(txn, field, ext); err != nil {
 				return err
 			}
+		}
+		if err := checkDestination(txn, "no_answer", q.NoAnswer); err != nil {
+			return err
+		}
+		if err := noAnswerLoop(txn, Destination{Kind: DestQueue, Target: q.Number}, q.NoAnswer); err != nil {
+			return err
 		}
 		now := time.Now().UTC()
 		q.CreatedAt, q.UpdatedAt = now, now
@@ -391,8 +382,8 @@ func (s *Store) ListQueues() ([]Queue, error) {
 }
 
 // DeleteQueue removes a queue and its agents' login and pause state;
-// ErrNotFound when absent, a *ConflictError when an inbound rule or
-// another queue sends calls to it. Synced.
+// ErrNotFound when absent, a *ConflictError naming the inbound rule, group
+// or queue that sends calls to it. Synced.
 func (s *Store) DeleteQueue(number string) error {
 	if !validQueueNumber(number) {
 		return fmt.Errorf("delete queue %q: %w", truncateText(number), ErrNotFound)
@@ -403,7 +394,7 @@ func (s *Store) DeleteQueue(number string) error {
 		} else if err != nil {
 			return err
 		}
-		if err := queueInUse(txn, number); err != nil {
+		if err := destinationInUse(txn, Destination{Kind: DestQueue, Target: number}); err != nil {
 			return err
 		}
 		if err := deleteAgentStates(txn, number, func(string) bool { return true }); err != nil {
@@ -415,33 +406,6 @@ func (s *Store) DeleteQueue(number string) error {
 		return fmt.Errorf("delete queue %s: %w", number, err)
 	}
 	return nil
-}
-
-// queueInUse names the inbound rule or the queue that sends calls to
-// queue number.
-func queueInUse(txn *badger.Txn, number string) error {
-	to := Destination{Kind: DestQueue, Target: number}
-	ins, err := listInbound(txn)
-	if err != nil {
-		return err
-	}
-	for _, r := range ins {
-		if r.Destination == to || r.Closed == to {
-			return &ConflictError{Other: "inbound rule " + r.Name,
-				Msg: fmt.Sprintf("in use by inbound rule %s: change or remove the rule first", r.Name)}
-		}
-	}
-	return iterate(txn, queuePrefix, func(item *badger.Item) error {
-		var q Queue
-		if err := decodeItem(item, &q); err != nil {
-			return err
-		}
-		if q.NoAnswer == to {
-			return &ConflictError{Other: "queue " + q.Number,
-				Msg: fmt.Sprintf("in use by queue %s as its no_answer destination: change it first", q.Number)}
-		}
-		return nil
-	})
 }
 
 // QueueAgentState is a dynamic agent's login, and any agent's pause, in

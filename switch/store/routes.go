@@ -27,19 +27,6 @@ const (
 	MaxCallTimeLimit = 31000 // seconds
 )
 
-// Destination kinds of an inbound rule (SPEC T2; seed 001 "forward
-// incoming calls").
-const (
-	DestExtension  = "extension"
-	DestGroup      = "group"
-	DestIVR        = "ivr"
-	DestQueue      = "queue"
-	DestVoicemail  = "voicemail"
-	DestConference = "conference"
-	DestExternal   = "external"
-	DestHangup     = "hangup"
-)
-
 // Outbound caller-ID choices and trunk methods (SPEC T3).
 const (
 	CallerIDExtension = "extension" // the extension's outbound CID1 (as cid1), else the trunk's
@@ -49,46 +36,6 @@ const (
 	MethodLinear      = "linear"    // always the first available trunk first
 	MethodLinearCycle = "linear-cycle"
 )
-
-// Destination is where an inbound call goes. Groups and queues are
-// accepted before they exist as entities: only the target's syntax is
-// checked.
-type Destination struct {
-	Kind   string `json:"kind"`
-	Target string `json:"target,omitempty"` // empty for hangup
-}
-
-// validate checks the kind and the target's syntax; field names the
-// destination in errors.
-func (d Destination) validate(field string) error {
-	var bad string
-	switch d.Kind {
-	case DestHangup:
-		if d.Target != "" {
-			bad = "hangup takes no target"
-		}
-	case DestExtension, DestVoicemail:
-		if validNumber(d.Target) != nil {
-			bad = fmt.Sprintf("%s %q: want an extension number of %d-%d digits", d.Kind, truncateText(d.Target), MinNumberLen, MaxNumberLen)
-		}
-	case DestGroup, DestIVR, DestQueue, DestConference:
-		if !validName(d.Target) {
-			bad = fmt.Sprintf("%s %q: want a name or number of 1-64 letters, digits, '-' or '_'", d.Kind, truncateText(d.Target))
-		}
-	case DestExternal:
-		if err := validTarget(d.Target); err != nil {
-			bad = "external " + err.Error()
-		}
-	case "":
-		bad = "required: kind extension, group, ivr, queue, voicemail, conference, external or hangup"
-	default:
-		bad = fmt.Sprintf("kind %q: want extension, group, ivr, queue, voicemail, conference, external or hangup", truncateText(d.Kind))
-	}
-	if bad != "" {
-		return invalid(field, bad)
-	}
-	return nil
-}
 
 // InboundRule routes calls arriving on trunks (SPEC T2): by trunk, DID
 // (the To user) and caller number, to one destination while its time
@@ -103,6 +50,10 @@ type InboundRule struct {
 	Order  int      `json:"order"`  // lower first among rules of the same precedence
 	Direct bool     `json:"direct"` // direct routing: matched before every general rule
 	Trunks []string `json:"trunks"` // empty: calls from any trunk
+	// Tenant, when set, makes the rule a tenant's (SPEC T5): it names
+	// trunks the tenant has, its DID lies in the tenant's pool on each,
+	// and it matches only calls of that tenant (see MatchTenantInbound).
+	Tenant string `json:"tenant,omitempty"`
 	// DID is "*" (any) or one number, as the seed's inbound rule takes it.
 	DID string `json:"did"`
 	// CallerMask selects callers ("0044********", ranges, ';' lists);
@@ -131,6 +82,12 @@ func (r *InboundRule) Validate() error {
 	}
 	if err := validTrunkList(r.Trunks, false); err != nil {
 		return err
+	}
+	if r.Tenant != "" && !validName(r.Tenant) {
+		return invalid("tenant", fmt.Sprintf("%q: want a tenant's name", truncateText(r.Tenant)))
+	}
+	if r.Tenant != "" && len(r.Trunks) == 0 {
+		return invalid("trunks", "a tenant's rule names the tenant's trunks it is for (none is any trunk)")
 	}
 	did, err := dialrule.ParseInboundDID(r.DID)
 	if err != nil {
@@ -399,15 +356,25 @@ func inKey(name string) []byte  { return []byte(inRoutePrefix + name) }
 func outKey(name string) []byte { return []byte(outRoutePrefix + name) }
 
 // PutInboundRule creates or replaces an inbound rule (by name). It refuses
-// unknown trunks or time conditions (*FieldError) and a rule that overlaps
-// another (*ConflictError naming it, with a call that would match both).
-// Synced.
+// unknown trunks or time conditions, and destinations to an extension,
+// group or queue that does not exist (*FieldError), and a rule that
+// overlaps another (*ConflictError naming it, with a call that would
+// match both). Synced.
 func (s *Store) PutInboundRule(r InboundRule) error {
 	if err := r.Validate(); err != nil {
 		return fmt.Errorf("put inbound rule: %w", err)
 	}
 	err := s.update(true, func(txn *badger.Txn) error {
 		if err := checkRefs(txn, r.Trunks, r.TimeCondition, ""); err != nil {
+			return err
+		}
+		if err := checkDestination(txn, "destination", r.Destination); err != nil {
+			return err
+		}
+		if err := checkDestination(txn, "closed_destination", r.Closed); err != nil {
+			return err
+		}
+		if err := checkRuleTenant(txn, &r); err != nil { // tenant.go
 			return err
 		}
 		now := time.Now().UTC()
@@ -599,15 +566,16 @@ func iterate(txn *badger.Txn, prefix string, fn func(*badger.Item) error) error 
 }
 
 // routeUsing names the first rule for which uses holds, as a
-// *ConflictError; nil when none does. Deleting a trunk or a time condition
-// calls it in its transaction.
-func routeUsing(txn *badger.Txn, uses func(trunks []string, tc string) bool) error {
+// *ConflictError; nil when none does. Deleting a trunk, a time condition
+// or a PIN set calls it in its transaction (inbound rules have no PIN
+// set: "").
+func routeUsing(txn *badger.Txn, uses func(trunks []string, tc, pinSet string) bool) error {
 	ins, err := listInbound(txn)
 	if err != nil {
 		return err
 	}
 	for _, r := range ins {
-		if uses(r.Trunks, r.TimeCondition) {
+		if uses(r.Trunks, r.TimeCondition, "") {
 			return &ConflictError{Other: "inbound rule " + r.Name,
 				Msg: fmt.Sprintf("in use by inbound rule %s: change or remove the rule first", r.Name)}
 		}
@@ -617,7 +585,7 @@ func routeUsing(txn *badger.Txn, uses func(trunks []string, tc string) bool) err
 		return err
 	}
 	for _, r := range outs {
-		if uses(r.Trunks, r.TimeCondition) {
+		if uses(r.Trunks, r.TimeCondition, r.PINSet) {
 			return &ConflictError{Other: "outbound rule " + r.Name,
 				Msg: fmt.Sprintf("in use by outbound rule %s: change or remove the rule first", r.Name)}
 		}
@@ -625,29 +593,22 @@ func routeUsing(txn *badger.Txn, uses func(trunks []string, tc string) bool) err
 	return nil
 }
 
-// trunkInUse refuses deleting a trunk a rule names.
+// trunkInUse refuses deleting a trunk a rule or a tenant names.
 func trunkInUse(txn *badger.Txn, name string) error {
-	return routeUsing(txn, func(trunks []string, _ string) bool { return slices.Contains(trunks, name) })
+	if err := routeUsing(txn, func(trunks []string, _, _ string) bool { return slices.Contains(trunks, name) }); err != nil {
+		return err
+	}
+	return tenantUsingTrunk(txn, name) // tenant.go
 }
 
 // timeConditionInUse refuses deleting a time condition a rule names.
 func timeConditionInUse(txn *badger.Txn, name string) error {
-	return routeUsing(txn, func(_ []string, tc string) bool { return tc == name })
+	return routeUsing(txn, func(_ []string, tc, _ string) bool { return tc == name })
 }
 
 // pinSetInUse refuses deleting a PIN set an outbound rule asks for.
 func pinSetInUse(txn *badger.Txn, name string) error {
-	outs, err := listOutbound(txn)
-	if err != nil {
-		return err
-	}
-	for _, r := range outs {
-		if r.PINSet == name {
-			return &ConflictError{Other: "outbound rule " + r.Name,
-				Msg: fmt.Sprintf("in use by outbound rule %s: change or remove the rule first", r.Name)}
-		}
-	}
-	return nil
+	return routeUsing(txn, func(_ []string, _, pinSet string) bool { return pinSet == name })
 }
 
 // inboundRank orders the precedence classes: direct before general, a DID
@@ -681,8 +642,16 @@ func inboundBefore(a, b *InboundRule) bool {
 // the rule's time condition is open (true without one), that is whether
 // the call goes to Destination rather than Closed. nil when no rule
 // matches: the caller falls back to the operator. With rules from
-// ListInboundRules it allocates nothing.
+// ListInboundRules it allocates nothing. The call is of no tenant, so
+// tenants' rules do not match: see MatchTenantInbound.
 func MatchInbound(rules []InboundRule, trunk, did, caller string, open func(timeCondition string) bool) (*InboundRule, bool) {
+	return MatchTenantInbound(rules, "", trunk, did, caller, open)
+}
+
+// MatchTenantInbound is MatchInbound for a call of tenant (CallTenant: the
+// tenant whose DID pool on the trunk holds the DID; "" for none): rules of
+// other tenants do not match, rules without a tenant match as always.
+func MatchTenantInbound(rules []InboundRule, tenant, trunk, did, caller string, open func(timeCondition string) bool) (*InboundRule, bool) {
 	best := -1
 	var bestC *InboundRule // the compiled form of rules[best]
 	for i := range rules {
@@ -695,7 +664,8 @@ func MatchInbound(rules []InboundRule, trunk, did, caller string, open func(time
 			}
 			c = &cp
 		}
-		if len(r.Trunks) > 0 && !slices.Contains(r.Trunks, trunk) || !c.did.Contains(did) || !c.mask.Match(caller) {
+		if r.Tenant != "" && r.Tenant != tenant ||
+			len(r.Trunks) > 0 && !slices.Contains(r.Trunks, trunk) || !c.did.Contains(did) || !c.mask.Match(caller) {
 			continue
 		}
 		if best < 0 || inboundBefore(c, bestC) {
@@ -775,12 +745,4 @@ func MatchOutbound(rules []OutboundRule, ext, number string) (*OutboundRule, str
 		}
 	}
 	return nil, ""
-}
-
-// String shows a destination for listings: "extension 100", "hangup".
-func (d Destination) String() string {
-	if d.Target == "" {
-		return d.Kind
-	}
-	return d.Kind + " " + d.Target
 }

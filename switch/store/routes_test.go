@@ -10,11 +10,17 @@ import (
 	"github.com/hookswitch/hookswitch/switch/timecond"
 )
 
-// routeStore has trunks t1 and t2 and an office-hours condition, open
-// Monday to Friday 09:00-18:00 UTC.
+// routeStore has trunks t1 and t2, an office-hours condition, open
+// Monday to Friday 09:00-18:00 UTC, and extensions 100-102 for the rules'
+// destinations.
 func routeStore(t *testing.T) *Store {
 	t.Helper()
 	s := openMem(t)
+	for _, n := range []string{"100", "101", "102"} {
+		if err := s.CreateExtension(Extension{Number: n, Password: "Secret-" + n + "-pw"}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, n := range []string{"t1", "t2"} {
 		if err := s.PutTrunk(Trunk{Name: n, Kind: TrunkIP, Host: "sip.example.com", IPs: []string{"192.0.2.1"}}); err != nil {
 			t.Fatal(err)
@@ -81,7 +87,16 @@ func TestInboundRuleValidation(t *testing.T) {
 		{"bad kind", func(r *InboundRule) { r.Destination = Destination{Kind: "fax", Target: "1"} }, "destination", []string{`"fax"`}},
 		{"bad extension", func(r *InboundRule) { r.Destination = ext("1") }, "destination", []string{"extension number"}},
 		{"bad external", func(r *InboundRule) { r.Destination = Destination{Kind: DestExternal, Target: "+44 20"} }, "destination", []string{"number"}},
-		{"bad group", func(r *InboundRule) { r.Destination = Destination{Kind: DestGroup, Target: "sales team"} }, "destination", []string{"name"}},
+		{"bad group", func(r *InboundRule) { r.Destination = Destination{Kind: DestGroup, Target: "sales"} }, "destination", []string{"ring group's number"}},
+		{"bad queue", func(r *InboundRule) { r.Destination = Destination{Kind: DestQueue, Target: "8"} }, "destination", []string{"queue's number"}},
+		{"bad ivr", func(r *InboundRule) { r.Destination = Destination{Kind: DestIVR, Target: "main menu"} }, "destination", []string{"name"}},
+		// Extensions, groups and queues must exist; the closed
+		// destination too; a voicemail box is its extension's.
+		{"no such extension", func(r *InboundRule) { r.Destination = ext("109") }, "destination", []string{"extension 109 does not exist"}},
+		{"no such group", func(r *InboundRule) { r.Destination = Destination{DestGroup, "601"} }, "destination", []string{"group 601 does not exist"}},
+		{"no such queue", func(r *InboundRule) { r.Destination = Destination{DestQueue, "8001"} }, "destination", []string{"queue 8001 does not exist"}},
+		{"no such box", func(r *InboundRule) { r.Destination = Destination{DestVoicemail, "109"} }, "destination", []string{"voicemail 109: extension 109 does not exist"}},
+		{"no such closed", func(r *InboundRule) { r.TimeCondition = "office"; r.Closed = Destination{DestQueue, "8001"} }, "closed_destination", []string{"queue 8001 does not exist"}},
 		{"hangup with target", func(r *InboundRule) { r.Destination = Destination{Kind: DestHangup, Target: "1"} }, "destination", []string{"no target"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -95,9 +110,15 @@ func TestInboundRuleValidation(t *testing.T) {
 			}
 		})
 	}
-	// Every kind with a well-formed target is accepted, group and queue
-	// before they exist.
-	for i, d := range []Destination{ext("100"), {DestGroup, "sales"}, {DestIVR, "main"}, {DestQueue, "8000"},
+	// Every kind with a well-formed target is accepted: IVRs and
+	// conferences (the scripts') by their syntax, the rest once they exist.
+	if err := s.PutGroup(Group{Number: "600", Members: []string{"101"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutQueue(Queue{Number: "8000"}); err != nil {
+		t.Fatal(err)
+	}
+	for i, d := range []Destination{ext("100"), {DestGroup, "600"}, {DestIVR, "main"}, {DestQueue, "8000"},
 		{DestVoicemail, "100"}, {DestConference, "700"}, {DestExternal, "+4930123"}, {DestHangup, ""}} {
 		r := good()
 		r.Name, r.DID, r.Destination = "k"+string(rune('a'+i)), "555"+string(rune('0'+i)), d
@@ -308,6 +329,11 @@ func TestDeleteInUseRefused(t *testing.T) {
 
 func TestMatchInbound(t *testing.T) {
 	s := routeStore(t)
+	for _, n := range []string{"8000", "9000"} {
+		if err := s.PutQueue(Queue{Number: n}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, r := range []InboundRule{
 		{Name: "office", Trunks: []string{"t1"}, DID: "5550", TimeCondition: "office", Destination: Destination{DestIVR, "day"}, Closed: Destination{DestVoicemail, "100"}},
 		{Name: "vip", Direct: true, DID: "*", CallerMask: "85337096", Destination: ext("101")},

@@ -2,6 +2,7 @@ package integration
 
 import (
 	"net/netip"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -82,10 +83,20 @@ func TestInboundFromIPTrunk(t *testing.T) {
 }
 
 // Inbound rules route a trunk's DIDs: by office hours (closed: another
-// destination), and a direct rule beats the time condition.
+// destination), at an injected time; a direct rule beats the time
+// condition.
 func TestInboundRules(t *testing.T) {
 	t.Parallel()
-	sw := newSwitch(t)
+	var clock atomic.Pointer[time.Time]
+	setClock := func(s string) {
+		at, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		clock.Store(&at)
+	}
+	setClock("2026-11-23T10:00:00Z") // a Monday morning
+	sw := newSwitch(t, func(c *server.Config) { c.Now = func() time.Time { return *clock.Load() } })
 	b := newPhone(t, sw, "1002")
 	b.mustRegister(t)
 	b.setPolicy(policyAnswer, 50*time.Millisecond)
@@ -97,21 +108,28 @@ func TestInboundRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	sw.srv.SyncTrunks()
-	never, _ := timecond.ParseSchedule("")
-	closed, err := timecond.New("office", "UTC", never, nil)
+	week, err := timecond.ParseSchedule("mon-fri 09:00-17:00")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := sw.st.PutTimeCondition(closed); err != nil {
+	office, err := timecond.New("office", "UTC", week, nil)
+	if err != nil {
 		t.Fatal(err)
 	}
-	// DID 4930111: 1002 in office hours, 1003 when closed (always, here).
+	if err := sw.st.PutTimeCondition(office); err != nil {
+		t.Fatal(err)
+	}
+	// DID 4930111: 1002 in office hours, 1003 when closed.
 	if err := sw.st.PutInboundRule(store.InboundRule{Name: "main", Trunks: []string{"gw"}, DID: "4930111",
 		TimeCondition: "office", Destination: store.Destination{Kind: "extension", Target: "1002"},
 		Closed: store.Destination{Kind: "extension", Target: "1003"}}); err != nil {
 		t.Fatal(err)
 	}
 	call := gw.dialWith(t, "4930111", false, nil)
+	b.waitIncoming(t)
+	call.answered(t).bye(t)
+	setClock("2026-11-22T10:00:00Z") // Sunday: closed
+	call = gw.dialWith(t, "4930111", false, nil)
 	c3.waitIncoming(t)
 	call.answered(t).bye(t)
 
