@@ -8,6 +8,9 @@
 return {
   -- The extension that answers "0" in menus and voicemail.
   operator = "1000",
+  -- Calls from trunks to a DID that no inbound rule, extension or
+  -- attendant takes go to the operator (false: they get 404).
+  unrouted_to_operator = true,
 
   -- Feature codes.
   codes = {

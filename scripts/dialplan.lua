@@ -122,13 +122,14 @@ end
 
 -- forward sends a call on to a forwarding target: one hop only, so two
 -- extensions forwarding to each other cannot loop.
-local function forward(target, ext, reason)
+local function forward(target, ext, reason, trunk)
   if is_extension(target) and config.extension(target) then
     return {action = "bridge", targets = {target}}
   end
-  -- An outside number goes out by the dial rules, as if ext dialled it;
+  -- An outside number goes out by the dial rules, as if ext dialled it
+  -- (and within the class of the trunk a call from outside came in on);
   -- the provider learns the call was diverted from ext.
-  local o = routing.outbound({from = ext, to = target})
+  local o = routing.outbound({from = ext, to = target, trunk = trunk})
   if o and not o.refused then
     return {action = "bridge", targets = {o.number}, trunks = o.trunks,
       diversion = ext, diversion_reason = reason or "unconditional"}
@@ -156,13 +157,14 @@ local function follow_me(ext, steps)
   end
 end
 
--- extension routes a call to an extension with its call features.
-local function extension(ext)
+-- extension routes a call to an extension with its call features; trunk
+-- is the trunk a call from outside came in on.
+local function extension(ext, trunk)
   local e = config.extension(ext)
   -- Unknown here: the core answers 404 (or rings it, when the directory
   -- is not ours to see).
   if not e then return {action = "bridge", targets = {ext}} end
-  if e.forward.all then return forward(e.forward.all, ext) end
+  if e.forward.all then return forward(e.forward.all, ext, nil, trunk) end
   if e.dnd then
     if voicemail.box(ext) then return program(require("mailbox").deposit, ext, "busy") end
     return {action = "reject", code = 486, reason = "Busy Here (do not disturb)"}
@@ -208,7 +210,7 @@ end
 -- destination carries out an inbound rule's destination.
 destination = function(call, d)
   local kind, target = d.kind, d.target
-  if kind == "extension" then return extension(target) end
+  if kind == "extension" then return extension(target, call.trunk) end
   if kind == "group" or kind == "queue" then
     local p = kind == "group" and ring_group(target) or call_queue(target)
     if p then return p end
@@ -220,11 +222,11 @@ destination = function(call, d)
   if kind == "conference" then return program(require("conference").join, target) end
   if kind == "external" then
     -- Out again by the dial rules (those open to every extension, "*").
-    local o = routing.outbound({from = "", to = target})
+    local o = routing.outbound({from = "", to = target, trunk = call.trunk})
     if o and not o.refused then
       return {action = "bridge", targets = {o.number}, trunks = o.trunks, time_limit = o.time_limit}
     end
-    log.warn("inbound rule", d.rule, ": no dial rule reaches", target)
+    log.warn("inbound rule", d.rule, ": no dial rule reaches", target, o and o.refused or "")
     return {action = "reject", code = 404, reason = "Not Found"}
   end
   return {action = "reject", code = 480, reason = "Temporarily Unavailable"}
@@ -264,18 +266,23 @@ end
 
 -- inbound routes a call that came in on a trunk (call.trunk): by the
 -- inbound rules (DID, caller, office hours), else a DID that is an
--- extension number or an attendant number. Trunk callers never reach
--- feature codes or other internal services.
+-- extension number or an attendant number, else the operator (when
+-- apps.unrouted_to_operator is on and the operator is an extension).
+-- Trunk callers never reach feature codes or other internal services.
 local function inbound(call)
   local d, err = routing.inbound(call)
   if err then log.warn("inbound rules:", err) end
   if d then return destination(call, d) end
   local to = call.to
-  if is_extension(to) and config.extension(to) then return extension(to) end
+  if is_extension(to) and config.extension(to) then return extension(to, call.trunk) end
   -- (config.extension is nil for unknown numbers: DIDs that are not
   -- extensions need an inbound rule.)
   local menu = (apps.ivr_numbers or {})[to]
   if menu then return require("ivr").program(menu) end
+  if apps.unrouted_to_operator and apps.operator and config.extension(apps.operator) then
+    log.info("inbound call on trunk", call.trunk, "to unknown DID", to, ": to the operator")
+    return extension(apps.operator, call.trunk)
+  end
   log.info("inbound call on trunk", call.trunk, "to unknown DID", to)
   return {action = "reject", code = 404, reason = "Not Found"}
 end

@@ -42,6 +42,7 @@ func trunkCmd(args []string, stdout io.Writer) error {
 	fs.IntVar(&t.MaxCalls, "max-calls", 0, "simultaneous calls (0: no limit)")
 	fs.IntVar(&t.Qualify, "qualify", 0, "seconds between OPTIONS to the peer (0: off)")
 	fs.StringVar(&t.OutboundCID, "outbound-cid", "", "caller number sent on this trunk")
+	fs.StringVar(&t.Class, "class", "", "how far calls from this trunk may go out again: internal, local, national or international (default)")
 	fs.Var(&headers, "header", `"Name: value" sets, "-Name" removes a header on requests we send; repeatable`)
 	pos, err := parse(fs, args[1:])
 	if err != nil {

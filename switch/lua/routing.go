@@ -17,7 +17,9 @@ type Routing interface {
 	// the number to send and the trunks to try, in order; ok false when
 	// no rule (open now) matches. refused, when set, is why the dial
 	// policy forbids the number.
-	Outbound(ext, number string) (r OutboundRoute, ok bool, err error)
+	// trunk, when set, is the trunk the call came in on (its class of
+	// service applies).
+	Outbound(ext, number, trunk string) (r OutboundRoute, ok bool, err error)
 	// CheckPIN says whether pin is in the named PIN set, and its label;
 	// a wrong PIN is ok false with no error.
 	CheckPIN(set, pin string) (label string, ok bool, err error)
@@ -75,7 +77,7 @@ func (st *state) routingModule() *glua.LTable {
 			return 1
 		}
 		str := func(k string) string { return glua.LVAsString(L.GetField(call, k)) }
-		o, ok, err := rt.Outbound(str("from"), str("to"))
+		o, ok, err := rt.Outbound(str("from"), str("to"), str("trunk"))
 		if err != nil {
 			L.Push(glua.LNil)
 			L.Push(glua.LString(fmt.Sprintf("routing.outbound: %v", err)))

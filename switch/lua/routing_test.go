@@ -14,7 +14,7 @@ func (fakeRouting) Inbound(trunk, did, caller string) (string, string, string, s
 	return "", "", "", "", false, nil
 }
 
-func (fakeRouting) Outbound(ext, number string) (OutboundRoute, bool, error) {
+func (fakeRouting) Outbound(ext, number, trunk string) (OutboundRoute, bool, error) {
 	switch number {
 	case "004930123":
 		return OutboundRoute{Rule: "intl", Number: "4930123", Trunks: []string{"t1", "t2"}, PINSet: "staff"}, true, nil

@@ -477,12 +477,18 @@ type routing struct {
 	now   func() time.Time
 }
 
-func (r routing) Outbound(ext, number string) (lua.OutboundRoute, bool, error) {
+func (r routing) Outbound(ext, number, trunk string) (lua.OutboundRoute, bool, error) {
 	rules, err := r.st.ListOutboundRules()
 	if err != nil {
 		return lua.OutboundRoute{}, false, err
 	}
-	rule, dialled := store.MatchOutbound(rules, ext, number)
+	var groups []string
+	if ext != "" {
+		if groups, err = r.st.GroupsOf(ext); err != nil {
+			return lua.OutboundRoute{}, false, err
+		}
+	}
+	rule, dialled := store.MatchOutbound(rules, ext, number, groups...)
 	if rule == nil {
 		return lua.OutboundRoute{}, false, nil
 	}
@@ -501,6 +507,16 @@ func (r routing) Outbound(ext, number string) (lua.OutboundRoute, bool, error) {
 			return out, true, nil
 		}
 		out.CallerID = rule.CallerIDFor(e.Features)
+	}
+	if trunk != "" { // a call from outside going out again: the trunk's class
+		t, err := r.st.GetTrunk(trunk)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return lua.OutboundRoute{}, false, err
+		}
+		if err := policy.Allows(t.Class, dialled); err != nil {
+			out.Refused = fmt.Sprintf("calls from trunk %s: %v", trunk, err)
+			return out, true, nil
+		}
 	}
 	if policy.IsEmergency(dialled) && policy.EmergencyCID != "" {
 		out.CallerID = policy.EmergencyCID

@@ -240,3 +240,18 @@ func checkExtension(txn *badger.Txn, field, ext string) error {
 	}
 	return err
 }
+
+// GroupsOf lists the numbers of the ring groups ext is a member of.
+func (s *Store) GroupsOf(ext string) ([]string, error) {
+	gs, err := s.ListGroups()
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, g := range gs {
+		if slices.Contains(g.Members, ext) {
+			out = append(out, g.Number)
+		}
+	}
+	return out, nil
+}

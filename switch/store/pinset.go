@@ -28,7 +28,7 @@ const (
 )
 
 // PIN is one code of a PIN set; Label says whose it is (an employee, a
-// cost centre) and goes to the CDR.
+// cost centre) and goes to the log when a call uses the PIN.
 type PIN struct {
 	PIN   string `json:"pin"`
 	Label string `json:"label,omitempty"`

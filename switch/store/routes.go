@@ -131,7 +131,8 @@ type OutboundRule struct {
 	Name     string            `json:"name"`
 	Order    int               `json:"order"` // lower first
 	Patterns []OutboundPattern `json:"patterns"`
-	// Sources are the extensions the rule applies to; "*" is every one.
+	// Sources are the extensions the rule applies to, or ring groups (their
+	// members); "*" is every one.
 	Sources []string `json:"sources"`
 	// MinLen and MaxLen bound the dialled number's length (prefix
 	// included); 0: no bound.
@@ -713,21 +714,31 @@ func (r *OutboundRule) CallerIDFor(f Features) string {
 	return r.CallerID
 }
 
-// Sends reports whether the rule applies to calls from extension ext.
-func (r *OutboundRule) Sends(ext string) bool {
-	return len(r.Sources) == 1 && r.Sources[0] == "*" || slices.Contains(r.Sources, ext)
+// Sends reports whether the rule applies to calls from extension ext, a
+// member of the ring groups groups (a source may name a group).
+func (r *OutboundRule) Sends(ext string, groups ...string) bool {
+	if len(r.Sources) == 1 && r.Sources[0] == "*" || slices.Contains(r.Sources, ext) {
+		return true
+	}
+	for _, g := range groups {
+		if slices.Contains(r.Sources, g) {
+			return true
+		}
+	}
+	return false
 }
 
-// MatchOutbound picks the rule for extension ext dialling number: the first
-// rule, in the order given (ListOutboundRules' order), that applies to ext,
+// MatchOutbound picks the rule for extension ext (a member of ring groups
+// groups) dialling number: the first rule, in the order given
+// (ListOutboundRules' order), that applies to ext,
 // whose length bounds hold number, and one of whose patterns matches; it
 // returns the number to send to the rule's trunks (prefix stripped,
 // prepend added). nil and "" when no rule matches. The rule's time
 // condition, PIN set and trunk method are for the caller to apply.
-func MatchOutbound(rules []OutboundRule, ext, number string) (*OutboundRule, string) {
+func MatchOutbound(rules []OutboundRule, ext, number string, groups ...string) (*OutboundRule, string) {
 	for i := range rules {
 		r := &rules[i]
-		if !r.Sends(ext) || r.MinLen != 0 && len(number) < r.MinLen || r.MaxLen != 0 && len(number) > r.MaxLen {
+		if !r.Sends(ext, groups...) || r.MinLen != 0 && len(number) < r.MinLen || r.MaxLen != 0 && len(number) > r.MaxLen {
 			continue
 		}
 		compiled := r.rules

@@ -532,3 +532,30 @@ func FuzzRuleJSON(f *testing.F) {
 		}
 	})
 }
+
+// A dial rule's source may be a ring group: it applies to the group's
+// members.
+func TestMatchOutboundGroupSource(t *testing.T) {
+	rules := []OutboundRule{{Name: "sales", Patterns: []OutboundPattern{{Pattern: "0X."}}, Sources: []string{"600"},
+		Trunks: []string{"up"}}}
+	if err := rules[0].Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := MatchOutbound(rules, "1001", "0301234"); r != nil {
+		t.Fatal("the rule applied to an extension outside its group")
+	}
+	if r, d := MatchOutbound(rules, "1001", "0301234", "599", "600"); r == nil || d != "0301234" {
+		t.Fatalf("a member of group 600: %v %q", r, d)
+	}
+}
+
+func TestTrunkClassValidated(t *testing.T) {
+	tr := Trunk{Name: "gw", Kind: TrunkIP, Host: "127.0.0.1", IPs: []string{"127.0.0.1"}, Class: "galactic"}
+	if err := tr.Validate(); err == nil {
+		t.Fatal("an unknown class was accepted")
+	}
+	tr.Class = "national"
+	if err := tr.Validate(); err != nil {
+		t.Fatal(err)
+	}
+}

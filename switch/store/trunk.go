@@ -1,6 +1,7 @@
 package store
 
 import (
+	"slices"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -40,6 +41,10 @@ type Trunk struct {
 	MaxCalls    int      `json:"max_calls,omitempty"` // simultaneous calls; 0 = no limit
 	Qualify     int      `json:"qualify,omitempty"`   // seconds between OPTIONS; 0 = off
 	OutboundCID string   `json:"outbound_cid,omitempty"`
+	// Class is how far calls that came in on this trunk may go out again
+	// (a forward or an external destination): "internal" (not at all),
+	// "local", "national" or "international" (the default, "").
+	Class string `json:"class,omitempty"`
 	// Headers are rewrites applied to requests we send on this trunk:
 	// "Name: value" sets a header, "-Name" removes it.
 	Headers   []string  `json:"headers,omitempty"`
@@ -65,6 +70,9 @@ func (t *Trunk) Validate() error {
 	}
 	if t.Kind != TrunkAcceptRegister && !validHostPort(t.Host) {
 		return invalid("host", "required for a register or ip trunk: host or host:port")
+	}
+	if t.Class != "" && !slices.Contains(classes, t.Class) {
+		return invalid("class", fmt.Sprintf("%q: want internal, local, national or international", truncateText(t.Class)))
 	}
 	if t.OutboundProxy != "" && !validHostPort(t.OutboundProxy) {
 		return invalid("outbound_proxy", "want host or host:port")

@@ -142,10 +142,20 @@ func TestInboundRules(t *testing.T) {
 	b.waitIncoming(t)
 	call.answered(t).bye(t)
 
-	// A DID with no rule and no extension: 404.
+	// A DID with no rule and no extension: 404, or the operator once the
+	// operator (apps.lua: 1000) is an extension.
 	if res, _ := gw.dialWith(t, "4930999", false, nil).final(t); res.StatusCode != 404 {
 		t.Fatalf("unknown DID: %d, want 404", res.StatusCode)
 	}
+	if err := sw.st.CreateExtension(store.Extension{Number: "1000", Password: passwordOf("1000")}); err != nil {
+		t.Fatal(err)
+	}
+	op := newPhone(t, sw, "1000")
+	op.mustRegister(t)
+	op.setPolicy(policyAnswer, 50*time.Millisecond)
+	call = gw.dialWith(t, "4930999", false, nil)
+	op.waitIncoming(t)
+	call.answered(t).bye(t)
 }
 
 // An extension dials out through a register trunk: the dial rule strips
