@@ -1,10 +1,10 @@
 package store
 
 import (
-	"slices"
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"sort"
 	"strings"
 	"time"
