@@ -185,20 +185,22 @@ func checkTrunkCall(t *testing.T, r *trunkRig, a, b *ua, caller string) {
 		t.Errorf("pbx: %d CDRs, want 2 (1001's call out, the call in to 1002)", len(pbx))
 	}
 	checkTrunkCDR(t, "pbx call out", pbx, wantCDR{callID: out.header("Call-ID"), caller: "1001", callee: trunkDialled,
-		direction: "outbound", finalDest: trunkDID})
-	checkTrunkCDR(t, "pbx call in", pbx, wantCDR{caller: caller, callee: trunkDID, direction: "inbound", finalDest: "1002"})
-	// The provider: one call, in on trunk pbx and out again on it; the
-	// CDR has the direction of where it went (out to a trunk).
+		direction: "outbound", finalDest: trunkDID, trunk: "prov"})
+	checkTrunkCDR(t, "pbx call in", pbx, wantCDR{caller: caller, callee: trunkDID, direction: "inbound", finalDest: "1002",
+		inboundTrunk: "prov"})
+	// The provider: one call, in on trunk pbx and out again on it: transit.
 	if len(prov) != 1 {
 		t.Errorf("provider: %d CDRs, want 1 (the call in from the pbx and out again)", len(prov))
 	}
-	checkTrunkCDR(t, "provider", prov, wantCDR{caller: caller, callee: trunkDID, direction: "outbound", finalDest: trunkDID})
+	checkTrunkCDR(t, "provider", prov, wantCDR{caller: caller, callee: trunkDID, direction: "transit", finalDest: trunkDID,
+		trunk: "pbx", inboundTrunk: "pbx"})
 }
 
 // wantCDR is what a trunk test expects of one CDR; callID is checked
 // when set.
 type wantCDR struct {
 	callID, caller, callee, direction, finalDest string
+	trunk, inboundTrunk                          string // checked when set
 }
 
 // checkTrunkCDR finds the CDR of recs from w.caller to w.callee and checks
@@ -218,6 +220,7 @@ func checkTrunkCDR(t *testing.T, label string, recs []map[string]any, w wantCDR)
 	r := found[0]
 	for _, f := range []struct{ field, want string }{
 		{"call_id", w.callID}, {"direction", w.direction}, {"final_dest", w.finalDest},
+		{"trunk", w.trunk}, {"inbound_trunk", w.inboundTrunk},
 		{"call_status", "answered"}, {"ended_reason", "caller_hangup"},
 	} {
 		if f.want != "" && str(r[f.field]) != f.want {
