@@ -55,6 +55,7 @@ type Call struct {
 	crec                       *callRecording  // a one-touch recording of the bridge
 	autoAnswer                 bool            // the next bridge asks phones to answer at once
 	shownName                  string          // the caller's name the next bridge shows ("" = its own)
+	calleeExt                  string          // the extension that answered, counted in the manager's InUse
 	trunk                      string          // the trunk the callee was reached on, counted in the manager
 	cidSet                     bool            // a decision chose the caller ID (callerID)
 	diversion, diversionReason string          // a forward: the number meant, and why
@@ -136,6 +137,9 @@ func (c *Call) run() {
 	m.mu.Lock()
 	m.calls[c] = struct{}{}
 	m.mu.Unlock()
+	if c.info.Authenticated {
+		m.use(c.info.From, 1)
+	}
 	// Wait covers both the call's life (end) and this goroutine, which may
 	// still be answering the caller after a hang-up from outside.
 	m.wg.Add(2)
@@ -486,6 +490,14 @@ func (c *Call) end(reason string) {
 	_, had := m.calls[c]
 	delete(m.calls, c)
 	m.mu.Unlock()
+	if had && c.info.Authenticated {
+		m.use(c.info.From, -1)
+	}
+	c.mu.Lock()
+	callee := c.calleeExt
+	c.calleeExt = ""
+	c.mu.Unlock()
+	m.use(callee, -1)
 	if m.cfg.OnEnd != nil {
 		m.cfg.OnEnd()
 	}

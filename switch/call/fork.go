@@ -324,7 +324,16 @@ func (c *Call) win(f *fork, res *gosip.Response) {
 		c.cdr.Trunk = c.trunk
 		c.m.useTrunk(c.trunk, 1)
 	}
+	prev := c.calleeExt
+	if f.t.trunk == nil {
+		c.calleeExt = f.t.ext
+	}
+	callee, ended := c.calleeExt, c.ended
 	c.mu.Unlock()
+	if prev != callee && !ended {
+		c.m.use(prev, -1)
+		c.m.use(callee, 1)
+	}
 	c.m.stack.Write(f.leg.d.request(gosip.ACK, f.req.CSeq().SeqNo))
 }
 

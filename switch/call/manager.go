@@ -88,6 +88,8 @@ type Manager struct {
 	inflight map[string]string // merged-request detection: from-tag/call-id/cseq -> branch
 	draining atomic.Bool
 	trunkUse map[string]int // answered calls per trunk, for max_calls
+	useMu    sync.Mutex
+	inUse    map[string]int // calls per extension, placed or answered (InUse)
 	wg       sync.WaitGroup
 	cdrs     *cdrLog
 }
@@ -117,7 +119,7 @@ func New(cfg Config, stack *sip.Stack, loc Locator, st Store, auth registrar.Aut
 	}
 	return &Manager{cfg: cfg, stack: stack, loc: loc, st: st, auth: auth, hooks: h, media: m, log: log,
 		audio: cfg.Audio, rooms: cfg.Rooms,
-		dialogs: map[string]*leg{}, calls: map[*Call]struct{}{}, inflight: map[string]string{},
+		dialogs: map[string]*leg{}, calls: map[*Call]struct{}{}, inflight: map[string]string{}, inUse: map[string]int{},
 		cdrs: newCDRLog(st, log)}
 }
 
@@ -145,21 +147,21 @@ func (m *Manager) Active() int {
 // InUse says whether extension ext is on a call: one it placed, or one it
 // answered (a queue skips such agents).
 func (m *Manager) InUse(ext string) bool {
-	m.mu.Lock()
-	calls := make([]*Call, 0, len(m.calls))
-	for c := range m.calls {
-		calls = append(calls, c)
+	m.useMu.Lock()
+	defer m.useMu.Unlock()
+	return m.inUse[ext] > 0
+}
+
+// use counts ext on one more call (n 1) or one fewer (n -1).
+func (m *Manager) use(ext string, n int) {
+	if ext == "" {
+		return
 	}
-	m.mu.Unlock()
-	for _, c := range calls {
-		c.mu.Lock()
-		busy := !c.ended && ((c.info.Authenticated && c.info.From == ext) || (c.b != nil && c.cdr.FinalDest == ext))
-		c.mu.Unlock()
-		if busy {
-			return true
-		}
+	m.useMu.Lock()
+	defer m.useMu.Unlock()
+	if m.inUse[ext] += n; m.inUse[ext] <= 0 {
+		delete(m.inUse, ext)
 	}
-	return false
 }
 
 // Drain refuses new calls (503) from now on.

@@ -96,6 +96,8 @@ func (c *Call) dropCallee(l *leg) bool {
 		return false
 	}
 	c.b = nil
+	c.m.use(c.calleeExt, -1) // the callee is off this call
+	c.calleeExt = ""
 	if c.bridgeEnd != nil {
 		close(c.bridgeEnd)
 		c.bridgeEnd = nil

@@ -53,8 +53,12 @@ func TestQueueAnsweredByAgent(t *testing.T) {
 	bd := in.dialog(t)
 	a.rtp.waitQuiet(t, 200*time.Millisecond) // the music stops once the agent answered
 	exchange(t, a, d.Media(), b, bd.Media(), 25, 15)
+	if !sw.srv.Calls.InUse("1002") || !sw.srv.Calls.InUse("1001") || sw.srv.Calls.InUse("1003") {
+		t.Error("InUse: want the caller and the agent on a call, 1003 not")
+	}
 	d.bye(t)
 	bd.waitBye(t)
+	waitFor(t, "the agent free", func() bool { return !sw.srv.Calls.InUse("1002") && !sw.srv.Calls.InUse("1001") })
 	if cdr := sw.waitCDR(t, call.CallID()); cdr.FinalDest != "1002" || cdr.Status != store.StatusAnswered {
 		t.Fatalf("CDR %+v, want answered by 1002", cdr)
 	}
