@@ -12,7 +12,8 @@ return {
   -- attendant takes go to the operator (false: they get 404).
   unrouted_to_operator = true,
 
-  -- Feature codes.
+  -- Feature codes. Each starts with * or # (dialplan.lua looks for them
+  -- only in numbers that do not start with a digit).
   codes = {
     voicemail_any = "*60", -- log in to any mailbox (number and PIN asked)
     voicemail_own = "*61", -- the caller's own mailbox (PIN asked if set)

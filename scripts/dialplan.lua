@@ -296,7 +296,10 @@ function route(call)
     return {action = "reject", code = 603, reason = "Decline"}
   end
   if call.trunk ~= "" then return inbound(call) end
-  if call.authenticated then
+  -- Feature codes start with * or # (apps.lua codes): numbers that start
+  -- with a digit skip them all.
+  local first = to:byte(1)
+  if call.authenticated and first and (first < 48 or first > 57) then
     local f = feature(call, to) or blacklisting(call, to) or agent_code(to)
     if f then return f end
   end

@@ -275,3 +275,39 @@ func BenchmarkCheckPIN(b *testing.B) {
 		}
 	}
 }
+
+// CheckPIN's cache follows every write to the set.
+func TestCheckPINSeesWrites(t *testing.T) {
+	s := openMem(t)
+	if err := s.PutPINSet(PINSet{Name: "staff", PINs: []PIN{{PIN: "1234", Label: "ann"}}}); err != nil {
+		t.Fatal(err)
+	}
+	check := func(pin, wantLabel string, want bool) {
+		t.Helper()
+		label, ok, err := s.CheckPIN("staff", pin)
+		if err != nil || ok != want || label != wantLabel {
+			t.Fatalf("CheckPIN(%s) = %q %v %v, want %q %v", pin, label, ok, err, wantLabel, want)
+		}
+	}
+	check("1234", "ann", true)
+	check("5678", "", false)
+	if err := s.AddPIN("staff", PIN{PIN: "5678", Label: "bob"}); err != nil {
+		t.Fatal(err)
+	}
+	check("5678", "bob", true)
+	if err := s.RemovePIN("staff", "1234"); err != nil {
+		t.Fatal(err)
+	}
+	check("1234", "", false)
+	if err := s.PutPINSet(PINSet{Name: "staff", PINs: []PIN{{PIN: "9999"}}}); err != nil {
+		t.Fatal(err)
+	}
+	check("5678", "", false)
+	check("9999", "", true)
+	if err := s.DeletePINSet("staff"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.CheckPIN("staff", "9999"); err == nil {
+		t.Fatal("a deleted set still answers")
+	}
+}

@@ -52,6 +52,7 @@ type Store struct {
 	exts extCache
 	bl   blacklist
 	tcs  tcCache
+	pins pinCache
 
 	// mu is held for reading by every operation and for writing by Close,
 	// so Close waits for operations in flight and later ones get ErrClosed.
