@@ -118,12 +118,7 @@ func extCmd(args []string, stdout io.Writer) error {
 		if err := store.CheckPassword(e.Number, e.Password); err != nil {
 			return fmt.Errorf("ext add: %w", err)
 		}
-		if b.st != nil {
-			err = b.st.CreateExtension(e)
-		} else {
-			err = b.call("POST", "/api/v1/extensions", e, nil)
-		}
-		if err != nil {
+		if err := extEntity.create(b, e); err != nil {
 			return fmt.Errorf("ext add %s: %w", e.Number, err)
 		}
 		fmt.Fprintf(stdout, "extension %s created\n", e.Number)
@@ -131,31 +126,12 @@ func extCmd(args []string, stdout io.Writer) error {
 			fmt.Fprintf(stdout, "password: %s\n", e.Password)
 		}
 	case "list":
-		var es []store.Extension
-		if b.st != nil {
-			es, err = b.st.ListExtensions()
-		} else {
-			err = b.call("GET", "/api/v1/extensions", nil, &es)
-		}
-		if err != nil {
-			return err
-		}
-		w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(w, "NUMBER\tNAME\tMAX CONTACTS\tEMAIL")
-		for _, e := range es {
-			fmt.Fprintf(w, "%s\t%s\t%d\t%s\n", e.Number, e.Name, e.MaxContacts, e.Email)
-		}
-		return w.Flush()
+		return extEntity.showList(b, stdout)
 	case "remove", "rm", "delete":
 		if len(pos) != 1 {
 			return errors.New("ext remove: want exactly one extension number")
 		}
-		if b.st != nil {
-			err = b.st.DeleteExtension(pos[0])
-		} else {
-			err = b.call("DELETE", "/api/v1/extensions/"+url.PathEscape(pos[0]), nil, nil)
-		}
-		if err != nil {
+		if err := extEntity.delete(b, pos[0]); err != nil {
 			return fmt.Errorf("ext remove %s: %w", pos[0], err)
 		}
 		fmt.Fprintf(stdout, "extension %s removed\n", pos[0])
@@ -163,6 +139,19 @@ func extCmd(args []string, stdout io.Writer) error {
 		return fmt.Errorf("ext: unknown subcommand %q (want add, list or remove)", sub)
 	}
 	return nil
+}
+
+var extEntity = entity[store.Extension]{path: "/api/v1/extensions",
+	stList: (*store.Store).ListExtensions, stCreate: (*store.Store).CreateExtension, stDelete: (*store.Store).DeleteExtension,
+	printList: printExtensions}
+
+func printExtensions(w io.Writer, es []store.Extension) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NUMBER\tNAME\tMAX CONTACTS\tEMAIL")
+	for _, e := range es {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", e.Number, e.Name, e.MaxContacts, e.Email)
+	}
+	return tw.Flush()
 }
 
 func cdrCmd(args []string, stdout io.Writer) error {

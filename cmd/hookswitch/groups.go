@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/url"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -55,41 +54,14 @@ func groupCmd(args []string, stdout io.Writer) error {
 		return err
 	}
 	defer b.close()
-	switch sub {
-	case "list":
-		var list []store.Group
-		if b.st != nil {
-			list, err = b.st.ListGroups()
-		} else {
-			err = b.call("GET", "/api/v1/groups", nil, &list)
-		}
-		if err != nil {
-			return err
-		}
-		return printGroups(stdout, list)
-	case "show":
-		cur, err := getGroup(b, pos[0])
-		if err != nil {
-			return fmt.Errorf("group show %s: %w", pos[0], err)
-		}
-		return printGroup(stdout, cur)
-	case "delete":
-		if b.st != nil {
-			err = b.st.DeleteGroup(pos[0])
-		} else {
-			err = b.call("DELETE", "/api/v1/groups/"+url.PathEscape(pos[0]), nil, nil)
-		}
-		if err != nil {
-			return fmt.Errorf("group delete %s: %w", pos[0], err)
-		}
-		fmt.Fprintf(stdout, "group %s deleted\n", pos[0])
-		return nil
+	if done, err := groupEntity.common(b, sub, pos, stdout); done {
+		return err
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	if sub == "set" {
 		// Start from the stored group: only the flags given change.
-		cur, err := getGroup(b, pos[0])
+		cur, err := groupEntity.get(b, pos[0])
 		if err != nil {
 			return fmt.Errorf("group set %s: %w", pos[0], err)
 		}
@@ -116,15 +88,10 @@ func groupCmd(args []string, stdout io.Writer) error {
 			g.NoAnswer = parseDest(noAnswer)
 		}
 	}
-	switch {
-	case b.st != nil && sub == "add":
-		err = b.st.CreateGroup(g)
-	case b.st != nil:
-		err = b.st.PutGroup(g)
-	case sub == "add":
-		err = b.call("POST", "/api/v1/groups", g, nil)
-	default:
-		err = b.call("PUT", "/api/v1/groups/"+url.PathEscape(g.Number), g, nil)
+	if sub == "add" {
+		err = groupEntity.create(b, g)
+	} else {
+		err = groupEntity.put(b, g.Number, g)
 	}
 	if err != nil {
 		return fmt.Errorf("group %s %s: %w", sub, g.Number, err)
@@ -133,14 +100,10 @@ func groupCmd(args []string, stdout io.Writer) error {
 	return nil
 }
 
-func getGroup(b *backend, number string) (store.Group, error) {
-	if b.st != nil {
-		return b.st.GetGroup(number)
-	}
-	var g store.Group
-	err := b.call("GET", "/api/v1/groups/"+url.PathEscape(number), nil, &g)
-	return g, err
-}
+var groupEntity = entity[store.Group]{cmd: "group", noun: "group", path: "/api/v1/groups",
+	stList: (*store.Store).ListGroups, stGet: (*store.Store).GetGroup, stCreate: (*store.Store).CreateGroup,
+	stPut: (*store.Store).PutGroup, stDelete: (*store.Store).DeleteGroup,
+	printList: printGroups, printOne: printGroup}
 
 // splitList reads "a, b,c" as [a b c]; empty items are dropped.
 func splitList(s string) []string {

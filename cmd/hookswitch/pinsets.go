@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/url"
 	"strings"
 	"text/tabwriter"
 
@@ -53,46 +52,22 @@ func pinSetCmd(args []string, stdout io.Writer) error {
 		return err
 	}
 	defer b.close()
+	if done, err := pinSetEntity.common(b, sub, pos, stdout); done {
+		return err
+	}
 	switch sub {
-	case "list":
-		var list []store.PINSet
-		if b.st != nil {
-			list, err = b.st.ListPINSets()
-		} else {
-			err = b.call("GET", "/api/v1/pinsets", nil, &list)
-		}
-		if err != nil {
-			return err
-		}
-		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "NAME\tPINS\tDESCRIPTION")
-		for _, p := range list {
-			fmt.Fprintf(tw, "%s\t%d\t%s\n", p.Name, len(p.PINs), orDash(p.Description))
-		}
-		return tw.Flush()
 	case "show":
 		p, err := getPINSet(b, pos[0], *rev)
 		if err != nil {
 			return fmt.Errorf("pinset show %s: %w", pos[0], err)
 		}
 		return printPINSet(stdout, p)
-	case "delete":
-		if b.st != nil {
-			err = b.st.DeletePINSet(pos[0])
-		} else {
-			err = b.call("DELETE", "/api/v1/pinsets/"+url.PathEscape(pos[0]), nil, nil)
-		}
-		if err != nil {
-			return fmt.Errorf("pinset delete %s: %w", pos[0], err)
-		}
-		fmt.Fprintf(stdout, "pin set %s deleted\n", pos[0])
-		return nil
 	case "add-pin":
 		p := parsePIN(pos[1])
 		if b.st != nil {
 			err = b.st.AddPIN(pos[0], p)
 		} else {
-			err = b.call("POST", "/api/v1/pinsets/"+url.PathEscape(pos[0])+"/pins", p, nil)
+			err = b.call("POST", pinSetEntity.item(pos[0])+"/pins", p, nil)
 		}
 		if err != nil {
 			return fmt.Errorf("pinset add-pin %s: %w", pos[0], err)
@@ -103,7 +78,7 @@ func pinSetCmd(args []string, stdout io.Writer) error {
 		if b.st != nil {
 			err = b.st.RemovePIN(pos[0], pos[1])
 		} else {
-			err = b.call("POST", "/api/v1/pinsets/"+url.PathEscape(pos[0])+"/pins/remove", store.PIN{PIN: pos[1]}, nil)
+			err = b.call("POST", pinSetEntity.item(pos[0])+"/pins/remove", store.PIN{PIN: pos[1]}, nil)
 		}
 		if err != nil {
 			return fmt.Errorf("pinset remove-pin %s: %w", pos[0], err)
@@ -116,12 +91,10 @@ func pinSetCmd(args []string, stdout io.Writer) error {
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	p := store.PINSet{Name: pos[0]}
 	cur, err := getPINSet(b, p.Name, true)
-	// Through the socket the error is the switch's text: a 404 says "not found".
-	isNew := errors.Is(err, store.ErrNotFound) || b.st == nil && err != nil && strings.HasSuffix(err.Error(), ": not found")
 	switch {
 	case err == nil:
 		p.Description, p.PINs = cur.Description, cur.PINs
-	case !isNew:
+	case !notFound(b, err):
 		return fmt.Errorf("pinset set %s: %w", p.Name, err)
 	}
 	if set["description"] {
@@ -135,12 +108,7 @@ func pinSetCmd(args []string, stdout io.Writer) error {
 			}
 		}
 	}
-	if b.st != nil {
-		err = b.st.PutPINSet(p)
-	} else {
-		err = b.call("PUT", "/api/v1/pinsets/"+url.PathEscape(p.Name), p, nil)
-	}
-	if err != nil {
+	if err := pinSetEntity.put(b, p.Name, p); err != nil {
 		return fmt.Errorf("pinset set %s: %w", p.Name, err)
 	}
 	fmt.Fprintf(stdout, "pin set %s saved (%d PINs)\n", p.Name, len(p.PINs))
@@ -153,23 +121,33 @@ func parsePIN(s string) store.PIN {
 	return store.PIN{PIN: strings.TrimSpace(pin), Label: strings.TrimSpace(label)}
 }
 
+// pinSetEntity leaves show to pinSetCmd: it masks the PINs unless --reveal.
+var pinSetEntity = entity[store.PINSet]{cmd: "pinset", noun: "pin set", path: "/api/v1/pinsets",
+	stList: (*store.Store).ListPINSets, stGet: (*store.Store).GetPINSet,
+	stPut: (*store.Store).PutPINSet, stDelete: (*store.Store).DeletePINSet,
+	printList: printPINSets}
+
 // getPINSet reads a set, its PINs masked unless reveal.
 func getPINSet(b *backend, name string, reveal bool) (store.PINSet, error) {
-	var p store.PINSet
-	var err error
-	if b.st != nil {
-		p, err = b.st.GetPINSet(name)
-	} else {
-		path := "/api/v1/pinsets/" + url.PathEscape(name)
-		if reveal {
-			path += "?reveal=1"
-		}
-		err = b.call("GET", path, nil, &p)
+	if reveal && b.st == nil {
+		var p store.PINSet
+		err := b.call("GET", pinSetEntity.item(name)+"?reveal=1", nil, &p)
+		return p, err
 	}
+	p, err := pinSetEntity.get(b, name)
 	if err != nil || reveal {
 		return p, err
 	}
 	return p.Masked(), nil // the switch masked them already; masking twice changes nothing
+}
+
+func printPINSets(w io.Writer, list []store.PINSet) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tPINS\tDESCRIPTION")
+	for _, p := range list {
+		fmt.Fprintf(tw, "%s\t%d\t%s\n", p.Name, len(p.PINs), orDash(p.Description))
+	}
+	return tw.Flush()
 }
 
 func printPINSet(w io.Writer, p store.PINSet) error {

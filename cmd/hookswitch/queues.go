@@ -89,36 +89,10 @@ func queueCmd(args []string, stdout io.Writer) error {
 		return err
 	}
 	defer b.close()
-	switch sub {
-	case "list":
-		var list []store.Queue
-		if b.st != nil {
-			list, err = b.st.ListQueues()
-		} else {
-			err = b.call("GET", "/api/v1/queues", nil, &list)
-		}
-		if err != nil {
-			return err
-		}
-		return printQueues(stdout, list)
-	case "show":
-		cur, err := getQueue(b, pos[0])
-		if err != nil {
-			return fmt.Errorf("queue show %s: %w", pos[0], err)
-		}
-		return printQueue(stdout, cur)
-	case "delete":
-		if b.st != nil {
-			err = b.st.DeleteQueue(pos[0])
-		} else {
-			err = b.call("DELETE", "/api/v1/queues/"+url.PathEscape(pos[0]), nil, nil)
-		}
-		if err != nil {
-			return fmt.Errorf("queue delete %s: %w", pos[0], err)
-		}
-		fmt.Fprintf(stdout, "queue %s deleted\n", pos[0])
-		return nil
-	case "add", "set":
+	if done, err := queueEntity.common(b, sub, pos, stdout); done {
+		return err
+	}
+	if sub == "add" || sub == "set" {
 		set := map[string]bool{}
 		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 		if err := applyQueueFlags(b, sub, pos[0], &q, set, static, dynamic, noAnswer, joinEmpty, skipBusy); err != nil {
@@ -131,13 +105,12 @@ func queueCmd(args []string, stdout io.Writer) error {
 	if b.st != nil {
 		return fmt.Errorf("queue %s: the switch is not running (queue %s works only through a running switch)", sub, sub)
 	}
-	esc := url.PathEscape
 	switch sub {
 	case "status":
 		var list []queue.QueueStatus
 		if len(pos) == 1 {
 			var s queue.QueueStatus
-			err = b.call("GET", "/api/v1/queues/"+esc(pos[0])+"/status", nil, &s)
+			err = b.call("GET", queueEntity.item(pos[0])+"/status", nil, &s)
 			list = append(list, s)
 		} else {
 			err = b.call("GET", "/api/v1/queues/status", nil, &list)
@@ -148,7 +121,7 @@ func queueCmd(args []string, stdout io.Writer) error {
 		return printQueueStatus(stdout, list)
 	case "abandoned":
 		var list []queue.Abandoned
-		if err := b.call("GET", "/api/v1/queues/"+esc(pos[0])+"/abandoned", nil, &list); err != nil {
+		if err := b.call("GET", queueEntity.item(pos[0])+"/abandoned", nil, &list); err != nil {
 			return fmt.Errorf("queue abandoned %s: %w", pos[0], err)
 		}
 		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
@@ -158,7 +131,7 @@ func queueCmd(args []string, stdout io.Writer) error {
 		}
 		return tw.Flush()
 	case "login", "logout":
-		err = b.call("PUT", "/api/v1/queues/"+esc(pos[0])+"/agents/"+esc(pos[1]), map[string]bool{"logged_in": sub == "login"}, nil)
+		err = b.call("PUT", queueEntity.item(pos[0])+"/agents/"+url.PathEscape(pos[1]), map[string]bool{"logged_in": sub == "login"}, nil)
 		if err != nil {
 			return fmt.Errorf("queue %s %s %s: %w", sub, pos[0], pos[1], err)
 		}
@@ -169,8 +142,8 @@ func queueCmd(args []string, stdout io.Writer) error {
 	ext := pos[0]
 	queues := []string{only}
 	if only == "" {
-		var list []store.Queue
-		if err := b.call("GET", "/api/v1/queues", nil, &list); err != nil {
+		list, err := queueEntity.list(b)
+		if err != nil {
 			return fmt.Errorf("queue %s %s: %w", sub, ext, err)
 		}
 		queues = nil
@@ -185,7 +158,7 @@ func queueCmd(args []string, stdout io.Writer) error {
 	}
 	body := map[string]any{"paused": sub == "pause", "reason": reason}
 	for _, n := range queues {
-		if err := b.call("PUT", "/api/v1/queues/"+esc(n)+"/agents/"+esc(ext), body, nil); err != nil {
+		if err := b.call("PUT", queueEntity.item(n)+"/agents/"+url.PathEscape(ext), body, nil); err != nil {
 			return fmt.Errorf("queue %s %s in %s: %w", sub, ext, n, err)
 		}
 	}
@@ -199,7 +172,7 @@ func applyQueueFlags(b *backend, sub, number string, q *store.Queue, set map[str
 	static, dynamic, noAnswer string, joinEmpty, skipBusy bool) error {
 	from := *q
 	if sub == "set" {
-		cur, err := getQueue(b, number)
+		cur, err := queueEntity.get(b, number)
 		if err != nil {
 			return err
 		}
@@ -262,25 +235,16 @@ func applyQueueFlags(b *backend, sub, number string, q *store.Queue, set map[str
 			q.NoAnswer = parseDest(noAnswer)
 		}
 	}
-	switch {
-	case b.st != nil && sub == "add":
-		return b.st.CreateQueue(*q)
-	case b.st != nil:
-		return b.st.PutQueue(*q)
-	case sub == "add":
-		return b.call("POST", "/api/v1/queues", q, nil)
+	if sub == "add" {
+		return queueEntity.create(b, *q)
 	}
-	return b.call("PUT", "/api/v1/queues/"+url.PathEscape(number), q, nil)
+	return queueEntity.put(b, number, *q)
 }
 
-func getQueue(b *backend, number string) (store.Queue, error) {
-	if b.st != nil {
-		return b.st.GetQueue(number)
-	}
-	var q store.Queue
-	err := b.call("GET", "/api/v1/queues/"+url.PathEscape(number), nil, &q)
-	return q, err
-}
+var queueEntity = entity[store.Queue]{cmd: "queue", noun: "queue", path: "/api/v1/queues",
+	stList: (*store.Store).ListQueues, stGet: (*store.Store).GetQueue, stCreate: (*store.Store).CreateQueue,
+	stPut: (*store.Store).PutQueue, stDelete: (*store.Store).DeleteQueue,
+	printList: printQueues, printOne: printQueue}
 
 // agentList shows static agents with their penalty when it is not 0.
 func agentList(q store.Queue) (static, dynamic string) {

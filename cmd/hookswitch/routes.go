@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/url"
 	"strings"
 	"text/tabwriter"
 
@@ -74,40 +73,17 @@ func routeCmd(args []string, stdout io.Writer) error {
 		return err
 	}
 	defer b.close()
-	path := "/api/v1/routes/" + dir
 	switch {
 	case sub == "list" && dir == "inbound":
-		var list []store.InboundRule
-		if b.st != nil {
-			list, err = b.st.ListInboundRules()
-		} else {
-			err = b.call("GET", path, nil, &list)
-		}
-		if err != nil {
-			return err
-		}
-		return printInbound(stdout, list)
+		return inboundEntity.showList(b, stdout)
 	case sub == "list":
-		var list []store.OutboundRule
-		if b.st != nil {
-			list, err = b.st.ListOutboundRules()
-		} else {
-			err = b.call("GET", path, nil, &list)
-		}
-		if err != nil {
-			return err
-		}
-		return printOutbound(stdout, list)
+		return outboundEntity.showList(b, stdout)
 	case sub == "remove":
-		switch {
-		case b.st == nil:
-			err = b.call("DELETE", path+"/"+url.PathEscape(pos[0]), nil, nil)
-		case dir == "inbound":
-			err = b.st.DeleteInboundRule(pos[0])
-		default:
-			err = b.st.DeleteOutboundRule(pos[0])
+		remove := inboundEntity.delete
+		if dir == "outbound" {
+			remove = outboundEntity.delete
 		}
-		if err != nil {
+		if err := remove(b, pos[0]); err != nil {
 			return fmt.Errorf("route %s remove %s: %w", dir, pos[0], err)
 		}
 		return nil
@@ -119,11 +95,7 @@ func routeCmd(args []string, stdout io.Writer) error {
 		if closed != "" {
 			in.Closed = parseDest(closed)
 		}
-		if b.st != nil {
-			err = b.st.PutInboundRule(in)
-		} else {
-			err = b.call("PUT", path+"/"+url.PathEscape(in.Name), in, nil)
-		}
+		err = inboundEntity.put(b, in.Name, in)
 	default:
 		out.Name, out.Order, out.TimeCondition, out.Trunks = pos[0], *order, *timecond, trunks
 		out.Sources = sources
@@ -133,11 +105,7 @@ func routeCmd(args []string, stdout io.Writer) error {
 		for _, p := range patterns {
 			out.Patterns = append(out.Patterns, parsePatternFlag(p))
 		}
-		if b.st != nil {
-			err = b.st.PutOutboundRule(out)
-		} else {
-			err = b.call("PUT", path+"/"+url.PathEscape(out.Name), out, nil)
-		}
+		err = outboundEntity.put(b, out.Name, out)
 	}
 	if err != nil {
 		return fmt.Errorf("route %s add %s: %w", dir, pos[0], err)
@@ -145,6 +113,14 @@ func routeCmd(args []string, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "%s rule %s saved\n", dir, pos[0])
 	return nil
 }
+
+var inboundEntity = entity[store.InboundRule]{path: "/api/v1/routes/inbound",
+	stList: (*store.Store).ListInboundRules, stPut: (*store.Store).PutInboundRule, stDelete: (*store.Store).DeleteInboundRule,
+	printList: printInbound}
+
+var outboundEntity = entity[store.OutboundRule]{path: "/api/v1/routes/outbound",
+	stList: (*store.Store).ListOutboundRules, stPut: (*store.Store).PutOutboundRule, stDelete: (*store.Store).DeleteOutboundRule,
+	printList: printOutbound}
 
 // parseDest reads KIND:TARGET, or KIND alone (hangup); the store checks it.
 func parseDest(s string) store.Destination {

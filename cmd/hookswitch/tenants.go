@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/url"
 	"strings"
 	"text/tabwriter"
 
@@ -48,41 +47,12 @@ func tenantCmd(args []string, stdout io.Writer) error {
 		return err
 	}
 	defer b.close()
-	switch sub {
-	case "list":
-		var list []store.Tenant
-		if b.st != nil {
-			list, err = b.st.ListTenants()
-		} else {
-			err = b.call("GET", "/api/v1/tenants", nil, &list)
-		}
-		if err != nil {
-			return err
-		}
-		return printTenants(stdout, list)
-	case "show":
-		t, err := getTenant(b, pos[0])
-		if err != nil {
-			return fmt.Errorf("tenant show %s: %w", pos[0], err)
-		}
-		return printTenant(stdout, t)
-	case "delete":
-		if b.st != nil {
-			err = b.st.DeleteTenant(pos[0])
-		} else {
-			err = b.call("DELETE", "/api/v1/tenants/"+url.PathEscape(pos[0]), nil, nil)
-		}
-		if err != nil {
-			return fmt.Errorf("tenant delete %s: %w", pos[0], err)
-		}
-		fmt.Fprintf(stdout, "tenant %s deleted\n", pos[0])
-		return nil
+	if done, err := tenantEntity.common(b, sub, pos, stdout); done {
+		return err
 	}
 	// set: start from the stored tenant, so only the flags given change.
-	t, err := getTenant(b, pos[0])
-	// Through the socket the error is the switch's text: a 404 says "not found".
-	isNew := errors.Is(err, store.ErrNotFound) || b.st == nil && err != nil && strings.HasSuffix(err.Error(), ": not found")
-	if err != nil && !isNew {
+	t, err := tenantEntity.get(b, pos[0])
+	if err != nil && !notFound(b, err) {
 		return fmt.Errorf("tenant set %s: %w", pos[0], err)
 	}
 	t.Name = pos[0]
@@ -98,26 +68,17 @@ func tenantCmd(args []string, stdout io.Writer) error {
 			t.Trunks = append(t.Trunks, store.TenantTrunk{Trunk: name, DIDPool: pool})
 		}
 	}
-	if b.st != nil {
-		err = b.st.PutTenant(t)
-	} else {
-		err = b.call("PUT", "/api/v1/tenants/"+url.PathEscape(t.Name), t, nil)
-	}
-	if err != nil {
+	if err := tenantEntity.put(b, t.Name, t); err != nil {
 		return fmt.Errorf("tenant set %s: %w", t.Name, err)
 	}
 	fmt.Fprintf(stdout, "tenant %s saved\n", t.Name)
 	return nil
 }
 
-func getTenant(b *backend, name string) (store.Tenant, error) {
-	if b.st != nil {
-		return b.st.GetTenant(name)
-	}
-	var t store.Tenant
-	err := b.call("GET", "/api/v1/tenants/"+url.PathEscape(name), nil, &t)
-	return t, err
-}
+var tenantEntity = entity[store.Tenant]{cmd: "tenant", noun: "tenant", path: "/api/v1/tenants",
+	stList: (*store.Store).ListTenants, stGet: (*store.Store).GetTenant,
+	stPut: (*store.Store).PutTenant, stDelete: (*store.Store).DeleteTenant,
+	printList: printTenants, printOne: printTenant}
 
 // poolText shows a trunk's pool; an empty one is what it means.
 func poolText(pool string) string {

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/url"
 	"text/tabwriter"
 	"time"
 
@@ -51,7 +50,7 @@ func timecondCmd(args []string, stdout io.Writer) error {
 				views = append(views, web.TimeConditionView{Condition: tc.Condition, Override: tc.Override, Open: tc.Open(now)})
 			}
 		} else {
-			err = b.call("GET", "/api/v1/timeconditions", nil, &views)
+			err = b.call("GET", timeCondEntity.path, nil, &views)
 		}
 		if err != nil {
 			return err
@@ -80,12 +79,7 @@ func timecondCmd(args []string, stdout io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("timecond set: %w", err)
 		}
-		if b.st != nil {
-			err = b.st.PutTimeCondition(c)
-		} else {
-			err = b.call("PUT", "/api/v1/timeconditions/"+url.PathEscape(pos[0]), c, nil)
-		}
-		if err != nil {
+		if err := timeCondEntity.put(b, pos[0], c); err != nil {
 			return fmt.Errorf("timecond set %s: %w", pos[0], err)
 		}
 		fmt.Fprintf(stdout, "time condition %s saved\n", pos[0])
@@ -94,12 +88,7 @@ func timecondCmd(args []string, stdout io.Writer) error {
 		if len(pos) != 1 {
 			return errors.New("timecond remove: want one NAME")
 		}
-		if b.st != nil {
-			err = b.st.DeleteTimeCondition(pos[0])
-		} else {
-			err = b.call("DELETE", "/api/v1/timeconditions/"+url.PathEscape(pos[0]), nil, nil)
-		}
-		if err != nil {
+		if err := timeCondEntity.delete(b, pos[0]); err != nil {
 			return fmt.Errorf("timecond remove %s: %w", pos[0], err)
 		}
 		return nil
@@ -119,7 +108,7 @@ func timecondCmd(args []string, stdout io.Writer) error {
 		if b.st != nil {
 			err = b.st.SetOverride(pos[0], ov)
 		} else {
-			err = b.call("PUT", "/api/v1/timeconditions/"+url.PathEscape(pos[0])+"/override", ov, nil)
+			err = b.call("PUT", timeCondEntity.item(pos[0])+"/override", ov, nil)
 		}
 		if err != nil {
 			return fmt.Errorf("timecond override %s: %w", pos[0], err)
@@ -128,3 +117,7 @@ func timecondCmd(args []string, stdout io.Writer) error {
 	}
 	return fmt.Errorf("timecond: unknown subcommand %q: want list, set, remove or override", sub)
 }
+
+// timeCondEntity leaves list to timecondCmd: it shows whether each is open now.
+var timeCondEntity = entity[*timecond.Condition]{cmd: "timecond", noun: "time condition", path: "/api/v1/timeconditions",
+	stPut: (*store.Store).PutTimeCondition, stDelete: (*store.Store).DeleteTimeCondition}

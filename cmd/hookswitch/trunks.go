@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/url"
 	"strings"
 	"text/tabwriter"
 
@@ -63,7 +62,7 @@ func trunkCmd(args []string, stdout io.Writer) error {
 				views = append(views, web.TrunkView{Trunk: t, PasswordSet: t.Password != ""})
 			}
 		} else {
-			err = b.call("GET", "/api/v1/trunks", nil, &views)
+			err = b.call("GET", trunkEntity.path, nil, &views)
 		}
 		if err != nil {
 			return err
@@ -92,17 +91,13 @@ func trunkCmd(args []string, stdout io.Writer) error {
 			}
 		}
 		t.Headers = headers
-		if b.st != nil {
-			if t.Password == "" {
-				if old, err := b.st.GetTrunk(t.Name); err == nil {
-					t.Password = old.Password
-				}
+		// An omitted password keeps the old one (the switch does this itself).
+		if b.st != nil && t.Password == "" {
+			if old, err := b.st.GetTrunk(t.Name); err == nil {
+				t.Password = old.Password
 			}
-			err = b.st.PutTrunk(t)
-		} else {
-			err = b.call("PUT", "/api/v1/trunks/"+url.PathEscape(t.Name), t, nil)
 		}
-		if err != nil {
+		if err := trunkEntity.put(b, t.Name, t); err != nil {
 			return fmt.Errorf("trunk set %s: %w", t.Name, err)
 		}
 		fmt.Fprintf(stdout, "trunk %s saved\n", t.Name)
@@ -111,15 +106,14 @@ func trunkCmd(args []string, stdout io.Writer) error {
 		if len(pos) != 1 {
 			return errors.New("trunk remove: want one NAME")
 		}
-		if b.st != nil {
-			err = b.st.DeleteTrunk(pos[0])
-		} else {
-			err = b.call("DELETE", "/api/v1/trunks/"+url.PathEscape(pos[0]), nil, nil)
-		}
-		if err != nil {
+		if err := trunkEntity.delete(b, pos[0]); err != nil {
 			return fmt.Errorf("trunk remove %s: %w", pos[0], err)
 		}
 		return nil
 	}
 	return fmt.Errorf("trunk: unknown subcommand %q: want list, set or remove", sub)
 }
+
+// trunkEntity leaves list to trunkCmd: the switch adds each trunk's state.
+var trunkEntity = entity[store.Trunk]{cmd: "trunk", noun: "trunk", path: "/api/v1/trunks",
+	stPut: (*store.Store).PutTrunk, stDelete: (*store.Store).DeleteTrunk}
