@@ -24,6 +24,7 @@ import (
 	"github.com/hookswitch/hookswitch/plugins"
 	"github.com/hookswitch/hookswitch/switch/media/tone"
 	"github.com/hookswitch/hookswitch/switch/server"
+	"github.com/hookswitch/hookswitch/switch/sip"
 	"github.com/hookswitch/hookswitch/switch/sip/digest"
 	"github.com/hookswitch/hookswitch/switch/store"
 	"github.com/hookswitch/hookswitch/switch/trunk"
@@ -36,6 +37,7 @@ type serveFlags struct {
 	data, udp, tcp, tlsAddr, cert, key, advertise, realm string
 	rtpPorts, rtpIP, httpAddr, scripts, logLevel, digest string
 	plugins                                              string
+	ws, wss, https                                       string
 	tones, oneTouch                                      string
 	mohShuffle                                           bool
 	httpAllow, pprofAddr                                 string
@@ -51,6 +53,9 @@ func serve(args []string, stderr io.Writer) error {
 	fs.StringVar(&f.udp, "sip-udp", env("HOOKSWITCH_SIP_UDP", ":5060"), "SIP UDP listen address, empty to disable (env HOOKSWITCH_SIP_UDP)")
 	fs.StringVar(&f.tcp, "sip-tcp", env("HOOKSWITCH_SIP_TCP", ":5060"), "SIP TCP listen address, empty to disable (env HOOKSWITCH_SIP_TCP)")
 	fs.StringVar(&f.tlsAddr, "sip-tls", env("HOOKSWITCH_SIP_TLS", ":5061"), "SIP TLS listen address, used when a certificate exists (env HOOKSWITCH_SIP_TLS)")
+	fs.StringVar(&f.ws, "sip-ws", env("HOOKSWITCH_SIP_WS", ""), "SIP over WebSocket (ws://) listen address, for a TLS proxy in front; empty disables (env HOOKSWITCH_SIP_WS)")
+	fs.StringVar(&f.wss, "sip-wss", env("HOOKSWITCH_SIP_WSS", ""), "SIP over secure WebSocket (wss://) listen address, with the TLS certificate; empty disables (env HOOKSWITCH_SIP_WSS)")
+	fs.StringVar(&f.https, "https", env("HOOKSWITCH_HTTPS", ""), "HTTPS listen address, with the TLS certificate: SIP over WSS on /ws for browsers; empty disables (env HOOKSWITCH_HTTPS)")
 	fs.StringVar(&f.cert, "tls-cert", env("HOOKSWITCH_TLS_CERT", ""), "TLS certificate PEM (default DATA/tls/cert.pem if present)")
 	fs.StringVar(&f.key, "tls-key", env("HOOKSWITCH_TLS_KEY", ""), "TLS key PEM (default DATA/tls/key.pem if present)")
 	fs.StringVar(&f.advertise, "advertise", env("HOOKSWITCH_ADVERTISE", ""), "address put in SIP headers and SDP (default: the outbound interface's)")
@@ -105,9 +110,23 @@ func serve(args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	var httpsL net.Listener
+	if f.https != "" {
+		// Bound first: the SIP stack advertises its port for WSS.
+		if httpsL, err = net.Listen("tcp", f.https); err != nil {
+			return fmt.Errorf("--https: %w", err)
+		}
+		cfg.SIPWSSHandoff = sip.NewWSHandoff(httpsL.Addr())
+	}
 	srv, err := server.New(cfg, st)
 	if err != nil {
+		if httpsL != nil {
+			httpsL.Close()
+		}
 		return err
+	}
+	if httpsL != nil {
+		defer serveHTTPS(httpsL, cfg.TLSConfig, cfg.SIPWSSHandoff, log)()
 	}
 	if f.pprofAddr != "" {
 		if err := servePprof(f.pprofAddr, log); err != nil {
@@ -146,7 +165,7 @@ func serve(args []string, stderr io.Writer) error {
 }
 
 func (f *serveFlags) config(log *slog.Logger) (server.Config, error) {
-	cfg := server.Config{SIPUDP: f.udp, SIPTCP: f.tcp, Advertise: f.advertise, Realm: f.realm,
+	cfg := server.Config{SIPUDP: f.udp, SIPTCP: f.tcp, SIPWS: f.ws, SIPWSS: f.wss, Advertise: f.advertise, Realm: f.realm,
 		RTPTimeout: f.rtpTimeout, RTPHoldTimeout: f.holdTimeout, Logger: log, DataDir: f.data}
 	cfg.Registrar.DefaultMaxContacts = f.maxContacts
 	if f.tones == "" {
@@ -197,13 +216,16 @@ func (f *serveFlags) config(log *slog.Logger) (server.Config, error) {
 			cert, key = c, k
 		}
 	}
-	if cert != "" && f.tlsAddr != "" {
+	if cert != "" && (f.tlsAddr != "" || f.wss != "" || f.https != "") {
 		pair, err := tls.LoadX509KeyPair(cert, key)
 		if err != nil {
 			return cfg, fmt.Errorf("tls certificate: %w", err)
 		}
 		cfg.SIPTLS = f.tlsAddr
 		cfg.TLSConfig = &tls.Config{Certificates: []tls.Certificate{pair}, MinVersion: tls.VersionTLS12}
+	}
+	if cfg.TLSConfig == nil && (f.wss != "" || f.https != "") {
+		return cfg, errors.New("--sip-wss and --https need a TLS certificate: --tls-cert and --tls-key, or DATA/tls/ (hookswitch cert generate)")
 	}
 	return cfg, nil
 }
@@ -270,6 +292,20 @@ func serveAPI(f serveFlags, st *store.Store, srv *server.Server, admin *adminCre
 		}
 		os.Remove(sock)
 	}, nil
+}
+
+// serveHTTPS serves the HTTPS port: SIP over WSS on /ws, so browsers reach
+// the switch through the port their page comes from (the web phone's pages
+// will be served here too). It returns the function that stops it.
+func serveHTTPS(l net.Listener, conf *tls.Config, ho *sip.WSHandoff, log *slog.Logger) func() {
+	mux := http.NewServeMux()
+	mux.Handle("/ws", web.SIPWebSocket{Handoff: ho, Logger: log})
+	mux.Handle("/", http.NotFoundHandler())
+	srv := &http.Server{Handler: mux, TLSConfig: conf.Clone(), ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelDebug)} // TLS handshake noise from scanners
+	go srv.ServeTLS(l, "", "")
+	log.Info("https", "addr", l.Addr().String(), "sip-wss", "/ws")
+	return func() { srv.Close() }
 }
 
 // servePprof exposes the Go profiler for `go tool pprof` (load tests, hot

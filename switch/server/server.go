@@ -40,9 +40,15 @@ import (
 // Config is everything a node needs; zero values take the defaults.
 type Config struct {
 	SIPUDP, SIPTCP, SIPTLS string // listen addresses; "" disables
-	TLSConfig              *tls.Config
-	Advertise              string // address in Via/Contact/SDP; "" = the bound address
-	Realm                  string // digest realm (default "hookswitch")
+	// SIPWS and SIPWSS take SIP over WebSocket (RFC 7118) on their own
+	// ports (WSS with TLSConfig); "" disables.
+	SIPWS, SIPWSS string
+	// SIPWSSHandoff carries the connections the HTTPS server takes on /ws
+	// (see web.SIPWebSocket); nil: none.
+	SIPWSSHandoff *sip.WSHandoff
+	TLSConfig     *tls.Config
+	Advertise     string // address in Via/Contact/SDP; "" = the bound address
+	Realm         string // digest realm (default "hookswitch")
 	// DigestAlgorithms are the challenges offered, in order (default MD5
 	// only: common phones, baresip among them, give up on a SHA-256
 	// challenge even when an MD5 one follows).
@@ -140,6 +146,7 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 		return nil, fmt.Errorf("registrar: %w", err)
 	}
 	s.Stack, err = sip.New(sip.Config{UDP: cfg.SIPUDP, TCP: cfg.SIPTCP, TLS: cfg.SIPTLS, TLSConfig: cfg.TLSConfig,
+		WS: cfg.SIPWS, WSS: cfg.SIPWSS, WSSHandoff: cfg.SIPWSSHandoff,
 		Advertise: cfg.Advertise, Logger: log,
 		OnStrayResponse: func(r *gosip.Response) { calls.OnStrayResponse(r) }})
 	if err != nil {
@@ -198,6 +205,7 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 		s.Registrar.Run(ctx, pinger{s.Stack})
 	}()
 	log.Info("hookswitch ready", "advertise", s.Stack.Host(), "udp", s.Stack.Addr("udp"), "tcp", s.Stack.Addr("tcp"), "tls", s.Stack.Addr("tls"),
+		"ws", s.Stack.Addr("ws"), "wss", s.Stack.Addr("wss"),
 		"rtp", fmt.Sprintf("%d-%d", cfg.RTPMin, cfg.RTPMax), "bindings", s.Registrar.Count())
 	return s, nil
 }

@@ -49,4 +49,7 @@ func StatusOf(err error) (int, string) {
 var (
 	// ErrNoTransport is returned when a request needs a transport that is not listening.
 	ErrNoTransport = errors.New("no listener for transport")
+	// ErrWSClosed is returned for a request to a WebSocket peer whose
+	// connection is gone (it cannot be dialled).
+	ErrWSClosed = errors.New("no open websocket connection")
 )

@@ -12,8 +12,8 @@ import (
 // filter sees every datagram before sipgo parses it. sipgo silently drops
 // what it cannot parse, so the sender would retransmit for 32 s without
 // learning why; we answer such requests with a 400 naming the problem
-// (RFC 3261 8.2, 16.3). Streams are left to sipgo, which closes a broken
-// connection.
+// (RFC 3261 8.2, 16.3). WebSocket messages go to filterWS; other streams
+// are left to sipgo, which closes a broken connection.
 //
 // Parsing twice would cost every datagram a second parse on sipgo's single
 // UDP reader, so a request whose Via branch and CSeq show at a glance that
@@ -21,6 +21,9 @@ import (
 // sipgo then fails to parse it, parseTap answers from sipgo's log record.
 // Only requests that look unkeyable are parsed here.
 func (s *Stack) filter(p gosip.TransportReadProps, data []byte) ([]byte, error) {
+	if strings.EqualFold(p.Transport, "ws") || strings.EqualFold(p.Transport, "wss") {
+		return s.filterWS(p, data)
+	}
 	if !strings.EqualFold(p.Transport, "udp") || s.udp == nil {
 		return data, nil
 	}

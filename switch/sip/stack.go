@@ -28,7 +28,13 @@ func init() {
 // Config says where the stack listens and how it presents itself.
 type Config struct {
 	UDP, TCP, TLS string      // listen addresses ("host:port"); "" disables that transport
-	TLSConfig     *tls.Config // required when TLS is set
+	TLSConfig     *tls.Config // required when TLS or WSS is set
+	// WS and WSS are listen addresses for SIP over WebSocket (RFC 7118),
+	// plain and with TLSConfig; "" disables.
+	WS, WSS string
+	// WSSHandoff carries the WebSocket connections the HTTPS server takes on
+	// /ws (TLS already done), served as WSS; nil: none.
+	WSSHandoff *WSHandoff
 	// Advertise is the host put in our Via, Contact and Record-Route headers;
 	// empty means the address each listener is bound to.
 	Advertise string
@@ -62,8 +68,8 @@ func New(cfg Config) (*Stack, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	if cfg.TLS != "" && cfg.TLSConfig == nil {
-		return nil, errors.New("sip: tls listener needs a certificate")
+	if (cfg.TLS != "" || cfg.WSS != "") && cfg.TLSConfig == nil {
+		return nil, errors.New("sip: tls and wss listeners need a certificate")
 	}
 	s := &Stack{cfg: cfg, log: cfg.Logger, clients: map[string]*sipgo.Client{}, addrs: map[string]netip.AddrPort{}}
 	ua, err := sipgo.NewUA(
@@ -126,7 +132,7 @@ func (s *Stack) HandleOther(h sipgo.RequestHandler) { s.srv.OnNoRoute(validated(
 // Listen binds every configured listener (so a busy port is reported here)
 // and serves them in the background until Close.
 func (s *Stack) Listen() error {
-	if s.cfg.UDP == "" && s.cfg.TCP == "" && s.cfg.TLS == "" {
+	if s.cfg.UDP == "" && s.cfg.TCP == "" && s.cfg.TLS == "" && s.cfg.WS == "" && s.cfg.WSS == "" && s.cfg.WSSHandoff == nil {
 		return errors.New("sip: no listener configured")
 	}
 	if s.cfg.UDP != "" {
@@ -166,6 +172,10 @@ func (s *Stack) Listen() error {
 			return err
 		}
 		s.serve(l.Close, func() error { return s.srv.ServeTLS(l) })
+	}
+	if err := s.listenWS(); err != nil {
+		s.Close()
+		return err
 	}
 	s.start()
 	s.awaitUDP()
@@ -211,6 +221,9 @@ func (s *Stack) start() {
 // bound records a listener's address and creates the client that sends
 // requests on that transport with our Via host and port.
 func (s *Stack) bound(transport string, a net.Addr) error {
+	if _, ok := s.addrs[transport]; ok {
+		return nil // WSS on its own port and on the HTTPS port: the first names us
+	}
 	ap, err := netip.ParseAddrPort(a.String())
 	if err != nil {
 		return fmt.Errorf("sip: listener address %s: %w", a, err)
@@ -241,7 +254,7 @@ func (s *Stack) host(transport string) string {
 
 // Host is the host we advertise (for SDP origin and the like).
 func (s *Stack) Host() string {
-	for _, t := range []string{"udp", "tcp", "tls"} {
+	for _, t := range []string{"udp", "tcp", "tls", "ws", "wss"} {
 		if _, ok := s.addrs[t]; ok {
 			return s.host(t)
 		}
@@ -253,8 +266,11 @@ func (s *Stack) Host() string {
 func (s *Stack) Contact(transport, user string) gosip.Uri {
 	t := strings.ToLower(transport)
 	u := gosip.Uri{Scheme: "sip", User: user, Host: s.host(t), Port: int(s.addrs[t].Port())}
-	if t == "tls" {
+	switch t {
+	case "tls":
 		u.Scheme = "sips"
+	case "wss":
+		t = "ws" // one URI parameter for both (RFC 7118 5.2); Via says WSS
 	}
 	if t != "udp" {
 		u.UriParams = gosip.HeaderParams{{K: "transport", V: t}}
@@ -299,6 +315,11 @@ func (s *Stack) client(req *gosip.Request) (*sipgo.Client, error) {
 	}
 	a := s.addrs[t]
 	switch {
+	case t == "ws" || t == "wss":
+		if !s.wsAlive(t, req.Destination()) {
+			return nil, &Error{Code: 480, Reason: "Temporarily Unavailable (WebSocket closed)",
+				Err: fmt.Errorf("%w to %s", ErrWSClosed, req.Destination())}
+		}
 	case t == "udp":
 		// Send from the listening socket: a NATed phone's pinhole is open to it.
 		req.Laddr = gosip.Addr{IP: net.IP(a.Addr().AsSlice()), Port: int(a.Port()), Hostname: a.Addr().String()}
