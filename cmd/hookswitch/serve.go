@@ -37,7 +37,7 @@ type serveFlags struct {
 	data, udp, tcp, tlsAddr, cert, key, advertise, realm string
 	rtpPorts, rtpIP, httpAddr, scripts, logLevel, digest string
 	plugins                                              string
-	ws, wss, https                                       string
+	ws, wss, https, webrtc                               string
 	tones, oneTouch                                      string
 	mohShuffle                                           bool
 	httpAllow, pprofAddr                                 string
@@ -54,6 +54,7 @@ func serve(args []string, stderr io.Writer) error {
 	fs.StringVar(&f.tcp, "sip-tcp", env("HOOKSWITCH_SIP_TCP", ":5060"), "SIP TCP listen address, empty to disable (env HOOKSWITCH_SIP_TCP)")
 	fs.StringVar(&f.tlsAddr, "sip-tls", env("HOOKSWITCH_SIP_TLS", ":5061"), "SIP TLS listen address, used when a certificate exists (env HOOKSWITCH_SIP_TLS)")
 	fs.StringVar(&f.ws, "sip-ws", env("HOOKSWITCH_SIP_WS", ""), "SIP over WebSocket (ws://) listen address, for a TLS proxy in front; empty disables (env HOOKSWITCH_SIP_WS)")
+	fs.StringVar(&f.webrtc, "webrtc", env("HOOKSWITCH_WEBRTC", ""), "UDP address of the WebRTC media gateway's shared ICE port for browsers, e.g. :10443; empty disables (env HOOKSWITCH_WEBRTC)")
 	fs.StringVar(&f.wss, "sip-wss", env("HOOKSWITCH_SIP_WSS", ""), "SIP over secure WebSocket (wss://) listen address, with the TLS certificate; empty disables (env HOOKSWITCH_SIP_WSS)")
 	fs.StringVar(&f.https, "https", env("HOOKSWITCH_HTTPS", ""), "HTTPS listen address, with the TLS certificate: SIP over WSS on /ws for browsers; empty disables (env HOOKSWITCH_HTTPS)")
 	fs.StringVar(&f.cert, "tls-cert", env("HOOKSWITCH_TLS_CERT", ""), "TLS certificate PEM (default DATA/tls/cert.pem if present)")
@@ -165,7 +166,7 @@ func serve(args []string, stderr io.Writer) error {
 }
 
 func (f *serveFlags) config(log *slog.Logger) (server.Config, error) {
-	cfg := server.Config{SIPUDP: f.udp, SIPTCP: f.tcp, SIPWS: f.ws, SIPWSS: f.wss, Advertise: f.advertise, Realm: f.realm,
+	cfg := server.Config{SIPUDP: f.udp, SIPTCP: f.tcp, SIPWS: f.ws, SIPWSS: f.wss, WebRTC: f.webrtc, Advertise: f.advertise, Realm: f.realm,
 		RTPTimeout: f.rtpTimeout, RTPHoldTimeout: f.holdTimeout, Logger: log, DataDir: f.data}
 	cfg.Registrar.DefaultMaxContacts = f.maxContacts
 	if f.tones == "" {

@@ -16,6 +16,7 @@ import (
 	"github.com/hookswitch/hookswitch/switch/media"
 	"github.com/hookswitch/hookswitch/switch/sip"
 	"github.com/hookswitch/hookswitch/switch/store"
+	"github.com/hookswitch/hookswitch/switch/webrtc"
 )
 
 // Call is one B2BUA call: the caller's leg a, the answering callee's leg b.
@@ -59,6 +60,7 @@ type Call struct {
 	trunk                      string          // the trunk the callee was reached on, counted in the manager
 	cidSet                     bool            // a decision chose the caller ID (callerID)
 	diversion, diversionReason string          // a forward: the number meant, and why
+	aWeb                       *webrtc.Peer    // the gateway peer of a browser caller
 }
 
 // leg is one side of a call.
@@ -73,6 +75,12 @@ type leg struct {
 	invite  *gosip.Request // the INVITE that created the leg (UAC side: ours)
 	res2xx  *gosip.Response
 	remote  atomic.Pointer[media.SDP] // the last SDP the peer sent
+	// A browser peer (webrtc.go), under call.mu: its gateway peer, the SDP
+	// sent to it, and a called browser's answer made plain.
+	web       *webrtc.Peer
+	toBrowser bool
+	webSent   []byte
+	webPlain  *media.SDP
 }
 
 func newCall(m *Manager, req *gosip.Request, tx gosip.ServerTransaction, user string, offer *media.SDP) *Call {
@@ -107,8 +115,12 @@ func (l *leg) rewrite(s *media.SDP, bump, answer bool) ([]byte, error) {
 	l.call.mu.Lock()
 	single := l.call.selfAnswer
 	l.call.mu.Unlock()
-	return s.Rewrite(media.RewriteOptions{IP: l.call.m.mediaIP(), Port: l.media.LocalPort(), SessionID: l.sessID,
+	out, err := s.Rewrite(media.RewriteOptions{IP: l.call.m.mediaIP(), Port: l.media.LocalPort(), SessionID: l.sessID,
 		Version: l.version, SingleCodec: single, Answer: answer})
+	if err != nil || !l.isWeb() {
+		return out, err
+	}
+	return l.browserSDP(out)
 }
 
 // learn points l's media at the address in the SDP its peer sent.
@@ -146,6 +158,7 @@ func (c *Call) run() {
 	defer m.wg.Done()
 
 	c.a = newLeg(c, uasDialog(c.req, sip.NewTag(), m.stack.Contact(c.req.Transport(), "")), c.sess.A())
+	c.a.web = c.aWeb
 	c.a.invite = c.req
 	c.a.learn(c.offer)
 	m.addDialog(c.a)
@@ -280,10 +293,17 @@ func endReason(code int) string {
 // answer relays the callee's 2xx to the caller and waits for the ACK,
 // retransmitting the 2xx over UDP (RFC 3261 13.3.1.4).
 func (c *Call) answer(calleeRes *gosip.Response) {
-	answer, err := media.ParseSDP(calleeRes.Body())
+	b := c.callee()
+	var answer *media.SDP
+	var err error
+	if b != nil {
+		answer, err = b.parseRemote(calleeRes.Body())
+	} else {
+		answer, err = media.ParseSDP(calleeRes.Body())
+	}
 	var body []byte
 	if err == nil {
-		if b := c.callee(); b != nil {
+		if b != nil {
 			b.learn(answer)
 		}
 		body, err = c.a.sdpFor(answer, false)
@@ -474,6 +494,9 @@ func (c *Call) end(reason string) {
 	c.mu.Unlock()
 
 	c.stopMedia()
+	for _, l := range legs {
+		l.closeWeb()
+	}
 	if usedTrunk != "" {
 		c.m.useTrunk(usedTrunk, -1)
 	}

@@ -8,7 +8,6 @@ import (
 
 	gosip "github.com/emiago/sipgo/sip"
 
-	"github.com/hookswitch/hookswitch/switch/media"
 	"github.com/hookswitch/hookswitch/switch/sip"
 )
 
@@ -187,8 +186,10 @@ func (c *Call) sendFork(areq *gosip.Request, t target, d *dialog, events chan<- 
 	m := c.m
 	host := m.stack.Host()
 	l := newLeg(c, d, c.sess.B())
+	l.toBrowser = t.trunk == nil && m.isBrowser(t.b)
 	body, err := l.sdpFor(c.offer, false)
 	if err != nil {
+		l.closeWeb()
 		return nil, err
 	}
 	req := d.request(gosip.INVITE, 0)
@@ -281,7 +282,7 @@ func (c *Call) provisional(f *fork, res *gosip.Response, early **fork) {
 	code := res.StatusCode
 	var body []byte
 	if len(res.Body()) > 0 && (*early == nil || *early == f) {
-		if s, err := media.ParseSDP(res.Body()); err == nil {
+		if s, err := f.leg.parseRemote(res.Body()); err == nil {
 			f.leg.learn(s)
 			if b, err := c.a.sdpFor(s, false); err == nil {
 				body = b
@@ -346,6 +347,12 @@ func (c *Call) ackAndBye(f *fork, res *gosip.Response) {
 }
 
 func (c *Call) forget(l *leg) {
+	c.mu.Lock()
+	won := l == c.b
+	c.mu.Unlock()
+	if !won {
+		l.closeWeb() // a browser fork that lost; the winner's ends with the call
+	}
 	c.m.mu.Lock()
 	if c.m.dialogs[l.d.key()] == l {
 		delete(c.m.dialogs, l.d.key())

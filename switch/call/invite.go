@@ -107,17 +107,28 @@ func (m *Manager) admit(req *gosip.Request, tx gosip.ServerTransaction) (*Call, 
 	if ct := req.ContentType(); ct != nil && !strings.HasPrefix(strings.ToLower(ct.Value()), "application/sdp") {
 		return nil, &sip.Error{Code: 415}
 	}
-	offer, err := media.ParseSDP(req.Body())
+	web, body, err := m.acceptBrowserOffer(req.Body())
 	if err != nil {
-		return nil, &sip.Error{Code: 400, Reason: "Bad Request (invalid SDP)", Err: err}
+		return nil, err
+	}
+	fail := func(e *sip.Error) (*Call, error) {
+		if web != nil {
+			web.Close()
+		}
+		return nil, e
+	}
+	offer, err := media.ParseSDP(body)
+	if err != nil {
+		return fail(&sip.Error{Code: 400, Reason: "Bad Request (invalid SDP)", Err: err})
 	}
 	if _, err := offer.Rewrite(media.RewriteOptions{IP: m.mediaIP(), Port: 9, SessionID: 1, Version: 1}); err != nil {
-		return nil, &sip.Error{Code: 488, Err: err}
+		return fail(&sip.Error{Code: 488, Err: err})
 	}
 	c := newCall(m, req, tx, user, offer)
+	c.aWeb = web
 	sess, err := m.media.NewSession(func() { c.hangup("rtp_timeout") })
 	if err != nil {
-		return nil, &sip.Error{Code: 503, Reason: "Service Unavailable (no media ports)", Err: err}
+		return fail(&sip.Error{Code: 503, Reason: "Service Unavailable (no media ports)", Err: err})
 	}
 	c.sess = sess
 	to := req.Recipient.User

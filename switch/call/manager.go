@@ -20,6 +20,7 @@ import (
 	"github.com/hookswitch/hookswitch/switch/registrar"
 	"github.com/hookswitch/hookswitch/switch/sip"
 	"github.com/hookswitch/hookswitch/switch/store"
+	"github.com/hookswitch/hookswitch/switch/webrtc"
 )
 
 // Config holds the B2BUA's timers and limits.
@@ -42,6 +43,9 @@ type Config struct {
 	Trunks TrunkFinder
 	// Queues runs call queues for the queue primitive; nil: none.
 	Queues Queues
+	// WebRTC is the media gateway for browser legs; nil: a WebRTC offer is
+	// refused with 488.
+	WebRTC *webrtc.Gateway
 	// OnEnd, when set, is told that a call ended (a queue's agent may be
 	// free again). It must not block.
 	OnEnd func()

@@ -222,10 +222,12 @@ func (p *programCall) bridge(ctx context.Context, s hook.BridgeSpec, o bridgeOpt
 	}
 	if !answered {
 		c.answer(res) // the callee's answer is the caller's
-	} else if body, err := media.ParseSDP(res.Body()); err == nil {
-		if b := c.callee(); b != nil {
+	} else if b := c.callee(); b != nil {
+		if body, err := b.parseRemote(res.Body()); err == nil {
 			b.learn(body)
+			c.sess.SetHold(body.Audio().Hold)
 		}
+	} else if body, err := media.ParseSDP(res.Body()); err == nil {
 		c.sess.SetHold(body.Audio().Hold)
 	}
 	select {

@@ -61,11 +61,19 @@ func (c *Call) onReinvite(l *leg, req *gosip.Request, tx gosip.ServerTransaction
 		sip.Respond(tx, req, 491, "", nil)
 		return
 	}
+	to := c.other(l)
+	switch {
+	case l.isWeb(): // a browser leg negotiated once (webrtc.go)
+		sip.Respond(tx, req, 488, "Not Acceptable Here (a browser's media cannot be renegotiated yet)", nil)
+		return
+	case to != nil && to.isWeb(): // the switch answers for the browser
+		c.answerReinvite(l, req, tx)
+		return
+	}
 	if !l.d.accept(req) {
 		sip.Respond(tx, req, 500, "Server Internal Error (CSeq out of order)", nil)
 		return
 	}
-	to := c.other(l)
 	out := to.d.request(gosip.INVITE, 0)
 	p := &reinvite{from: l, to: to, out: out, acked: make(chan struct{}), finished: make(chan struct{})}
 	if len(req.Body()) > 0 {

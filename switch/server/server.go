@@ -35,6 +35,7 @@ import (
 	"github.com/hookswitch/hookswitch/switch/timecond"
 	"github.com/hookswitch/hookswitch/switch/voicemail"
 	"github.com/hookswitch/hookswitch/switch/wasm"
+	"github.com/hookswitch/hookswitch/switch/webrtc"
 )
 
 // Config is everything a node needs; zero values take the defaults.
@@ -43,6 +44,9 @@ type Config struct {
 	// SIPWS and SIPWSS take SIP over WebSocket (RFC 7118) on their own
 	// ports (WSS with TLSConfig); "" disables.
 	SIPWS, SIPWSS string
+	// WebRTC is the UDP address of the browser media gateway's shared ICE
+	// port (e.g. ":10443"); "" = no WebRTC media (browser offers get 488).
+	WebRTC string
 	// SIPWSSHandoff carries the connections the HTTPS server takes on /ws
 	// (see web.SIPWebSocket); nil: none.
 	SIPWSSHandoff *sip.WSHandoff
@@ -91,6 +95,7 @@ type Server struct {
 	Trunks    *TrunkManager
 	Rooms     *conference.Rooms
 	Queues    *queue.Manager
+	WebRTC    *webrtc.Gateway // nil without Config.WebRTC
 	// queueEvents carries queue changes to the event hook.
 	queueEvents eventQueue
 	Audio       *audio.Library
@@ -161,6 +166,17 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 	cfg.Call.Audio, cfg.Call.Rooms = s.Audio, s.Rooms
 	cfg.Call.Trunks = trunkFinder{s}
 	cfg.Call.Queues, cfg.Call.OnEnd = s.Queues, s.Queues.Wake
+	if cfg.WebRTC != "" {
+		var public []string
+		if a, err := netip.ParseAddr(cfg.Advertise); err == nil {
+			public = []string{a.String()}
+		}
+		if s.WebRTC, err = webrtc.New(webrtc.Config{ICEAddr: cfg.WebRTC, PublicIPs: public, Logger: log}); err != nil {
+			s.closeParts()
+			return nil, fmt.Errorf("webrtc: %w", err)
+		}
+		cfg.Call.WebRTC = s.WebRTC
+	}
 	calls = call.New(cfg.Call, s.Stack, s.Registrar, st, auth, s.Hooks, s.Media, log)
 	s.Calls = calls
 	calls.Register(s.Stack)
@@ -388,6 +404,9 @@ func (s *Server) Close() error {
 	s.Calls.Wait(wctx)
 	cancel()
 	s.Calls.Close()
+	if s.WebRTC != nil {
+		s.WebRTC.Close()
+	}
 	s.Trunks.Close()
 	s.queueEvents.close()
 	s.cancel()
