@@ -146,7 +146,6 @@ func TestBrowserReportsPageFailure(t *testing.T) {
 	}
 }
 
-
 // TestBrowserStopEndsRun proves a run that would go on is ended by its
 // test: streamed results arrive while it runs, and Stop closes the browser.
 func TestBrowserStopEndsRun(t *testing.T) {

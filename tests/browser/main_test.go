@@ -1,37 +1,6 @@
 package browser
 
-import (
-	"errors"
-	"fmt"
-	"os"
-	"os/exec"
-	"testing"
-)
+import "testing"
 
-// netnsEnv marks a test binary already running in its own network
-// namespace.
-const netnsEnv = "HOOKSWITCH_BROWSER_NETNS"
-
-// TestMain runs the tests in a network namespace whose only interface is
-// loopback: a browser sends WebRTC connectivity checks from every interface
-// it finds, and our tests may reach loopback addresses only. The binary
-// runs itself again under `unshare -rn` (a user namespace: no root needed)
-// after bringing lo up there.
-func TestMain(m *testing.M) {
-	if os.Getenv(netnsEnv) != "" || os.Getenv(SkipEnv) == "1" {
-		os.Exit(m.Run())
-	}
-	cmd := exec.Command("unshare", append([]string{"-rn", "sh", "-c", `ip link set lo up && exec "$0" "$@"`, os.Args[0]}, os.Args[1:]...)...)
-	cmd.Env = append(os.Environ(), netnsEnv+"=1")
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	err := cmd.Run()
-	var exit *exec.ExitError
-	switch {
-	case err == nil:
-		os.Exit(0)
-	case errors.As(err, &exit):
-		os.Exit(exit.ExitCode())
-	}
-	fmt.Fprintf(os.Stderr, "tests/browser: cannot run in a loopback-only network namespace (unshare -rn, ip from iproute2): %v\n", err)
-	os.Exit(1)
-}
+// TestMain runs the tests in a loopback-only network namespace (see Main).
+func TestMain(m *testing.M) { Main(m) }
