@@ -9,8 +9,11 @@ import (
 )
 
 // pionLogs routes pion's scoped loggers into the gateway's slog.Logger.
-// pion's trace level is dropped (per packet); its debug level becomes
-// slog's. Formatting happens only when the level is enabled.
+// pion's trace level is dropped (per packet). Its info and warn levels
+// become debug: they narrate every ordinary call (candidates ignored,
+// streams closed at hang-up) and would fill an operator's log; a failed
+// call is reported by the switch itself. Formatting happens only when the
+// level is enabled.
 type pionLogs struct{ log *slog.Logger }
 
 func (f pionLogs) NewLogger(scope string) logging.LeveledLogger {
@@ -33,9 +36,9 @@ func (pionLogger) Trace(string)                {}
 func (pionLogger) Tracef(string, ...any)       {}
 func (l pionLogger) Debug(msg string)          { l.emit(slog.LevelDebug, msg) }
 func (l pionLogger) Debugf(f string, a ...any) { l.emitf(slog.LevelDebug, f, a) }
-func (l pionLogger) Info(msg string)           { l.emit(slog.LevelInfo, msg) }
-func (l pionLogger) Infof(f string, a ...any)  { l.emitf(slog.LevelInfo, f, a) }
-func (l pionLogger) Warn(msg string)           { l.emit(slog.LevelWarn, msg) }
-func (l pionLogger) Warnf(f string, a ...any)  { l.emitf(slog.LevelWarn, f, a) }
+func (l pionLogger) Info(msg string)           { l.emit(slog.LevelDebug, msg) }
+func (l pionLogger) Infof(f string, a ...any)  { l.emitf(slog.LevelDebug, f, a) }
+func (l pionLogger) Warn(msg string)           { l.emit(slog.LevelDebug, msg) }
+func (l pionLogger) Warnf(f string, a ...any)  { l.emitf(slog.LevelDebug, f, a) }
 func (l pionLogger) Error(msg string)          { l.emit(slog.LevelError, msg) }
 func (l pionLogger) Errorf(f string, a ...any) { l.emitf(slog.LevelError, f, a) }
