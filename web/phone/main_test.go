@@ -1,0 +1,12 @@
+package phone
+
+import (
+	"testing"
+
+	"github.com/hookswitch/hookswitch/tests/browser"
+)
+
+// TestMain runs the tests in a loopback-only network namespace, as every
+// browser test package does (Chromium and pion would otherwise gather and
+// probe every interface).
+func TestMain(m *testing.M) { browser.Main(m) }

@@ -1,0 +1,645 @@
+package phone
+
+import (
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/hookswitch/hookswitch/web/callproto"
+)
+
+type phoneState struct {
+	Registered bool   `json:"registered"`
+	Ext        string `json:"ext"`
+	Server     string `json:"server"`
+	Status     string `json:"status"`
+	VM         *struct {
+		NewCount int `json:"newCount"`
+		OldCount int `json:"oldCount"`
+	} `json:"vm"`
+	Calls []struct {
+		CID        string `json:"cid"`
+		Dir        string `json:"dir"`
+		Number     string `json:"number"`
+		State      string `json:"state"`
+		Muted      bool   `json:"muted"`
+		MicEnabled *bool  `json:"micEnabled"`
+		Recording  bool   `json:"recording"`
+		Second     *struct {
+			CID    string `json:"cid"`
+			Number string `json:"number"`
+			State  string `json:"state"`
+		} `json:"second"`
+	} `json:"calls"`
+	Book []struct {
+		Number string `json:"number"`
+		Name   string `json:"name"`
+		BLF    bool   `json:"blf"`
+		State  string `json:"state"`
+	} `json:"book"`
+	History []struct {
+		Dir    string `json:"dir"`
+		Number string `json:"number"`
+		Result string `json:"result"`
+	} `json:"history"`
+}
+
+func (h *harness) state() phoneState {
+	h.t.Helper()
+	var s phoneState
+	h.ui.eval("HookswitchPhone.state()", &s)
+	return s
+}
+
+// Signing in: the login form's default server is the page's own origin's
+// /wcp, the proof the page computes with WebCrypto is the one callproto
+// checks, and the phone shows it is registered. The password is not kept.
+func TestPhoneLogin(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, &peer{password: "s3cret-Pa55"})
+	u := h.ui
+	u.open("/phone/")
+	u.wait("html[data-ready]")
+	var server string
+	u.eval("document.getElementById('login-server').value", &server)
+	if want := "ws://" + strings.TrimPrefix(h.srv.URL, "http://") + "/wcp"; server != want {
+		t.Errorf("default server %q, want %q", server, want)
+	}
+	u.shot("login")
+	c := h.login("1001", "s3cret-Pa55")
+	if !c.proofOK {
+		t.Error("the page's password proof does not pass callproto.CheckProof")
+	}
+	u.waitText("#status", "Registered as 1001")
+	u.wait("#dial-form")
+	u.waitHidden("#login-view")
+	s := h.state()
+	if !s.Registered || s.Ext != "1001" {
+		t.Errorf("state after login: %+v", s)
+	}
+	var stored string
+	u.eval("JSON.stringify(localStorage)", &stored)
+	if strings.Contains(stored, "s3cret-Pa55") {
+		t.Errorf("the password is in localStorage: %s", stored)
+	}
+	u.shot("registered")
+	h.end()
+}
+
+// A wrong password: the switch says 9001 state=-403, the page says so, stays
+// on the login form and closes the session.
+func TestPhoneLoginRefused(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, &peer{password: "right"})
+	c := h.login("1001", "wrong")
+	if c.proofOK {
+		t.Fatal("a wrong password passed CheckProof")
+	}
+	h.ui.waitText("#login-error", "Wrong extension or password")
+	if rest := c.closed(t); len(rest) != 0 {
+		t.Errorf("after the refusal the page sent %v", rest)
+	}
+	h.ui.wait("#login-form")
+	if s := h.state(); s.Registered {
+		t.Errorf("registered after -403: %+v", s)
+	}
+	h.ui.shot("login-refused")
+	h.end()
+}
+
+// wantWebRTCSDP checks an SDP the page sent: a WebRTC audio offer or answer
+// with DTLS and ICE credentials, G.711 and nothing the switch cannot relay.
+func wantWebRTCSDP(t *testing.T, what, sdp string) {
+	t.Helper()
+	if !strings.HasPrefix(sdp, "v=0\r\n") {
+		t.Errorf("%s does not start with v=0 CRLF: %.40q", what, sdp)
+	}
+	if missing := sdpLacks(sdp, "m=audio ", "a=fingerprint:sha-256 ", "a=ice-ufrag:", "a=ice-pwd:", "PCMU/8000", "a=candidate:"); len(missing) > 0 {
+		t.Errorf("%s lacks %q:\n%s", what, missing, sdp)
+	}
+	if strings.Contains(sdp, "opus/") {
+		t.Errorf("%s offers opus, which the switch does not relay:\n%s", what, sdp)
+	}
+}
+
+func ev(k, v string) callproto.Field { return callproto.F(k, v) }
+
+// call places a call to number from the dial pad and connects it: the
+// switch answers with a pion peer's SDP and says ringing, then connected.
+// Media flows both ways before it returns.
+func (h *harness) call(c *wconn, number string) (string, *far) {
+	h.t.Helper()
+	u := h.ui
+	u.fill("#number", number)
+	u.click("#call-button")
+	m := c.next(h.t, callproto.OpCall)
+	if m.Get("to") != number {
+		h.t.Fatalf("1003 to=%q, want %q", m.Get("to"), number)
+	}
+	wantWebRTCSDP(h.t, "the page's offer", m.Get("sdp"))
+	cid := c.lastCID
+	f := newFar(h.t)
+	answer := f.answer(h.t, m.Get("sdp"))
+	c.event(callproto.EvCallState, ev("cid", cid), ev("state", "1"))
+	u.waitText("#call-state", "Ringing")
+	c.event(callproto.EvMediaChange, ev("cid", cid), ev("sdp", answer))
+	c.event(callproto.EvCallState, ev("cid", cid), ev("state", "2"))
+	u.waitText("#call-state", "Connected")
+	f.waitRTP(h.t)
+	u.until("HookswitchPhone.stats().then(s => s && s.packetsReceived > 0 && s.connectionState === 'connected')", nil)
+	return cid, f
+}
+
+func (h *harness) lastHistory() (dir, number, result string) {
+	h.t.Helper()
+	s := h.state()
+	if len(s.History) == 0 {
+		h.t.Fatal("the call history is empty")
+	}
+	x := s.History[0]
+	return x.Dir, x.Number, x.Result
+}
+
+// An outgoing call from the keyboard: 1003 with the number and an SDP offer
+// a WebRTC peer accepts; media both ways; DTMF from keys and the keypad
+// (1012), hold and resume (1007 type 1 and 0), mute (local only), record
+// on demand (1013), hang up (1010); then redial, cancelled with Escape.
+func TestPhoneOutgoingCall(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, &peer{password: "pw"})
+	c := h.login("1001", "pw")
+	u := h.ui
+	u.waitText("#status", "Registered")
+
+	// Digits typed outside any field go to the number; Enter dials.
+	u.click("h1.brand")
+	u.typeText("1002")
+	u.press("Enter")
+	m := c.next(t, callproto.OpCall)
+	if m.Get("to") != "1002" {
+		t.Fatalf("1003 to=%q, want 1002", m.Get("to"))
+	}
+	wantWebRTCSDP(t, "the page's offer", m.Get("sdp"))
+	if missing := sdpLacks(m.Get("sdp"), "a=setup:actpass", "a=sendrecv", "a=rtcp-mux"); len(missing) > 0 {
+		t.Errorf("the offer lacks %q", missing)
+	}
+	cid := c.lastCID
+	u.waitText("#call-state", "Calling")
+	f := newFar(t)
+	answer := f.answer(t, m.Get("sdp"))
+	c.event(callproto.EvCallState, ev("cid", cid), ev("state", "1"))
+	u.waitText("#call-state", "Ringing")
+	c.event(callproto.EvMediaChange, ev("cid", cid), ev("sdp", answer))
+	c.event(callproto.EvCallState, ev("cid", cid), ev("state", "2"))
+	u.waitText("#call-state", "Connected")
+	f.waitRTP(t)
+	var st struct {
+		ConnectionState string `json:"connectionState"`
+		PacketsReceived int    `json:"packetsReceived"`
+		Codec           string `json:"codec"`
+	}
+	u.until("HookswitchPhone.stats().then(s => s && s.packetsReceived > 0 && s)", &st)
+	if st.Codec != "audio/PCMU" {
+		t.Errorf("the page receives %q, want audio/PCMU", st.Codec)
+	}
+	u.shot("in-call")
+
+	// DTMF: keys typed during the call, and the keypad.
+	for _, k := range []string{"5", "#"} {
+		u.press(k)
+		if d := c.next(t, callproto.OpDTMF); d.Get("dtmf") != k || d.Get("cid") != cid {
+			t.Errorf("key %s sent %v", k, d)
+		}
+	}
+	u.click(`#keypad button[data-key="9"]`)
+	if d := c.next(t, callproto.OpDTMF); d.Get("dtmf") != "9" || d.Get("cid") != cid {
+		t.Errorf("keypad 9 sent %v", d)
+	}
+	u.waitText("#dtmf-sent", "5#9")
+
+	// Hold and resume.
+	u.click("#hold")
+	if d := c.next(t, callproto.OpModify); d.Get("type") != "1" || d.Get("cid") != cid {
+		t.Errorf("hold sent %v, want 1007 type=1", d)
+	}
+	c.event(callproto.EvCallState, ev("cid", cid), ev("state", "3"))
+	u.waitText("#call-state", "On hold")
+	if p := u.attr("#hold", "aria-pressed"); p != "true" {
+		t.Errorf("hold button aria-pressed=%q while held", p)
+	}
+	u.shot("on-hold")
+	u.click("#hold")
+	if d := c.next(t, callproto.OpModify); d.Get("type") != "0" {
+		t.Errorf("resume sent %v, want 1007 type=0", d)
+	}
+	c.event(callproto.EvCallState, ev("cid", cid), ev("state", "2"))
+	u.waitText("#call-state", "Connected")
+
+	// Mute disables the microphone track and tells the switch nothing: the
+	// next command it gets is the recording's.
+	u.click("#mute")
+	u.until("HookswitchPhone.state().calls[0].micEnabled === false", nil)
+	u.click("#record")
+	if d := c.next(t, callproto.OpRecord); d.Get("rec") != "1" || d.Get("cid") != cid {
+		t.Errorf("record sent %v, want 1013 rec=1", d)
+	}
+	u.waitText("#call-state", "recording")
+	u.click("#record")
+	if d := c.next(t, callproto.OpRecord); d.Get("rec") != "0" {
+		t.Errorf("stop recording sent %v, want 1013 rec=0", d)
+	}
+	u.click("#mute")
+	u.until("HookswitchPhone.state().calls[0].micEnabled === true", nil)
+
+	u.click("#hangup")
+	if d := c.next(t, callproto.OpDisconnect); d.Get("cid") != cid {
+		t.Errorf("hang-up sent %v, want 1010 cid=%s", d, cid)
+	}
+	u.waitHidden("#call")
+	if dir, n, r := h.lastHistory(); dir != "out" || n != "1002" || r != "answered" {
+		t.Errorf("history: %s %s %s, want out 1002 answered", dir, n, r)
+	}
+
+	// Redial, then hang up from the keyboard before the answer.
+	u.click("#redial")
+	if d := c.next(t, callproto.OpCall); d.Get("to") != "1002" {
+		t.Errorf("redial sent %v, want 1003 to=1002", d)
+	}
+	cid2 := c.lastCID
+	u.until("HookswitchPhone.state().calls[0]?.cid", nil)
+	u.press("Escape")
+	if d := c.next(t, callproto.OpDisconnect); d.Get("cid") != cid2 {
+		t.Errorf("Escape sent %v, want 1010 cid=%s", d, cid2)
+	}
+	u.waitHidden("#call")
+	if _, _, r := h.lastHistory(); r != "cancelled" {
+		t.Errorf("history: %s, want cancelled", r)
+	}
+	u.click("#tab-history")
+	u.wait(`#history li[data-result="cancelled"]`)
+	u.shot("history")
+	h.end()
+}
+
+// minimalOffer is enough SDP for a call that is never answered.
+const minimalOffer = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 0\r\nc=IN IP4 0.0.0.0\r\n"
+
+// Incoming calls: 9002 shows the banner (the caller's name as text, not
+// HTML) and the page says 1006 ringing; answering sends 1004 with an SDP
+// answer that the offering peer accepts, and media flows. Rejecting by key
+// or button sends 1005 486; a caller who gives up is a missed call.
+func TestPhoneIncomingCall(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, &peer{password: "pw"})
+	c := h.login("1001", "pw")
+	u := h.ui
+	u.waitText("#status", "Registered")
+
+	f := newFar(t)
+	cid := newCID()
+	c.event(callproto.EvIncomingCall, ev("from", "1003"), ev("disp", "Bob <b>&amp;"), ev("to", "1001"),
+		ev("cid", cid), ev("ucid", "u-1"), ev("sdp", f.offer(t)))
+	if r := c.next(t, callproto.OpRinging); r.Get("cid") != cid {
+		t.Errorf("ringing sent %v", r)
+	}
+	u.wait("#incoming")
+	if got := u.text("#incoming-from"); got != "Bob <b>&amp; (1003)" {
+		t.Errorf("banner shows %q", got)
+	}
+	u.shot("incoming")
+	u.click("#answer")
+	a := c.next(t, callproto.OpAnswer)
+	if a.Get("cid") != cid {
+		t.Errorf("answer sent %v", a)
+	}
+	wantWebRTCSDP(t, "the page's answer", a.Get("sdp"))
+	f.accept(t, a.Get("sdp"))
+	c.event(callproto.EvCallState, ev("cid", cid), ev("state", "2"))
+	u.waitText("#call-state", "Connected")
+	u.waitHidden("#incoming")
+	f.waitRTP(t)
+	u.until("HookswitchPhone.stats().then(s => s && s.packetsReceived > 0)", nil)
+	u.shot("answered")
+
+	// The far end hangs up.
+	c.event(callproto.EvCallState, ev("cid", cid), ev("state", "0"))
+	u.waitHidden("#call")
+	if dir, n, r := h.lastHistory(); dir != "in" || n != "1003" || r != "answered" {
+		t.Errorf("history: %s %s %s, want in 1003 answered", dir, n, r)
+	}
+
+	// Rejected with Escape, then with the button.
+	for _, how := range []string{"key", "button"} {
+		cid := newCID()
+		c.event(callproto.EvIncomingCall, ev("from", "1004"), ev("to", "1001"), ev("cid", cid), ev("sdp", minimalOffer))
+		c.next(t, callproto.OpRinging)
+		u.wait("#incoming")
+		if how == "key" {
+			u.press("Escape")
+		} else {
+			u.click("#reject")
+		}
+		if r := c.next(t, callproto.OpReject); r.Get("cid") != cid || r.Get("rc") != "486" {
+			t.Errorf("reject by %s sent %v, want 1005 rc=486", how, r)
+		}
+		u.waitHidden("#incoming")
+		if _, _, r := h.lastHistory(); r != "rejected" {
+			t.Errorf("history after reject by %s: %s", how, r)
+		}
+	}
+
+	// The caller gives up.
+	cid4 := newCID()
+	c.event(callproto.EvIncomingCall, ev("from", "anonymous"), ev("to", "1001"), ev("cid", cid4), ev("sdp", minimalOffer))
+	c.next(t, callproto.OpRinging)
+	u.waitText("#incoming-from", "Anonymous")
+	c.event(callproto.EvCallState, ev("cid", cid4), ev("state", "0"), ev("cause", "487"))
+	u.waitHidden("#incoming")
+	if dir, _, r := h.lastHistory(); dir != "in" || r != "missed" {
+		t.Errorf("history: %s %s, want in missed", dir, r)
+	}
+	h.end()
+}
+
+// Transfer: 1008 makes the second call, 9007 reports it; "back to caller"
+// is 1007 type=2, completing is 1010 on the first call.
+func TestPhoneTransfer(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, &peer{password: "pw"})
+	c := h.login("1001", "pw")
+	u := h.ui
+	u.waitText("#status", "Registered")
+	cid, _ := h.call(c, "1002")
+
+	// Cancelled: back to the caller.
+	u.click("#transfer")
+	u.fill("#transfer-to", "1005")
+	u.press("Enter")
+	s := c.next(t, callproto.OpSecondCall)
+	if s.Get("cid") != cid || s.Get("rto") != "1005" {
+		t.Fatalf("transfer sent %v, want 1008 cid=%s rto=1005", s, cid)
+	}
+	second := c.lastCID
+	u.waitText("#transfer-status", "Calling 1005")
+	c.event(callproto.EvSecondCallState, ev("cid", second), ev("state", "1"))
+	u.waitText("#transfer-status", "Ringing 1005")
+	u.click("#transfer-cancel")
+	if m := c.next(t, callproto.OpModify); m.Get("cid") != cid || m.Get("type") != "2" {
+		t.Errorf("back to caller sent %v, want 1007 type=2", m)
+	}
+	u.waitHidden("#transfer-state")
+
+	// Completed.
+	u.click("#transfer")
+	u.fill("#transfer-to", "1006")
+	u.click("#transfer-call")
+	if s := c.next(t, callproto.OpSecondCall); s.Get("rto") != "1006" {
+		t.Fatalf("transfer sent %v, want rto=1006", s)
+	}
+	second = c.lastCID
+	c.event(callproto.EvSecondCallState, ev("cid", second), ev("state", "2"))
+	u.waitText("#transfer-status", "Talking to 1006")
+	u.shot("transfer")
+	u.click("#transfer-complete")
+	if m := c.next(t, callproto.OpDisconnect); m.Get("cid") != cid {
+		t.Errorf("complete sent %v, want 1010 cid=%s (the first call)", m, cid)
+	}
+	u.waitHidden("#call")
+	if _, _, r := h.lastHistory(); r != "transferred" {
+		t.Errorf("history: %s, want transferred", r)
+	}
+	h.end()
+}
+
+// Voicemail: the page registers with mwi=1; a 9011 with new messages lights
+// the indicator, one without puts it out; clicking it calls the mailbox.
+func TestPhoneVoicemail(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, &peer{password: "pw"})
+	u := h.ui
+	u.open("/phone/")
+	u.wait("html[data-ready]")
+	u.fill("#login-ext", "1001")
+	u.fill("#login-password", "pw")
+	u.click("#login-submit")
+	c := h.peer.accept(t)
+	c.next(t, callproto.OpConnect)
+	if r := c.next(t, callproto.OpRegister); r.Get("mwi") != "1" {
+		t.Errorf("register mwi=%q, want 1", r.Get("mwi"))
+	}
+	u.waitText("#status", "Registered")
+	c.event(callproto.EvVoicemail, ev("vm", "2/8 (0/2)"))
+	u.wait("#vm.lit")
+	if got := u.text("#vm-text"); got != "2 new voicemails" {
+		t.Errorf("indicator says %q", got)
+	}
+	u.shot("voicemail")
+	c.event(callproto.EvVoicemail, ev("vm", "0/10 (0/0)"))
+	u.wait("#vm:not(.lit)")
+	if got := u.text("#vm-text"); got != "No new voicemail" {
+		t.Errorf("indicator says %q", got)
+	}
+	u.click("#vm")
+	if m := c.next(t, callproto.OpCall); m.Get("to") != "*61" {
+		t.Errorf("the indicator called %v, want the own mailbox *61", m)
+	}
+	h.end()
+}
+
+const dialogBusy = `<?xml version="1.0"?>
+<dialog-info xmlns="urn:ietf:params:xml:ns:dialog-info" version="3" state="full" entity="sip:2001@pbx">
+ <dialog id="a1" direction="initiator"><state>confirmed</state>
+  <local><identity>sip:2001@pbx</identity></local><remote><identity>sip:1009@pbx</identity></remote></dialog>
+</dialog-info>`
+
+const dialogRinging = `<?xml version="1.0"?>
+<dialog-info xmlns="urn:ietf:params:xml:ns:dialog-info" version="1" state="full" entity="sip:2002@pbx">
+ <dialog id="b1" direction="recipient"><state>early</state>
+  <local><identity>sip:2002@pbx</identity></local><remote><identity display="Eve">sip:1010@pbx</identity></remote></dialog>
+</dialog-info>`
+
+const dialogIdle = `<?xml version="1.0"?>
+<dialog-info xmlns="urn:ietf:params:xml:ns:dialog-info" version="4" state="full" entity="sip:2001@pbx"/>`
+
+// The phone book from the register ACK's pbook URL (the seed's XML, asked
+// with pext): BLF is watched with 1014 for the entries that want it, and
+// 9012 marks them busy, ringing, idle or unknown. Names are text.
+func TestPhoneBookBLF(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, &peer{password: "pw", pbook: "/pbook.xml"})
+	asked := make(chan string, 4)
+	h.srv.Mux.HandleFunc("GET /pbook.xml", func(w http.ResponseWriter, r *http.Request) {
+		asked <- r.URL.Query().Get("pext")
+		w.Header().Set("Content-Type", "application/xml")
+		io.WriteString(w, `<?xml version="1.0"?>
+<EZPhoneDirectory><PbookGroup><GroupName>Friends</GroupName>
+<DirectoryEntry><Name>Jim</Name><Telephone>2001</Telephone><Blf>Yes</Blf></DirectoryEntry>
+<DirectoryEntry><Name>Samuel &lt;Tz&gt;</Name><Telephone>2002</Telephone><Blf>Yes</Blf></DirectoryEntry>
+<DirectoryEntry><Name>Ming Wang</Name><Telephone>2003</Telephone><Blf>No</Blf></DirectoryEntry>
+</PbookGroup></EZPhoneDirectory>`)
+	})
+	c := h.login("1001", "pw")
+	u := h.ui
+	b := c.next(t, callproto.OpBLF)
+	if b.Get("blf") != "1" || b.Get("ext") != "2001,2002" {
+		t.Errorf("BLF sent %v, want 1014 blf=1 ext=2001,2002", b)
+	}
+	select {
+	case pext := <-asked:
+		if pext != "1001" {
+			t.Errorf("phone book asked with pext=%q, want 1001", pext)
+		}
+	default:
+		t.Error("the phone book URL was not fetched")
+	}
+	u.wait(`#book li[data-ext="2003"]`)
+	if got := u.text(`#book li[data-ext="2002"] .name`); got != "Samuel <Tz>" {
+		t.Errorf("entry 2002 shows %q", got)
+	}
+	c.event(callproto.EvBLFState, ev("state", "0"), ev("ext", "2001"), ev("blfxml", dialogBusy))
+	u.wait(`#book li[data-ext="2001"] .blf[data-state="busy"]`)
+	c.event(callproto.EvBLFState, ev("state", "0"), ev("ext", "2002"), ev("blfxml", dialogRinging))
+	u.wait(`#book li[data-ext="2002"] .blf[data-state="ringing"]`)
+	if got := u.text(`#book li[data-ext="2001"] .blf-text`); got != "busy" {
+		t.Errorf("2001's state reads %q, want busy (as text, not only a colour)", got)
+	}
+	u.shot("phone-book")
+	c.event(callproto.EvBLFState, ev("state", "0"), ev("ext", "2001"), ev("blfxml", dialogIdle))
+	u.wait(`#book li[data-ext="2001"] .blf[data-state="idle"]`)
+	c.event(callproto.EvBLFState, ev("state", "-404"), ev("ext", "2002"))
+	u.wait(`#book li[data-ext="2002"] .blf[data-state="unknown"]`)
+	var dots int
+	u.eval(`document.querySelectorAll('#book li[data-ext="2003"] .blf').length`, &dots)
+	if dots != 0 {
+		t.Errorf("2003 (Blf No) shows a BLF state")
+	}
+	u.click(`#book li[data-ext="2001"] button.call`)
+	if m := c.next(t, callproto.OpCall); m.Get("to") != "2001" {
+		t.Errorf("calling from the phone book sent %v", m)
+	}
+	h.end()
+}
+
+// Without a pbook URL the phone book is the extensions the user adds; each
+// is watched (1014 blf=1) when added and unwatched (blf=0) when removed.
+func TestPhoneBookLocal(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, &peer{password: "pw"})
+	c := h.login("1001", "pw")
+	u := h.ui
+	u.waitText("#status", "Registered")
+	u.fill("#book-number", "2005")
+	u.fill("#book-name", "Ann")
+	u.click("#book-add button")
+	if b := c.next(t, callproto.OpBLF); b.Get("blf") != "1" || b.Get("ext") != "2005" {
+		t.Errorf("adding sent %v, want 1014 blf=1 ext=2005", b)
+	}
+	c.event(callproto.EvBLFState, ev("state", "0"), ev("ext", "2005"), ev("blfxml", strings.ReplaceAll(dialogBusy, "2001", "2005")))
+	u.wait(`#book li[data-ext="2005"] .blf[data-state="busy"]`)
+	var stored string
+	u.eval("localStorage.getItem('hookswitch.phone.contacts.1001')", &stored)
+	if !strings.Contains(stored, `"2005"`) {
+		t.Errorf("contacts not kept: %s", stored)
+	}
+	u.click(`#book li[data-ext="2005"] button.remove`)
+	if b := c.next(t, callproto.OpBLF); b.Get("blf") != "0" || b.Get("ext") != "2005" {
+		t.Errorf("removing sent %v, want 1014 blf=0 ext=2005", b)
+	}
+	u.waitHidden(`#book li[data-ext="2005"]`)
+	h.end()
+}
+
+// The page as a whole: one global (HookswitchPhone), every control named
+// for assistive technology, sign-in by keyboard alone, and no sideways
+// scrolling at a phone's width.
+func TestPhonePage(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, &peer{password: "pw"})
+	u := h.ui
+	u.open("/blank.html")
+	var base []string
+	u.eval("Object.getOwnPropertyNames(window)", &base)
+	u.open("/phone/")
+	u.wait("html[data-ready]")
+	var names []string
+	u.eval("Object.getOwnPropertyNames(window)", &names)
+	var extra []string
+	for _, n := range names {
+		if !slices.Contains(base, n) {
+			extra = append(extra, n)
+		}
+	}
+	if !slices.Equal(extra, []string{"HookswitchPhone"}) {
+		t.Errorf("globals beyond a blank page: %q, want only HookswitchPhone", extra)
+	}
+	var unnamed []string
+	u.eval(`[...document.querySelectorAll('input, select, textarea')].filter(e => !e.labels.length && !e.getAttribute('aria-label')).map(e => e.id || e.outerHTML)
+		.concat([...document.querySelectorAll('button')].filter(b => !(b.getAttribute('aria-label') || b.textContent.trim())).map(b => b.id || b.outerHTML))`, &unnamed)
+	if len(unnamed) > 0 {
+		t.Errorf("controls without a label: %q", unnamed)
+	}
+
+	// The extension field has the focus; Tab, type, Enter.
+	u.typeText("1001")
+	u.press("Tab")
+	u.typeText("pw")
+	u.press("Enter")
+	c := h.peer.accept(t)
+	c.next(t, callproto.OpConnect)
+	c.next(t, callproto.OpRegister)
+	u.waitText("#status", "Registered as 1001")
+
+	u.viewport(390, 844)
+	var fits bool
+	u.eval("document.documentElement.scrollWidth <= window.innerWidth", &fits)
+	if !fits {
+		t.Error("the phone scrolls sideways at 390 px")
+	}
+	u.shot("phone-width")
+	h.end()
+}
+
+// The switch drives the media: 9009 answers an incoming call without a
+// click (1004 follows), and 9008 resets it: the page makes a new peer
+// connection and answers the 9003 offer that follows with 1004, and media
+// flows again on the new one.
+func TestPhoneAutoAnswerAndMediaReset(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, &peer{password: "pw"})
+	c := h.login("1001", "pw")
+	u := h.ui
+	u.waitText("#status", "Registered")
+
+	f := newFar(t)
+	cid := newCID()
+	c.event(callproto.EvIncomingCall, ev("from", "1003"), ev("to", "1001"), ev("cid", cid), ev("sdp", f.offer(t)))
+	c.next(t, callproto.OpRinging)
+	c.event(callproto.EvAnswerNow, ev("cid", cid))
+	a := c.next(t, callproto.OpAnswer)
+	if a.Get("cid") != cid {
+		t.Fatalf("auto-answer sent %v", a)
+	}
+	f.accept(t, a.Get("sdp"))
+	c.event(callproto.EvCallState, ev("cid", cid), ev("state", "2"))
+	u.waitText("#call-state", "Connected")
+	f.waitRTP(t)
+
+	c.event(callproto.EvResetMedia, ev("cid", cid))
+	f2 := newFar(t)
+	c.event(callproto.EvMediaChange, ev("cid", cid), ev("sdp", f2.offer(t)))
+	a2 := c.next(t, callproto.OpAnswer)
+	if a2.Get("cid") != cid {
+		t.Fatalf("the renegotiation answer is %v", a2)
+	}
+	wantWebRTCSDP(t, "the renegotiated answer", a2.Get("sdp"))
+	f2.accept(t, a2.Get("sdp"))
+	f2.waitRTP(t)
+	u.until("HookswitchPhone.stats().then(s => s && s.connectionState === 'connected' && s.packetsReceived > 0)", nil)
+	u.click("#hangup")
+	if d := c.next(t, callproto.OpDisconnect); d.Get("cid") != cid {
+		t.Errorf("hang-up sent %v", d)
+	}
+	h.end()
+}
