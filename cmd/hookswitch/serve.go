@@ -18,6 +18,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -29,6 +30,7 @@ import (
 	"github.com/hookswitch/hookswitch/switch/store"
 	"github.com/hookswitch/hookswitch/switch/trunk"
 	"github.com/hookswitch/hookswitch/web"
+	"github.com/hookswitch/hookswitch/web/wcp"
 )
 
 const socketName = "hookswitch.sock"
@@ -119,7 +121,15 @@ func serve(args []string, stderr io.Writer) error {
 		}
 		cfg.SIPWSSHandoff = sip.NewWSHandoff(httpsL.Addr())
 	}
+	// Web-call-protocol sessions register over loopback UDP; their media
+	// goes through the WebRTC gateway.
+	var webUA *wcp.BrowserUA
+	if f.https != "" && f.webrtc != "" && f.udp != "" {
+		webUA = &wcp.BrowserUA{}
+		cfg.Call.Browser = webUA.Owns
+	}
 	srv, err := server.New(cfg, st)
+	srvClose := func() error { return srv.Close() }
 	if err != nil {
 		if httpsL != nil {
 			httpsL.Close()
@@ -127,7 +137,14 @@ func serve(args []string, stderr io.Writer) error {
 		return err
 	}
 	if httpsL != nil {
-		defer serveHTTPS(httpsL, cfg.TLSConfig, cfg.SIPWSSHandoff, log)()
+		stop, err := serveHTTPS(httpsL, cfg.TLSConfig, cfg.SIPWSSHandoff, srv, webUA, log)
+		if err != nil {
+			srv.Close()
+			return err
+		}
+		defer func() { stop() }() // a no-op once the end below ran it
+		closeSrv := srv.Close
+		srvClose = func() error { stop(); return closeSrv() } // sessions end while the switch still answers
 	}
 	if f.pprofAddr != "" {
 		if err := servePprof(f.pprofAddr, log); err != nil {
@@ -162,7 +179,7 @@ func serve(args []string, stderr io.Writer) error {
 		cancel()
 	}
 	log.Info("stopping", "signal", sig.String())
-	return srv.Close()
+	return srvClose()
 }
 
 func (f *serveFlags) config(log *slog.Logger) (server.Config, error) {
@@ -298,15 +315,36 @@ func serveAPI(f serveFlags, st *store.Store, srv *server.Server, admin *adminCre
 // serveHTTPS serves the HTTPS port: SIP over WSS on /ws, so browsers reach
 // the switch through the port their page comes from (the web phone's pages
 // will be served here too). It returns the function that stops it.
-func serveHTTPS(l net.Listener, conf *tls.Config, ho *sip.WSHandoff, log *slog.Logger) func() {
+func serveHTTPS(l net.Listener, conf *tls.Config, ho *sip.WSHandoff, srv *server.Server, webUA *wcp.BrowserUA, log *slog.Logger) (func(), error) {
 	mux := http.NewServeMux()
 	mux.Handle("/ws", web.SIPWebSocket{Handoff: ho, Logger: log})
+	var calls *wcp.Server
+	if webUA != nil { // the web-call-protocol, for pages without a SIP stack
+		stack, err := webUA.Start(srv.Stack.Addr("udp"), log)
+		if err != nil {
+			return nil, err
+		}
+		if calls, err = wcp.New(wcp.Config{UA: stack, Extensions: srv.Store, Logger: log}); err != nil {
+			webUA.Close()
+			return nil, err
+		}
+		mux.Handle("/wcp", calls)
+	}
 	mux.Handle("/", http.NotFoundHandler())
-	srv := &http.Server{Handler: mux, TLSConfig: conf.Clone(), ReadHeaderTimeout: 10 * time.Second,
+	hs := &http.Server{Handler: mux, TLSConfig: conf.Clone(), ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelDebug)} // TLS handshake noise from scanners
-	go srv.ServeTLS(l, "", "")
-	log.Info("https", "addr", l.Addr().String(), "sip-wss", "/ws")
-	return func() { srv.Close() }
+	go hs.ServeTLS(l, "", "")
+	log.Info("https", "addr", l.Addr().String(), "sip-wss", "/ws", "wcp", calls != nil)
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			hs.Close()
+			if calls != nil {
+				calls.Close()
+				webUA.Close()
+			}
+		})
+	}, nil
 }
 
 // servePprof exposes the Go profiler for `go tool pprof` (load tests, hot

@@ -46,6 +46,11 @@ type Config struct {
 	// WebRTC is the media gateway for browser legs; nil: a WebRTC offer is
 	// refused with 488.
 	WebRTC *webrtc.Gateway
+	// Browser says whether a binding that did not register over a
+	// WebSocket is a browser all the same (it gets a WebRTC offer): the
+	// web-call-protocol's UA stack (switch/ua) registers its browsers
+	// over loopback UDP. nil: WebSocket bindings only.
+	Browser func(store.Binding) bool
 	// OnEnd, when set, is told that a call ended (a queue's agent may be
 	// free again). It must not block.
 	OnEnd func()

@@ -33,10 +33,14 @@ func (m *Manager) acceptBrowserOffer(body []byte) (*webrtc.Peer, []byte, error) 
 }
 
 // isBrowser says whether a binding is a browser: registered over a
-// WebSocket while the gateway runs (RFC 7118 clients are WebRTC pages).
+// WebSocket while the gateway runs (RFC 7118 clients are WebRTC pages), or
+// one Config.Browser names (web-call-protocol sessions).
 func (m *Manager) isBrowser(b store.Binding) bool {
+	if m.cfg.WebRTC == nil {
+		return false
+	}
 	t := strings.ToLower(b.Transport)
-	return m.cfg.WebRTC != nil && (t == "ws" || t == "wss")
+	return t == "ws" || t == "wss" || m.cfg.Browser != nil && m.cfg.Browser(b)
 }
 
 // browserSDP is what l sends its browser instead of the plain SDP out:

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/hookswitch/hookswitch/switch/media"
+	"github.com/hookswitch/hookswitch/switch/webrtc"
 )
 
 var (
@@ -124,11 +125,18 @@ func answerDir(offer media.AudioInfo, hold bool) media.Direction {
 	return media.DirectionInactive
 }
 
-// parseRemote checks an SDP the other side sent.
+// parseRemote checks an SDP the other side sent. In WebRTC SDP (the
+// switch's gateway offers and answers it to web-call-protocol sessions)
+// c=0.0.0.0 is what JSEP writes, addresses travel as ICE candidates
+// (RFC 8839 5.1), so only the direction says hold.
 func parseRemote(body []byte) (media.AudioInfo, error) {
 	s, err := media.ParseSDP(body)
 	if err != nil {
 		return media.AudioInfo{}, err
 	}
-	return s.Audio(), nil
+	info := s.Audio()
+	if info.Hold && webrtc.IsWebRTC(body) {
+		info.Hold = info.Direction == media.DirectionSendOnly || info.Direction == media.DirectionInactive
+	}
+	return info, nil
 }

@@ -221,3 +221,13 @@ func (s *Stack) onStray(res *gosip.Response) {
 		c.reack(cs.SeqNo)
 	}
 }
+
+// Sent reports whether source (ip:port, as a registrar records a
+// REGISTER's source) is this stack's socket: the switch treats those
+// bindings as browsers (switch/call Config.Browser). The socket is ours
+// alone, so no phone can claim it.
+func (s *Stack) Sent(source string) bool {
+	a, err := netip.ParseAddrPort(source)
+	me := s.Addr()
+	return err == nil && a.Addr().Unmap() == me.Addr().Unmap() && a.Port() == me.Port()
+}

@@ -1,0 +1,13 @@
+// Package wcp serves the web-call-protocol (docs/web-call-protocol.md):
+// an http.Handler that upgrades to a WebSocket with subprotocol
+// web-call-protocol, one session per socket. A session registers at most
+// one extension as a switch/ua Account after checking the HMAC password
+// proof against the stored SIP password, and its calls are that account's
+// calls: the browser's WebRTC SDP goes into the UA's INVITE as it is, and
+// the switch's call layer puts it through the WebRTC gateway (the UA
+// stack's bindings count as browsers, see switch/call Config.Browser).
+//
+// The wire format, the catalogue and validation are web/callproto's;
+// everything a client sends is parsed and validated there, and a refusal
+// is answered with a clear reason while the socket stays up.
+package wcp

@@ -1,0 +1,369 @@
+package wcp
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http/httptest"
+	"net/netip"
+	"os"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/pion/ice/v4"
+	"github.com/pion/interceptor"
+	"github.com/pion/webrtc/v4"
+
+	"github.com/hookswitch/hookswitch/switch/server"
+	"github.com/hookswitch/hookswitch/switch/store"
+	"github.com/hookswitch/hookswitch/switch/ua"
+	"github.com/hookswitch/hookswitch/web/callproto"
+)
+
+// wait bounds every expectation.
+const wait = 5 * time.Second
+
+func passwordOf(ext string) string { return "Secret-" + ext + "-pw" }
+
+func testLogger() *slog.Logger {
+	if os.Getenv("HOOKSWITCH_TEST_LOG") != "" {
+		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	return slog.New(slog.NewTextHandler(io.Discard, nil))
+}
+
+var rtpWindows atomic.Int32
+
+// testSwitch is a switch on loopback with the WebRTC gateway and the UA
+// stack, extensions 1001-1003, and the protocol served over plain HTTP.
+type testSwitch struct {
+	srv *server.Server
+	wcp *Server
+	url string
+}
+
+func newSwitch(t *testing.T, tune ...func(*Config)) *testSwitch {
+	t.Helper()
+	dir := t.TempDir()
+	st, err := store.Open(dir, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []string{"1001", "1002", "1003"} {
+		if err := st.CreateExtension(store.Extension{Number: n, Password: passwordOf(n)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lo := 47000 + 50*int(rtpWindows.Add(1)%40)
+	webUA := &BrowserUA{}
+	scfg := server.Config{SIPUDP: "127.0.0.1:0", Advertise: "127.0.0.1", WebRTC: "127.0.0.1:0",
+		RTPIP: netip.MustParseAddr("127.0.0.1"), RTPMin: lo, RTPMax: lo + 49, Logger: testLogger(), DataDir: dir}
+	scfg.Call.Browser = webUA.Owns
+	srv, err := server.New(scfg, st)
+	if err != nil {
+		st.Close()
+		t.Fatal(err)
+	}
+	stack, err := webUA.Start(srv.Stack.Addr("udp"), testLogger())
+	if err != nil {
+		srv.Close()
+		st.Close()
+		t.Fatal(err)
+	}
+	cfg := Config{UA: stack, Extensions: st, Logger: testLogger()}
+	for _, f := range tune {
+		f(&cfg)
+	}
+	w, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(w)
+	t.Cleanup(func() {
+		hs.Close()
+		w.Close()
+		webUA.Close()
+		srv.Close()
+		st.Close()
+	})
+	return &testSwitch{srv: srv, wcp: w, url: "ws" + strings.TrimPrefix(hs.URL, "http")}
+}
+
+// client is a page's socket, read by the test.
+type client struct {
+	t     *testing.T
+	c     *websocket.Conn
+	nonce string
+	seq   int
+}
+
+func dial(t *testing.T, sw *testSwitch) *client {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	c, _, err := websocket.Dial(ctx, sw.url, &websocket.DialOptions{Subprotocols: []string{Subprotocol}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.SetReadLimit(1 << 20)
+	t.Cleanup(func() { c.CloseNow() })
+	return &client{t: t, c: c}
+}
+
+// raw sends one text frame as it is.
+func (cl *client) raw(frame string) {
+	cl.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	if err := cl.c.Write(ctx, websocket.MessageText, []byte(frame)); err != nil {
+		cl.t.Fatal(err)
+	}
+}
+
+// send sends op with a fresh seq and the fields; it returns the seq.
+func (cl *client) send(op int, fields ...callproto.Field) string {
+	cl.t.Helper()
+	cl.seq++
+	seq := fmt.Sprint(cl.seq)
+	cl.raw(string(callproto.New(op, seq, fields...).Encode()))
+	return seq
+}
+
+// next is the next frame the server sent, checked against the catalogue.
+func (cl *client) next() callproto.Message {
+	cl.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*wait)
+	defer cancel()
+	typ, data, err := cl.c.Read(ctx)
+	if err != nil {
+		cl.t.Fatalf("read: %v", err)
+	}
+	if typ != websocket.MessageText {
+		cl.t.Fatalf("a binary frame from the server")
+	}
+	m, err := callproto.Parse(data)
+	if err != nil {
+		cl.t.Fatalf("the server sent %q: %v", data, err)
+	}
+	if err := callproto.ValidateServerMessage(m); err != nil {
+		cl.t.Fatalf("the server sent %s: %v", m, err)
+	}
+	return m
+}
+
+// expect reads the next frame and checks its op and, for replies, seq and
+// code.
+func (cl *client) expect(op int, seq string, code int) callproto.Message {
+	cl.t.Helper()
+	m := cl.next()
+	if m.Op != op {
+		cl.t.Fatalf("got %s, want op %d", m, op)
+	}
+	if seq != "" && m.Seq != seq {
+		cl.t.Fatalf("got %s, want seq %s", m, seq)
+	}
+	if callproto.KindOf(op) == callproto.KindReply && m.Get(callproto.KeyCode) != fmt.Sprint(code) {
+		cl.t.Fatalf("got %s, want code %d", m, code)
+	}
+	return m
+}
+
+// ask sends a command and expects its ACK with code.
+func (cl *client) ask(op int, code int, fields ...callproto.Field) callproto.Message {
+	cl.t.Helper()
+	seq := cl.send(op, fields...)
+	ack, _ := callproto.AckOp(op)
+	return cl.expect(ack, seq, code)
+}
+
+// event skips nothing: the next frame must be event op; want are
+// key=value pairs it must have.
+func (cl *client) event(op int, want ...string) callproto.Message {
+	cl.t.Helper()
+	m := cl.expect(op, "", 0)
+	for _, kv := range want {
+		k, v, _ := strings.Cut(kv, "=")
+		if got := m.Get(k); got != v {
+			cl.t.Fatalf("got %s, want %s=%s", m, k, v)
+		}
+	}
+	return m
+}
+
+func (cl *client) connect() {
+	cl.t.Helper()
+	m := cl.ask(callproto.OpConnect, 0)
+	cl.nonce = m.Get(callproto.KeyNonce)
+}
+
+func (cl *client) register(ext string) {
+	cl.t.Helper()
+	cl.ask(callproto.OpRegister, 0, callproto.F("tel", ext), callproto.F("pwd", callproto.Proof(passwordOf(ext), cl.nonce, ext)))
+	cl.event(callproto.EvRegisterState, "state=0")
+}
+
+// phone is a plain SIP phone: a UA account on a stack of its own, whose
+// bindings the switch does not take for a browser.
+type phone struct {
+	a      *ua.Account
+	calls  chan *ua.Call
+	states chan ua.CallEvent
+	infos  chan string
+}
+
+func newPhone(t *testing.T, sw *testSwitch, ext string) *phone {
+	t.Helper()
+	st, err := ua.New(ua.Config{Server: sw.srv.Stack.Addr("udp"), Logger: testLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	p := &phone{calls: make(chan *ua.Call, 4), states: make(chan ua.CallEvent, 16), infos: make(chan string, 8)}
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	p.a, err = st.Register(ctx, ext, passwordOf(ext), 0, ua.Events{
+		Incoming:  func(c *ua.Call) { p.calls <- c },
+		CallState: func(_ *ua.Call, e ua.CallEvent) { p.states <- e },
+		Info:      func(_ *ua.Call, _ string, body []byte) { p.infos <- string(body) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func (p *phone) waitState(t *testing.T, want ua.CallState) ua.CallEvent {
+	t.Helper()
+	for {
+		e := recv(t, p.states, "phone call state "+want.String())
+		if e.State == want {
+			return e
+		}
+	}
+}
+
+func recv[T any](t *testing.T, ch chan T, what string) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(3 * wait):
+		t.Fatalf("timed out waiting for %s", what)
+	}
+	var zero T
+	return zero
+}
+
+// plainSDP is a SIP phone's offer or answer.
+func plainSDP(port int) []byte {
+	return []byte(fmt.Sprintf("v=0\r\no=- 4242 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"+
+		"m=audio %d RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\na=sendrecv\r\n", port))
+}
+
+// browser is a pion PeerConnection on loopback, standing for the page's
+// RTCPeerConnection.
+type browser struct {
+	t    *testing.T
+	pc   *webrtc.PeerConnection
+	conn chan struct{}
+}
+
+func newBrowser(t *testing.T) *browser {
+	t.Helper()
+	me := &webrtc.MediaEngine{}
+	for _, c := range []webrtc.RTPCodecParameters{
+		{RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypePCMU, ClockRate: 8000}, PayloadType: 0},
+		{RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: "audio/telephone-event", ClockRate: 8000, SDPFmtpLine: "0-15"}, PayloadType: 126},
+	} {
+		if err := me.RegisterCodec(c, webrtc.RTPCodecTypeAudio); err != nil {
+			t.Fatal(err)
+		}
+	}
+	se := webrtc.SettingEngine{}
+	se.SetIncludeLoopbackCandidate(true)
+	se.SetIPFilter(func(ip net.IP) bool { return ip.IsLoopback() })
+	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
+	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
+	api := webrtc.NewAPI(webrtc.WithMediaEngine(me), webrtc.WithSettingEngine(se), webrtc.WithInterceptorRegistry(&interceptor.Registry{}))
+	pc, err := api.NewPeerConnection(webrtc.Configuration{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &browser{t: t, pc: pc, conn: make(chan struct{})}
+	var closed atomic.Bool
+	pc.OnConnectionStateChange(func(s webrtc.PeerConnectionState) {
+		if s == webrtc.PeerConnectionStateConnected && closed.CompareAndSwap(false, true) {
+			close(b.conn)
+		}
+	})
+	t.Cleanup(func() { pc.Close() })
+	return b
+}
+
+func (b *browser) local(d webrtc.SessionDescription) string {
+	b.t.Helper()
+	gathered := webrtc.GatheringCompletePromise(b.pc)
+	if err := b.pc.SetLocalDescription(d); err != nil {
+		b.t.Fatal(err)
+	}
+	<-gathered
+	return b.pc.LocalDescription().SDP
+}
+
+func (b *browser) offer() string {
+	b.t.Helper()
+	if _, err := b.pc.AddTransceiverFromKind(webrtc.RTPCodecTypeAudio, webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionSendrecv}); err != nil {
+		b.t.Fatal(err)
+	}
+	o, err := b.pc.CreateOffer(nil)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return b.local(o)
+}
+
+func (b *browser) answer(offer string) string {
+	b.t.Helper()
+	if err := b.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: offer}); err != nil {
+		b.t.Fatalf("the browser refused the switch's offer: %v\n%s", err, offer)
+	}
+	a, err := b.pc.CreateAnswer(nil)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return b.local(a)
+}
+
+func (b *browser) setAnswer(sdp string) {
+	b.t.Helper()
+	if err := b.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: sdp}); err != nil {
+		b.t.Fatalf("the browser refused the switch's answer: %v\n%s", err, sdp)
+	}
+}
+
+// connected waits for ICE and DTLS with the switch's gateway.
+func (b *browser) connected() {
+	b.t.Helper()
+	select {
+	case <-b.conn:
+	case <-time.After(3 * wait):
+		b.t.Fatal("the browser's ICE and DTLS never completed")
+	}
+}
+
+// waitFor polls cond until it holds or the wait passes.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(3 * wait)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
