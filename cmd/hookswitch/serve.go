@@ -30,6 +30,7 @@ import (
 	"github.com/hookswitch/hookswitch/switch/store"
 	"github.com/hookswitch/hookswitch/switch/trunk"
 	"github.com/hookswitch/hookswitch/web"
+	"github.com/hookswitch/hookswitch/web/phone"
 	"github.com/hookswitch/hookswitch/web/wcp"
 )
 
@@ -330,11 +331,21 @@ func serveHTTPS(l net.Listener, conf *tls.Config, ho *sip.WSHandoff, srv *server
 		}
 		mux.Handle("/wcp", calls)
 	}
+	if calls != nil { // the built-in web phone, and the click-to-call widget
+		ph, err := phone.New(phone.Config{})
+		if err != nil {
+			calls.Close()
+			webUA.Close()
+			return nil, err
+		}
+		mux.Handle("/phone/", http.StripPrefix("/phone", ph))
+		mux.Handle("/{$}", http.RedirectHandler("/phone/", http.StatusFound))
+	}
 	mux.Handle("/", http.NotFoundHandler())
 	hs := &http.Server{Handler: mux, TLSConfig: conf.Clone(), ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelDebug)} // TLS handshake noise from scanners
 	go hs.ServeTLS(l, "", "")
-	log.Info("https", "addr", l.Addr().String(), "sip-wss", "/ws", "wcp", calls != nil)
+	log.Info("https", "addr", l.Addr().String(), "sip-wss", "/ws", "wcp", calls != nil, "phone", calls != nil)
 	var once sync.Once
 	return func() {
 		once.Do(func() {
