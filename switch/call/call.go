@@ -77,10 +77,12 @@ type leg struct {
 	remote  atomic.Pointer[media.SDP] // the last SDP the peer sent
 	// A browser peer (webrtc.go), under call.mu: its gateway peer, the SDP
 	// sent to it, and a called browser's answer made plain.
-	web       *webrtc.Peer
-	toBrowser bool
-	webSent   []byte
-	webPlain  *media.SDP
+	web        *webrtc.Peer
+	toBrowser  bool
+	webSent    []byte
+	webPlain   *media.SDP
+	webRole    string // our DTLS setup role after we offered actpass
+	webVersion uint64 // how far re-answers moved o='s version
 }
 
 func newCall(m *Manager, req *gosip.Request, tx gosip.ServerTransaction, user string, offer *media.SDP) *Call {

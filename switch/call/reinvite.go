@@ -64,7 +64,7 @@ func (c *Call) onReinvite(l *leg, req *gosip.Request, tx gosip.ServerTransaction
 	to := c.other(l)
 	switch {
 	case l.isWeb(): // a browser leg negotiated once (webrtc.go)
-		sip.Respond(tx, req, 488, "Not Acceptable Here (a browser's media cannot be renegotiated yet)", nil)
+		c.browserReinvite(l, req, tx)
 		return
 	case to != nil && to.isWeb(): // the switch answers for the browser
 		c.answerReinvite(l, req, tx)

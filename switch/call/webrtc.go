@@ -2,7 +2,10 @@ package call
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
+
+	gosip "github.com/emiago/sipgo/sip"
 
 	"github.com/hookswitch/hookswitch/switch/media"
 	"github.com/hookswitch/hookswitch/switch/sip"
@@ -13,8 +16,9 @@ import (
 // The WebRTC edge. A browser's SDP (DTLS-SRTP, ICE) goes through the
 // gateway (switch/webrtc), which gives the rest of the call a plain RTP
 // peer on loopback: legs, relay, recording and programs never see WebRTC.
-// A browser leg negotiates once; its re-INVITEs are refused and the other
-// party's are answered by the switch (renegotiation comes later).
+// A browser leg negotiates once: its re-INVITEs (hold, resume) are
+// answered by the switch with the SDP the browser already has, the
+// direction mirrored, and the other party's are answered by the switch.
 
 // acceptBrowserOffer turns a browser caller's offer into the plain offer
 // the call works with; nil peer when the offer is not WebRTC.
@@ -80,6 +84,14 @@ func (l *leg) parseRemote(body []byte) (*media.SDP, error) {
 		return media.ParseSDP(body)
 	}
 	if plain == nil {
+		// The browser's answer settles the DTLS roles we offered as actpass.
+		role := "active"
+		if strings.Contains(string(body), "a=setup:active") {
+			role = "passive"
+		}
+		c.mu.Lock()
+		l.webRole = role
+		c.mu.Unlock()
 		b, err := web.AcceptAnswer(body)
 		if err != nil {
 			return nil, fmt.Errorf("webrtc answer: %w", err)
@@ -114,4 +126,88 @@ func (l *leg) closeWeb() {
 	if web != nil {
 		web.Close()
 	}
+}
+
+// browserReinvite answers a browser's re-INVITE itself: the gateway keeps
+// its one negotiation (the same ICE and DTLS), so the answer is the SDP the
+// browser has, with the direction mirrored. A hold plays music to the
+// other party, as when a phone holds.
+func (c *Call) browserReinvite(l *leg, req *gosip.Request, tx gosip.ServerTransaction) {
+	if !l.d.accept(req) {
+		sip.Respond(tx, req, 500, "Server Internal Error (CSeq out of order)", nil)
+		return
+	}
+	s, err := media.ParseSDP(req.Body())
+	if err != nil {
+		sip.Respond(tx, req, 488, "Not Acceptable Here (a browser's re-INVITE needs an SDP offer)", nil)
+		return
+	}
+	dir := s.Audio().Direction // not Hold: JSEP always writes c=0.0.0.0
+	body, err := l.browserReanswer(dir, req.Body())
+	if err != nil {
+		sip.Respond(tx, req, 488, "", nil)
+		return
+	}
+	ok := gosip.NewResponseFromRequest(req, 200, "OK", body)
+	ok.AppendHeader(&gosip.ContactHeader{Address: l.d.contact})
+	ok.AppendHeader(gosip.NewHeader("Content-Type", "application/sdp"))
+	acked := make(chan struct{})
+	c.mu.Lock()
+	c.pending = &reinvite{from: l, acked: acked, finished: make(chan struct{})}
+	p := c.pending
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		if c.pending == p {
+			c.pending = nil
+		}
+		c.mu.Unlock()
+		close(p.finished)
+	}()
+	tx.Respond(ok)
+	if !c.waitAck(req, tx, ok, acked) {
+		c.hangup("no_ack")
+		return
+	}
+	c.holdChanged(l, dir == media.DirectionSendOnly || dir == media.DirectionInactive)
+}
+
+// browserReanswer is l's answer to a browser's re-offer: the SDP it has,
+// a new o= version, the offer's direction mirrored, and our settled DTLS
+// role where we had offered actpass.
+func (l *leg) browserReanswer(dir media.Direction, offer []byte) ([]byte, error) {
+	c := l.call
+	c.mu.Lock()
+	sent, role := l.webSent, l.webRole
+	l.webVersion++
+	bump := l.webVersion
+	c.mu.Unlock()
+	if sent == nil {
+		return nil, fmt.Errorf("webrtc: no negotiated SDP to answer with")
+	}
+	mirror := map[media.Direction]string{media.DirectionSendOnly: "recvonly", media.DirectionRecvOnly: "sendonly",
+		media.DirectionInactive: "inactive"}[dir]
+	if mirror == "" {
+		mirror = "sendrecv"
+	}
+	if role == "" {
+		role = "passive"
+	}
+	lines := strings.Split(strings.TrimRight(string(sent), "\r\n"), "\r\n")
+	for i, ln := range lines {
+		switch {
+		case strings.HasPrefix(ln, "o="):
+			if f := strings.Fields(ln); len(f) == 6 {
+				if v, err := strconv.ParseUint(f[2], 10, 64); err == nil {
+					f[2] = strconv.FormatUint(v+bump, 10)
+					lines[i] = strings.Join(f, " ")
+				}
+			}
+		case ln == "a=sendrecv" || ln == "a=sendonly" || ln == "a=recvonly" || ln == "a=inactive":
+			lines[i] = "a=" + mirror
+		case ln == "a=setup:actpass":
+			lines[i] = "a=setup:" + role
+		}
+	}
+	return []byte(strings.Join(lines, "\r\n") + "\r\n"), nil
 }

@@ -288,3 +288,85 @@ func TestWebRTCCallFromBrowser(t *testing.T) {
 	next[*sip.Request](t, p.byes, "BYE to the browser")
 	sw.waitCDR(t, callID)
 }
+
+// A browser holds and resumes: the switch answers its re-INVITEs with the
+// SDP it has (same fingerprint, direction mirrored, DTLS role settled),
+// and the other party hears music while the browser holds.
+func TestWebRTCBrowserHold(t *testing.T) {
+	t.Parallel()
+	sw := webrtcSwitch(t)
+	a := newPhone(t, sw.testSwitch, "1001")
+	a.mustRegister(t)
+	p := dialWSPhone(t, sw, "ws", "1002")
+	p.mustRegister(t)
+	br := newPionBrowser(t)
+	c := a.dial(t, "1002")
+	inv := next[*sip.Request](t, p.invites, "INVITE to the browser")
+	tag := sip.GenerateTagN(10)
+	answer := br.answer(inv.Body())
+	p.respond(inv, 200, tag, answer)
+	next[*sip.Request](t, p.acks, "ACK")
+	da := c.answered(t)
+	br.talk(t, a, da.Media())
+
+	// The browser's re-offer: its SDP again, as an offer, with a direction.
+	reoffer := func(cseq int, dir string) []byte {
+		s := strings.ReplaceAll(string(answer), "a=setup:active", "a=setup:actpass")
+		s = strings.ReplaceAll(s, "a=setup:passive", "a=setup:actpass")
+		s = strings.ReplaceAll(s, "a=sendrecv", "a="+dir)
+		return []byte(s)
+	}
+	reinvite := func(cseq int, dir string) *sip.Response {
+		t.Helper()
+		body := reoffer(cseq, dir)
+		uri := inv.Contact().Address.String()
+		head := func(method string) string {
+			return method + " " + uri + " SIP/2.0\r\n" + p.viaLine() + "Max-Forwards: 70\r\n" +
+				"From: <" + inv.To().Address.String() + ">;tag=" + tag + "\r\nTo: " + inv.From().Value() + "\r\n" +
+				"Call-ID: " + inv.CallID().Value() + "\r\n" + fmt.Sprintf("CSeq: %d %s\r\n", cseq, method) +
+				"Contact: <" + p.contact().String() + ">\r\n"
+		}
+		res := p.final(t, head("INVITE")+"Content-Type: application/sdp\r\n"+
+			fmt.Sprintf("Content-Length: %d\r\n\r\n", len(body))+string(body))
+		if err := p.send(head("ACK") + "Content-Length: 0\r\n\r\n"); err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	fingerprint := func(sdp []byte) string {
+		for _, ln := range strings.Split(string(sdp), "\r\n") {
+			if strings.HasPrefix(ln, "a=fingerprint:") {
+				return ln
+			}
+		}
+		return ""
+	}
+	first := fingerprint(inv.Body())
+	res := reinvite(2, "sendonly")
+	if res.StatusCode != 200 {
+		t.Fatalf("hold: %d %s", res.StatusCode, res.Reason)
+	}
+	held := string(res.Body())
+	// Our DTLS role stays what the first exchange settled: the opposite of
+	// the browser's.
+	ours := "a=setup:active"
+	if strings.Contains(string(answer), "a=setup:active") {
+		ours = "a=setup:passive"
+	}
+	if !strings.Contains(held, "a=recvonly") || !strings.Contains(held, ours) || strings.Contains(held, "actpass") ||
+		fingerprint(res.Body()) != first {
+		t.Errorf("the answer to the hold is not the same session made recvonly:\n%s", held)
+	}
+	// Music reaches the UDP phone while the browser holds (nothing else
+	// sends to it now).
+	if music := a.rtp.waitAudio(t, len(a.rtp.audio()), 8000); !loud(music) {
+		t.Error("the other party hears no music on hold")
+	}
+	if res := reinvite(3, "sendrecv"); res.StatusCode != 200 || !strings.Contains(string(res.Body()), "a=sendrecv") {
+		t.Fatalf("resume: %d\n%s", res.StatusCode, res.Body())
+	}
+	br.talk(t, a, da.Media())
+	if res := da.bye(t); res.StatusCode != 200 {
+		t.Fatalf("BYE: %d", res.StatusCode)
+	}
+}

@@ -59,13 +59,14 @@ func TestCallToPhone(t *testing.T) {
 		t.Fatalf("INFO body %q", body)
 	}
 	cl.ask(callproto.OpRinging, -2, f("cid", cid)) // not an incoming call
-	// The switch does not renegotiate a browser leg yet (switch/call
-	// reinvite.go answers 488): the page learns that hold failed.
+	// Hold: the switch answers the browser leg's re-INVITE itself (the
+	// same DTLS session, recvonly); the page gets the SDP, then local hold.
 	cl.ask(callproto.OpModify, 0, f("cid", cid), f("type", "1"))
-	m := cl.event(callproto.EvCallState, "cid="+cid)
-	t.Logf("after hold: %s", m)
-	if m.Get("state") != "3" && (m.Get("state") != "2" || m.Get("cause") != "488") {
-		t.Fatalf("after hold: %s", m)
+	if m := cl.event(callproto.EvMediaChange, "cid="+cid); !strings.Contains(m.Get("sdp"), "a=recvonly") {
+		t.Fatalf("the held call's SDP: %s", m)
+	}
+	if m := cl.event(callproto.EvCallState, "cid="+cid); m.Get("state") != "3" {
+		t.Fatalf("after hold: %s, want state=3 (local hold)", m)
 	}
 	cl.ask(callproto.OpDisconnect, 0, f("cid", cid))
 	cl.event(callproto.EvCallState, "cid="+cid, "state=0")
