@@ -6,6 +6,8 @@
 // calls: the browser's WebRTC SDP goes into the UA's INVITE as it is, and
 // the switch's call layer puts it through the WebRTC gateway (the UA
 // stack's bindings count as browsers, see switch/call Config.Browser).
+// Guest calls (op 1011, Config.Guest) are placed from one shared account
+// of the guest extension, to allow-listed numbers only.
 //
 // The wire format, the catalogue and validation are web/callproto's;
 // everything a client sends is parsed and validated there, and a refusal

@@ -45,13 +45,16 @@ type Config struct {
 	// ConnectTimeout closes a socket that sent no op 1000 (default 10 s);
 	// PingInterval is the keepalive (default 30 s).
 	ConnectTimeout, PingInterval time.Duration
-	Logger                       *slog.Logger
+	// Guest enables click-to-call (op 1011); nil refuses it (-1).
+	Guest  *Guest
+	Logger *slog.Logger
 }
 
 // Server is the http.Handler of /wcp.
 type Server struct {
-	cfg Config
-	log *slog.Logger
+	cfg    Config
+	log    *slog.Logger
+	guests *guests // nil without Config.Guest
 
 	mu       sync.Mutex
 	closed   bool
@@ -85,8 +88,14 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	return &Server{cfg: cfg, log: cfg.Logger.With("component", "wcp"), sockets: map[string]int{},
-		sessions: map[string]int{}, open: map[*session]struct{}{}}, nil
+	s := &Server{cfg: cfg, log: cfg.Logger.With("component", "wcp"), sockets: map[string]int{},
+		sessions: map[string]int{}, open: map[*session]struct{}{}}
+	g, err := newGuests(s, cfg.Guest)
+	if err != nil {
+		return nil, err
+	}
+	s.guests = g
+	return s, nil
 }
 
 func remoteHost(r *http.Request) string {
@@ -213,6 +222,9 @@ func (s *Server) Close() error {
 		ss.stop(websocket.StatusGoingAway, "shutting down")
 	}
 	s.wg.Wait()
+	if s.guests != nil {
+		s.guests.close()
+	}
 	return nil
 }
 

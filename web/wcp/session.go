@@ -72,6 +72,9 @@ func (ss *session) run() {
 		a.Unregister(ctx) // hangs up the calls too
 		done()
 	}
+	if g := ss.srv.guests; g != nil {
+		g.hangupAll(ss)
+	}
 	ss.wg.Wait()
 	if connected {
 		ss.srv.leave(ss.ip)
@@ -151,6 +154,8 @@ func (ss *session) handle(frame []byte) {
 		ss.disconnect(m)
 	case callproto.OpDTMF:
 		ss.dtmf(m)
+	case callproto.OpGuestCall:
+		ss.guestCall(m)
 	default:
 		ss.reply(callproto.Ack(m, callproto.CodeRefused, callproto.F(callproto.KeyReason, "not implemented yet")))
 	}
