@@ -40,7 +40,7 @@ type serveFlags struct {
 	data, udp, tcp, tlsAddr, cert, key, advertise, realm string
 	rtpPorts, rtpIP, httpAddr, scripts, logLevel, digest string
 	plugins                                              string
-	ws, wss, https, webrtc                               string
+	ws, wss, https, webrtc, c2cExt, c2cAllow             string
 	tones, oneTouch                                      string
 	mohShuffle                                           bool
 	httpAllow, pprofAddr                                 string
@@ -57,6 +57,8 @@ func serve(args []string, stderr io.Writer) error {
 	fs.StringVar(&f.tcp, "sip-tcp", env("HOOKSWITCH_SIP_TCP", ":5060"), "SIP TCP listen address, empty to disable (env HOOKSWITCH_SIP_TCP)")
 	fs.StringVar(&f.tlsAddr, "sip-tls", env("HOOKSWITCH_SIP_TLS", ":5061"), "SIP TLS listen address, used when a certificate exists (env HOOKSWITCH_SIP_TLS)")
 	fs.StringVar(&f.ws, "sip-ws", env("HOOKSWITCH_SIP_WS", ""), "SIP over WebSocket (ws://) listen address, for a TLS proxy in front; empty disables (env HOOKSWITCH_SIP_WS)")
+	fs.StringVar(&f.c2cExt, "c2c-ext", env("HOOKSWITCH_C2C_EXT", ""), "extension that web click-to-call guests call as; empty disables guest calls (env HOOKSWITCH_C2C_EXT)")
+	fs.StringVar(&f.c2cAllow, "c2c-allow", env("HOOKSWITCH_C2C_ALLOW", ""), "comma-separated numbers click-to-call guests may call (env HOOKSWITCH_C2C_ALLOW)")
 	fs.StringVar(&f.webrtc, "webrtc", env("HOOKSWITCH_WEBRTC", ""), "UDP address of the WebRTC media gateway's shared ICE port for browsers, e.g. :10443; empty disables (env HOOKSWITCH_WEBRTC)")
 	fs.StringVar(&f.wss, "sip-wss", env("HOOKSWITCH_SIP_WSS", ""), "SIP over secure WebSocket (wss://) listen address, with the TLS certificate; empty disables (env HOOKSWITCH_SIP_WSS)")
 	fs.StringVar(&f.https, "https", env("HOOKSWITCH_HTTPS", ""), "HTTPS listen address, with the TLS certificate: SIP over WSS on /ws for browsers; empty disables (env HOOKSWITCH_HTTPS)")
@@ -138,7 +140,11 @@ func serve(args []string, stderr io.Writer) error {
 		return err
 	}
 	if httpsL != nil {
-		stop, err := serveHTTPS(httpsL, cfg.TLSConfig, cfg.SIPWSSHandoff, srv, webUA, log)
+		var guest *wcp.Guest
+		if f.c2cExt != "" {
+			guest = &wcp.Guest{Extension: f.c2cExt, Allow: splitList(f.c2cAllow)}
+		}
+		stop, err := serveHTTPS(httpsL, cfg.TLSConfig, cfg.SIPWSSHandoff, srv, webUA, guest, log)
 		if err != nil {
 			srv.Close()
 			return err
@@ -316,7 +322,7 @@ func serveAPI(f serveFlags, st *store.Store, srv *server.Server, admin *adminCre
 // serveHTTPS serves the HTTPS port: SIP over WSS on /ws, so browsers reach
 // the switch through the port their page comes from (the web phone's pages
 // will be served here too). It returns the function that stops it.
-func serveHTTPS(l net.Listener, conf *tls.Config, ho *sip.WSHandoff, srv *server.Server, webUA *wcp.BrowserUA, log *slog.Logger) (func(), error) {
+func serveHTTPS(l net.Listener, conf *tls.Config, ho *sip.WSHandoff, srv *server.Server, webUA *wcp.BrowserUA, guest *wcp.Guest, log *slog.Logger) (func(), error) {
 	mux := http.NewServeMux()
 	mux.Handle("/ws", web.SIPWebSocket{Handoff: ho, Logger: log})
 	var calls *wcp.Server
@@ -325,7 +331,7 @@ func serveHTTPS(l net.Listener, conf *tls.Config, ho *sip.WSHandoff, srv *server
 		if err != nil {
 			return nil, err
 		}
-		if calls, err = wcp.New(wcp.Config{UA: stack, Extensions: srv.Store, Logger: log}); err != nil {
+		if calls, err = wcp.New(wcp.Config{UA: stack, Extensions: srv.Store, Guest: guest, Logger: log}); err != nil {
 			webUA.Close()
 			return nil, err
 		}
