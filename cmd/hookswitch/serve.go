@@ -347,6 +347,9 @@ func serveHTTPS(l net.Listener, conf *tls.Config, ho *sip.WSHandoff, srv *server
 		mux.Handle("/phone/", http.StripPrefix("/phone", ph))
 		mux.Handle("/{$}", http.RedirectHandler("/phone/", http.StatusFound))
 	}
+	// Browsers ask every site for an icon: an empty answer, not a 404 in
+	// each page's console.
+	mux.HandleFunc("/favicon.ico", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	mux.Handle("/", http.NotFoundHandler())
 	hs := &http.Server{Handler: mux, TLSConfig: conf.Clone(), ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelDebug)} // TLS handshake noise from scanners
