@@ -48,7 +48,7 @@ const (
 func TestBrowserJsSIPCallsBaresip(t *testing.T) {
 	t.Parallel()
 	env := Require(t)
-	bin := requireBaresip(t)
+	bin := RequireBaresip(t)
 
 	dir := t.TempDir()
 	browserWAV := filepath.Join(dir, "browser-tone.wav")
@@ -66,23 +66,23 @@ func TestBrowserJsSIPCallsBaresip(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	sw := buildCallSwitch(t, env)
-	sw.admin(t, "ext", "add", "1001", "--password", jsCallBrowserPassword)
-	sw.admin(t, "ext", "add", "1002", "--password", jsCallBaresipPassword)
-	sw.admin(t, "cert", "generate", "--host", "127.0.0.1,localhost")
-	sw.serve(t)
+	sw := BuildSwitch(t, env)
+	sw.Admin(t, "ext", "add", "1001", "--password", jsCallBrowserPassword)
+	sw.Admin(t, "ext", "add", "1002", "--password", jsCallBaresipPassword)
+	sw.Admin(t, "cert", "generate", "--host", "127.0.0.1,localhost")
+	sw.Serve(t)
 
-	domain := "127.0.0.1:" + strconv.Itoa(sw.sipUDP)
-	b := startBaresip(t, bin, "baresip-1002",
+	domain := "127.0.0.1:" + strconv.Itoa(sw.SIPUDP)
+	b := StartBaresip(t, bin, "baresip-1002",
 		fmt.Sprintf("<sip:1002@%s;transport=udp>;auth_pass=%s;regint=300;audio_codecs=pcmu,pcma;answermode=auto", domain, jsCallBaresipPassword),
 		baresipWAV, "32000-32999")
-	if err := b.waitOutput(reBaresipRegistered, 10*time.Second); err != nil {
+	if err := b.WaitOutput(BaresipRegistered, 10*time.Second); err != nil {
 		t.Fatalf("baresip registration: %v", err)
 	}
 
 	pages := env.Serve(t, os.DirFS("testdata"))
 	q := url.Values{
-		"wss":      {"wss://127.0.0.1:" + strconv.Itoa(sw.https) + "/ws"},
+		"wss":      {"wss://127.0.0.1:" + strconv.Itoa(sw.HTTPS) + "/ws"},
 		"user":     {"1001"},
 		"password": {jsCallBrowserPassword},
 		"domain":   {"127.0.0.1"},
@@ -99,13 +99,13 @@ func TestBrowserJsSIPCallsBaresip(t *testing.T) {
 	if _, err := s.WaitResult(ctx, "registered"); err != nil {
 		t.Fatal(err)
 	}
-	regs := sw.admin(t, "reg", "list")
+	regs := sw.Admin(t, "reg", "list")
 	t.Logf("reg list:\n%s", regs)
 	checkBrowserBinding(t, regs)
 	if _, err := s.WaitResult(ctx, "confirmed"); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.waitOutput(reBaresipEstablised, 10*time.Second); err != nil {
+	if err := b.WaitOutput(BaresipEstablished, 10*time.Second); err != nil {
 		t.Error(err)
 	}
 	r := s.Wait()
@@ -129,21 +129,21 @@ func TestBrowserJsSIPCallsBaresip(t *testing.T) {
 	if ended.Originator != "local" {
 		t.Errorf("the call was ended by %q (%s), want the page (local)", ended.Originator, ended.Cause)
 	}
-	checkPageMedia(t, r, sw.webrtc)
+	checkPageMedia(t, r, sw.WebRTC)
 
-	if err := b.waitOutput(reBaresipTerminated, 10*time.Second); err != nil {
+	if err := b.WaitOutput(BaresipTerminated, 10*time.Second); err != nil {
 		t.Error(err)
 	}
-	checkBaresipRTPFromSwitch(t, b)
-	if !b.stop(syscall.SIGTERM, 5*time.Second) {
+	CheckBaresipRTPFromSwitch(t, b)
+	if !b.Stop(syscall.SIGTERM, 5*time.Second) {
 		t.Logf("baresip needed SIGKILL")
 	}
 	checkBaresipHeard(t, b)
 
-	if !sw.proc.stop(syscall.SIGTERM, 10*time.Second) {
+	if !sw.Proc.Stop(syscall.SIGTERM, 10*time.Second) {
 		t.Errorf("switch did not stop within 10s of SIGTERM")
 	}
-	checkBrowserCDR(t, sw.cdrs(t))
+	checkBrowserCDR(t, sw.CDRs(t))
 }
 
 // checkBrowserBinding asserts that reg list shows 1001 registered over
@@ -226,26 +226,11 @@ func checkPageMedia(t *testing.T, r *Result, gatewayPort int) {
 	}
 }
 
-// checkBaresipRTPFromSwitch asserts baresip got its RTP from the switch's
-// range: the media was anchored, the gateway's plain side feeding it.
-func checkBaresipRTPFromSwitch(t *testing.T, b *callBaresip) {
-	t.Helper()
-	m := reBaresipRTPFrom.FindStringSubmatch(b.out.String())
-	if m == nil {
-		t.Errorf("%s: no incoming RTP reported", b.name)
-		return
-	}
-	port, _ := strconv.Atoi(m[2])
-	if m[1] != "127.0.0.1" || port < callSwitchRTPMin || port > callSwitchRTPMax {
-		t.Errorf("%s: RTP came from %s:%s, want the switch's 127.0.0.1:%d-%d", b.name, m[1], m[2], callSwitchRTPMin, callSwitchRTPMax)
-	}
-}
-
 // checkBaresipHeard asserts baresip's recording holds the browser's tone,
 // clearly above its own, for long enough.
-func checkBaresipHeard(t *testing.T, b *callBaresip) {
+func checkBaresipHeard(t *testing.T, b *Baresip) {
 	t.Helper()
-	path, err := b.heard()
+	path, err := b.Heard()
 	if err != nil {
 		t.Error(err)
 		return

@@ -54,7 +54,7 @@ type bcStats struct {
 func TestWebPhoneAnswersBaresip(t *testing.T) {
 	t.Parallel()
 	env := browser.Require(t)
-	bin := requireBaresip(t)
+	bin := browser.RequireBaresip(t)
 
 	dir := t.TempDir()
 	pageWAV := filepath.Join(dir, "page-tone.wav")
@@ -66,22 +66,22 @@ func TestWebPhoneAnswersBaresip(t *testing.T) {
 	env, err := env.WithFlags(t, "--use-file-for-fake-audio-capture="+pageWAV)
 	must(t, err)
 
-	sw := buildCallSwitch(t, env)
-	sw.admin(t, "ext", "add", "1001", "--password", bcPagePassword)
-	sw.admin(t, "ext", "add", "1002", "--password", bcBaresipPassword)
-	sw.admin(t, "cert", "generate", "--host", "127.0.0.1,localhost")
+	sw := browser.BuildSwitch(t, env)
+	sw.Admin(t, "ext", "add", "1001", "--password", bcPagePassword)
+	sw.Admin(t, "ext", "add", "1002", "--password", bcBaresipPassword)
+	sw.Admin(t, "cert", "generate", "--host", "127.0.0.1,localhost")
 	// The data dir's moh/default replaces the shipped music with a tone the
 	// recording can be searched for.
-	mohDir := filepath.Join(sw.data, "moh", "default")
+	mohDir := filepath.Join(sw.Data, "moh", "default")
 	must(t, os.MkdirAll(mohDir, 0o755))
 	must(t, e2e.WriteWAVFile(filepath.Join(mohDir, "tone.wav"), 8000, e2e.Tone(8000, bcMOHTone, 20*time.Second, 0.5)))
-	sw.serve(t)
+	sw.Serve(t)
 
-	domain := "127.0.0.1:" + strconv.Itoa(sw.sipUDP)
-	b := startBaresip(t, bin, "baresip-1002",
+	domain := "127.0.0.1:" + strconv.Itoa(sw.SIPUDP)
+	b := browser.StartBaresip(t, bin, "baresip-1002",
 		fmt.Sprintf("<sip:1002@%s;transport=udp>;auth_pass=%s;regint=300;audio_codecs=pcmu,pcma", domain, bcBaresipPassword),
 		baresipWAV, "32000-32999")
-	if err := b.waitOutput(reBaresipRegistered, 10*time.Second); err != nil {
+	if err := b.WaitOutput(browser.BaresipRegistered, 10*time.Second); err != nil {
 		t.Fatalf("baresip registration: %v", err)
 	}
 
@@ -92,7 +92,7 @@ func TestWebPhoneAnswersBaresip(t *testing.T) {
 	ctl.Mux.Handle("/ctl/", d)
 	scenario, err := filepath.Abs("testdata/drive.mjs")
 	must(t, err)
-	origin := "https://127.0.0.1:" + strconv.Itoa(sw.https)
+	origin := "https://127.0.0.1:" + strconv.Itoa(sw.HTTPS)
 	s, err := env.Start(t, browser.Options{
 		Scenario: scenario,
 		URL:      origin,
@@ -112,7 +112,7 @@ func TestWebPhoneAnswersBaresip(t *testing.T) {
 	u.wait("html[data-ready]")
 	var server string
 	u.eval("document.getElementById('login-server').value", &server)
-	if want := "wss://127.0.0.1:" + strconv.Itoa(sw.https) + "/wcp"; server != want {
+	if want := "wss://127.0.0.1:" + strconv.Itoa(sw.HTTPS) + "/wcp"; server != want {
 		t.Errorf("default server %q, want %q", server, want)
 	}
 	var registered bool
@@ -123,7 +123,7 @@ func TestWebPhoneAnswersBaresip(t *testing.T) {
 	u.waitText("#status", "Registered as 1001")
 
 	// baresip calls; the page rings and answers from its banner.
-	b.command(t, "/dial sip:1001@"+domain)
+	b.Command(t, "/dial sip:1001@"+domain)
 	u.wait("#incoming")
 	if from := u.text("#incoming-from"); !strings.Contains(from, "1002") {
 		t.Errorf("the incoming banner shows %q, want the caller 1002", from)
@@ -131,7 +131,7 @@ func TestWebPhoneAnswersBaresip(t *testing.T) {
 	u.click("#answer")
 	u.waitText("#call-state", "Connected")
 	u.waitHidden("#incoming")
-	if err := b.waitOutput(reBaresipEstablised, 10*time.Second); err != nil {
+	if err := b.WaitOutput(browser.BaresipEstablished, 10*time.Second); err != nil {
 		t.Fatal(err)
 	}
 	first := u.stats("s && s.connectionState === 'connected' && s.packetsReceived > 0")
@@ -141,18 +141,18 @@ func TestWebPhoneAnswersBaresip(t *testing.T) {
 	}
 
 	// Talk, then DTMF.
-	talkFrom := b.recorded(t)
-	b.waitRecorded(t, talkFrom+bcTalk)
-	talkTo := b.recorded(t)
+	talkFrom := recorded(t, b)
+	waitRecorded(t, b, talkFrom+bcTalk)
+	talkTo := recorded(t, b)
 	grown := u.stats(fmt.Sprintf("s && s.packetsReceived > %d", first.PacketsReceived))
 	if grown.PacketsSent <= 0 {
 		t.Errorf("the page sent no RTP: %+v", grown)
 	}
 	u.eval("HookswitchPhone.dtmf('5').then(() => true)", nil)
 	u.waitText("#dtmf-sent", "5")
-	if err := b.waitOutput(reBaresipDTMF, 10*time.Second); err != nil {
+	if err := b.WaitOutput(browser.BaresipDTMF, 10*time.Second); err != nil {
 		t.Errorf("baresip did not report the page's DTMF: %v", err)
-	} else if m := reBaresipDTMF.FindAllStringSubmatch(b.out.String(), -1); len(m) != 1 || m[0][1] != "5" {
+	} else if m := browser.BaresipDTMF.FindAllStringSubmatch(b.Output(), -1); len(m) != 1 || m[0][1] != "5" {
 		t.Errorf("baresip received DTMF %q, want exactly one '5'", m)
 	}
 
@@ -163,9 +163,9 @@ func TestWebPhoneAnswersBaresip(t *testing.T) {
 		t.Errorf("after hold the call is %q, want held", st)
 	}
 	u.waitText("#call-state", "On hold")
-	holdFrom := b.recorded(t)
-	b.waitRecorded(t, holdFrom+bcTalk)
-	holdTo := b.recorded(t)
+	holdFrom := recorded(t, b)
+	waitRecorded(t, b, holdFrom+bcTalk)
+	holdTo := recorded(t, b)
 
 	// Resume: connected again, the page's tone back at baresip, RTP to
 	// the page again.
@@ -174,17 +174,17 @@ func TestWebPhoneAnswersBaresip(t *testing.T) {
 		t.Errorf("after resume the call is %q, want connected", st)
 	}
 	u.waitText("#call-state", "Connected")
-	resumeFrom := b.recorded(t)
+	resumeFrom := recorded(t, b)
 	before := u.stats("s")
-	b.waitRecorded(t, resumeFrom+bcTalk)
-	resumeTo := b.recorded(t)
+	waitRecorded(t, b, resumeFrom+bcTalk)
+	resumeTo := recorded(t, b)
 	after := u.stats(fmt.Sprintf("s && s.packetsReceived > %d", before.PacketsReceived))
 	t.Logf("page stats: resumed %+v, later %+v", before, after)
 
 	// Hang up from the page.
 	u.eval("HookswitchPhone.hangup().then(() => true)", nil)
 	u.waitHidden("#call")
-	if err := b.waitOutput(reBaresipTerminated, 10*time.Second); err != nil {
+	if err := b.WaitOutput(browser.BaresipTerminated, 10*time.Second); err != nil {
 		t.Error(err)
 	}
 	var ph phoneState
@@ -194,8 +194,8 @@ func TestWebPhoneAnswersBaresip(t *testing.T) {
 	}
 	bcEnd(t, u, s)
 
-	checkBaresipRTPFromSwitch(t, b)
-	if !b.stop(syscall.SIGTERM, 5*time.Second) {
+	browser.CheckBaresipRTPFromSwitch(t, b)
+	if !b.Stop(syscall.SIGTERM, 5*time.Second) {
 		t.Logf("baresip needed SIGKILL")
 	}
 	checkStretches(t, b, []bcStretch{
@@ -204,10 +204,10 @@ func TestWebPhoneAnswersBaresip(t *testing.T) {
 		{"resumed", resumeFrom, resumeTo, bcPageTone},
 	})
 
-	if !sw.proc.stop(syscall.SIGTERM, 10*time.Second) {
+	if !sw.Proc.Stop(syscall.SIGTERM, 10*time.Second) {
 		t.Errorf("switch did not stop within 10s of SIGTERM")
 	}
-	checkAnsweredCDR(t, sw.cdrs(t))
+	checkAnsweredCDR(t, sw.CDRs(t))
 }
 
 // stats polls HookswitchPhone.stats() until cond (an expression of s)
@@ -243,33 +243,33 @@ func bcEnd(t *testing.T, u *ui, s *browser.Session) {
 	}
 }
 
-// recorded returns how much baresip has recorded of what it heard so
+// recorded returns how much b has recorded of what it heard so
 // far, from the size of sndfile's decode file (8 kHz 16-bit mono; the
 // header is a few dozen bytes, the same for every reading).
-func (b *callBaresip) recorded(t *testing.T) time.Duration {
+func recorded(t *testing.T, b *browser.Baresip) time.Duration {
 	t.Helper()
-	path, err := b.heard()
+	path, err := b.Heard()
 	if err != nil {
 		t.Fatal(err)
 	}
 	fi, err := os.Stat(path)
 	if err != nil {
-		t.Fatalf("%s: %v", b.name, err)
+		t.Fatalf("%s: %v", b.Name, err)
 	}
 	return time.Duration(fi.Size()/2) * time.Second / 8000
 }
 
-// waitRecorded waits until baresip has recorded up to at, so each stretch
+// waitRecorded waits until b has recorded up to at, so each stretch
 // holds a known amount of audio, however fast the machine.
-func (b *callBaresip) waitRecorded(t *testing.T, at time.Duration) {
+func waitRecorded(t *testing.T, b *browser.Baresip, at time.Duration) {
 	t.Helper()
 	deadline := time.Now().Add(at + 20*time.Second)
-	for b.recorded(t) < at {
-		if b.exited() {
-			t.Fatalf("%s exited while recording", b.name)
+	for recorded(t, b) < at {
+		if b.Exited() {
+			t.Fatalf("%s exited while recording", b.Name)
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%s recorded %v, waited for %v", b.name, b.recorded(t), at)
+			t.Fatalf("%s recorded %v, waited for %v", b.Name, recorded(t, b), at)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -284,9 +284,9 @@ type bcStretch struct {
 
 // checkStretches asserts that each stretch of baresip's recording is
 // mostly its tone: the page's while talking, the music while held.
-func checkStretches(t *testing.T, b *callBaresip, stretches []bcStretch) {
+func checkStretches(t *testing.T, b *browser.Baresip, stretches []bcStretch) {
 	t.Helper()
-	path, err := b.heard()
+	path, err := b.Heard()
 	if err != nil {
 		t.Error(err)
 		return

@@ -33,7 +33,7 @@ func TestWithFlags(t *testing.T) {
 	if e.Chromium != fake {
 		t.Errorf("WithFlags changed its receiver: %q", e.Chromium)
 	}
-	out, err := runCallCmd(10*time.Second, "", w.Chromium, "--headless", "two words", "")
+	out, err := RunCmd(10*time.Second, "", w.Chromium, "--headless", "two words", "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,10 +6,10 @@ import (
 	"strconv"
 )
 
-// freeCallPort returns a loopback port free for UDP and TCP whose next
-// port is free too (baresip binds port+1 for SIP over TLS). Someone may
-// still take it before it is used: callers retry when a start fails.
-func freeCallPort() (int, error) {
+// FreePort returns a loopback port free for UDP and TCP whose next port is
+// free too (baresip binds port+1 for SIP over TLS). Someone may still take
+// it before it is used: callers retry when a start fails.
+func FreePort() (int, error) {
 	for range 50 {
 		c, err := net.ListenPacket("udp4", "127.0.0.1:0")
 		if err != nil {
@@ -17,22 +17,22 @@ func freeCallPort() (int, error) {
 		}
 		port := c.LocalAddr().(*net.UDPAddr).Port
 		_ = c.Close()
-		if port < 65535 && callPortsFree(port, port+1) {
+		if port < 65535 && portsFree(port, port+1) {
 			return port, nil
 		}
 	}
 	return 0, fmt.Errorf("no free loopback port pair after 50 tries")
 }
 
-// freeCallPorts returns n distinct ports from freeCallPort.
-func freeCallPorts(n int) ([]int, error) {
+// FreePorts returns n distinct ports from FreePort.
+func FreePorts(n int) ([]int, error) {
 	var ports []int
 	seen := map[int]bool{}
 	for range 20 * n {
 		if len(ports) == n {
 			break
 		}
-		p, err := freeCallPort()
+		p, err := FreePort()
 		if err != nil {
 			return nil, err
 		}
@@ -49,9 +49,9 @@ func freeCallPorts(n int) ([]int, error) {
 	return ports, nil
 }
 
-// callPortsFree reports whether every port binds on 127.0.0.1 for both
-// UDP and TCP.
-func callPortsFree(ports ...int) bool {
+// portsFree reports whether every port binds on 127.0.0.1 for both UDP
+// and TCP.
+func portsFree(ports ...int) bool {
 	var closers []interface{ Close() error }
 	defer func() {
 		for _, c := range closers {

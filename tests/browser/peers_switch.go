@@ -18,22 +18,23 @@ import (
 // The switch's RTP range; baresip uses another, so a recording proves the
 // media went through the switch.
 const (
-	callSwitchRTPMin = 30000
-	callSwitchRTPMax = 30999
+	SwitchRTPMin = 30000
+	SwitchRTPMax = 30999
 )
 
-// callSwitch is the real hookswitch binary with its data directory, as
-// tests/e2e runs it, plus the browser-facing ports.
-type callSwitch struct {
-	bin, data string
-	proc      *callProc
-	sipUDP    int // SIP over UDP (baresip)
-	https     int // HTTPS: SIP over WSS on /ws (the page)
-	webrtc    int // the WebRTC gateway's shared ICE port
+// Switch is the real hookswitch binary with its data directory, as
+// tests/e2e runs it, plus the browser-facing ports (set by Serve).
+type Switch struct {
+	Bin, Data string
+	Proc      *Proc // the running switch, after Serve
+	SIPUDP    int   // SIP over UDP (baresip)
+	HTTPS     int   // HTTPS: SIP over WSS on /ws, the web phone at /phone/, the web-call-protocol at /wcp
+	WebRTC    int   // the WebRTC gateway's shared ICE port
 }
 
-// buildCallSwitch compiles cmd/hookswitch of the repository holding e.
-func buildCallSwitch(t *testing.T, e Env) *callSwitch {
+// BuildSwitch compiles cmd/hookswitch of the repository holding e (e.Dir
+// is tests/browser).
+func BuildSwitch(t testing.TB, e Env) *Switch {
 	t.Helper()
 	root := filepath.Dir(filepath.Dir(e.Dir))
 	goBin, err := exec.LookPath("go")
@@ -41,74 +42,74 @@ func buildCallSwitch(t *testing.T, e Env) *callSwitch {
 		t.Fatalf("go tool not found: %v", err)
 	}
 	dir := t.TempDir()
-	s := &callSwitch{bin: filepath.Join(dir, "hookswitch"), data: filepath.Join(dir, "data")}
-	if out, err := runCallCmd(3*time.Minute, root, goBin, "build", "-o", s.bin, "./cmd/hookswitch"); err != nil {
+	s := &Switch{Bin: filepath.Join(dir, "hookswitch"), Data: filepath.Join(dir, "data")}
+	if out, err := RunCmd(3*time.Minute, root, goBin, "build", "-o", s.Bin, "./cmd/hookswitch"); err != nil {
 		t.Fatalf("build switch: %v\n%s", err, out)
 	}
 	return s
 }
 
-// admin runs an admin subcommand on the switch's data dir (directly when
+// Admin runs an admin subcommand on the switch's data dir (directly when
 // it is stopped, through its control socket while it runs).
-func (s *callSwitch) admin(t *testing.T, args ...string) string {
+func (s *Switch) Admin(t testing.TB, args ...string) string {
 	t.Helper()
-	out, err := runCallCmd(20*time.Second, "", s.bin, append(args, "--data", s.data)...)
+	out, err := RunCmd(20*time.Second, "", s.Bin, append(args, "--data", s.Data)...)
 	if err != nil {
 		t.Fatalf("hookswitch %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
 	return out
 }
 
-// serve starts the switch on free loopback ports with SIP over UDP, HTTPS
-// (WSS on /ws) and the WebRTC gateway, and waits until it answers OPTIONS,
-// retrying when a port was taken meanwhile.
-func (s *callSwitch) serve(t *testing.T) {
+// Serve starts the switch on free loopback ports with SIP over UDP, HTTPS
+// and the WebRTC gateway, and waits until it answers OPTIONS, retrying
+// when a port was taken meanwhile.
+func (s *Switch) Serve(t testing.TB) {
 	t.Helper()
 	var lastErr error
 	for attempt := range 3 {
-		ports, err := freeCallPorts(3)
+		ports, err := FreePorts(3)
 		if err != nil {
 			t.Fatal(err)
 		}
-		s.sipUDP, s.https, s.webrtc = ports[0], ports[1], ports[2]
-		s.proc = startCallProc(t, fmt.Sprintf("hookswitch#%d", attempt+1), nil, s.bin, "serve",
-			"--data", s.data,
-			"--sip-udp", "127.0.0.1:"+strconv.Itoa(s.sipUDP),
+		s.SIPUDP, s.HTTPS, s.WebRTC = ports[0], ports[1], ports[2]
+		s.Proc = StartProc(t, fmt.Sprintf("hookswitch#%d", attempt+1), nil, s.Bin, "serve",
+			"--data", s.Data,
+			"--sip-udp", "127.0.0.1:"+strconv.Itoa(s.SIPUDP),
 			"--sip-tcp", "",
 			"--sip-tls", "",
-			"--https", "127.0.0.1:"+strconv.Itoa(s.https),
-			"--webrtc", "127.0.0.1:"+strconv.Itoa(s.webrtc),
+			"--https", "127.0.0.1:"+strconv.Itoa(s.HTTPS),
+			"--webrtc", "127.0.0.1:"+strconv.Itoa(s.WebRTC),
 			"--advertise", "127.0.0.1",
-			"--rtp-ports", fmt.Sprintf("%d-%d", callSwitchRTPMin, callSwitchRTPMax),
+			"--rtp-ports", fmt.Sprintf("%d-%d", SwitchRTPMin, SwitchRTPMax),
 			"--rtp-ip", "127.0.0.1",
 			"--http", "")
 		if lastErr = s.waitReady(15 * time.Second); lastErr == nil {
 			return
 		}
-		s.proc.stop(syscall.SIGKILL, time.Second)
-		t.Logf("switch not ready (attempt %d): %v\n%s", attempt+1, lastErr, s.proc.out.String())
+		s.Proc.Stop(syscall.SIGKILL, time.Second)
+		t.Logf("switch not ready (attempt %d): %v\n%s", attempt+1, lastErr, s.Proc.Output())
 	}
 	t.Fatalf("switch did not become ready: %v", lastErr)
 }
 
 // waitReady waits until the switch answers OPTIONS over UDP and accepts
 // TCP on its HTTPS port.
-func (s *callSwitch) waitReady(timeout time.Duration) error {
+func (s *Switch) waitReady(timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
-	addr := "127.0.0.1:" + strconv.Itoa(s.sipUDP)
+	addr := "127.0.0.1:" + strconv.Itoa(s.SIPUDP)
 	var lastErr error
 	for time.Now().Before(deadline) {
-		if s.proc.exited() {
-			return fmt.Errorf("switch exited: %v", s.proc.err)
+		if s.Proc.Exited() {
+			return fmt.Errorf("switch exited: %v", s.Proc.Err())
 		}
-		status, err := callOptions(addr, 500*time.Millisecond)
+		status, err := sipOptions(addr, 500*time.Millisecond)
 		switch {
 		case err != nil:
 			lastErr = err
 		case status != 200:
 			lastErr = fmt.Errorf("OPTIONS answered %d", status)
 		default:
-			c, err := net.DialTimeout("tcp4", "127.0.0.1:"+strconv.Itoa(s.https), time.Second)
+			c, err := net.DialTimeout("tcp4", "127.0.0.1:"+strconv.Itoa(s.HTTPS), time.Second)
 			if err == nil {
 				_ = c.Close()
 				return nil
@@ -120,10 +121,10 @@ func (s *callSwitch) waitReady(timeout time.Duration) error {
 	return fmt.Errorf("switch not ready within %v: %w", timeout, lastErr)
 }
 
-// cdrs lists the switch's CDRs.
-func (s *callSwitch) cdrs(t *testing.T) []map[string]any {
+// CDRs lists the switch's CDRs.
+func (s *Switch) CDRs(t testing.TB) []map[string]any {
 	t.Helper()
-	out := s.admin(t, "cdr", "list", "--json")
+	out := s.Admin(t, "cdr", "list", "--json")
 	var recs []map[string]any
 	if err := json.Unmarshal([]byte(out), &recs); err != nil {
 		t.Fatalf("cdr list output is not a JSON array: %v\n%s", err, out)
@@ -131,9 +132,9 @@ func (s *callSwitch) cdrs(t *testing.T) []map[string]any {
 	return recs
 }
 
-// callOptions sends one OPTIONS (RFC 3261 section 11) over UDP and returns
+// sipOptions sends one OPTIONS (RFC 3261 section 11) over UDP and returns
 // the status code of the first final response.
-func callOptions(addr string, timeout time.Duration) (int, error) {
+func sipOptions(addr string, timeout time.Duration) (int, error) {
 	c, err := net.Dial("udp4", addr)
 	if err != nil {
 		return 0, fmt.Errorf("dial %s: %w", addr, err)
