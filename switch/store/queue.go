@@ -99,7 +99,8 @@ type Queue struct {
 	AnnounceHoldTime  bool `json:"announce_hold_time"`
 	AnnounceFrequency int  `json:"announce_frequency"`
 	// PeriodicPrompt is played every PeriodicFrequency seconds (15-600,
-	// default 60 with a prompt; 0 without one).
+	// default 60 with a prompt; 0 = never). A frequency without a prompt
+	// plays the shipped "queue/periodic" ("Thank you for holding...").
 	PeriodicPrompt    string `json:"periodic_prompt,omitempty"`
 	PeriodicFrequency int    `json:"periodic_frequency"`
 	SLA               int    `json:"sla"` // a waiting caller passing this raises an alert: 0 none, else 5-86400
@@ -197,13 +198,10 @@ func (q *Queue) Validate() error {
 	}
 	for _, p := range []struct{ field, v string }{{"intro", q.Intro}, {"periodic_prompt", q.PeriodicPrompt}} {
 		if p.v != "" && !validPrompt(p.v) {
-			return invalid(p.field, fmt.Sprintf("%q: want a prompt name such as \"queue/intro\" or a recording token \"rec:ID\"", truncateText(p.v)))
+			return invalid(p.field, fmt.Sprintf("%q: want a prompt name such as \"queue/periodic\" or a recording token \"rec:ID\"", truncateText(p.v)))
 		}
 	}
-	switch {
-	case q.PeriodicPrompt == "" && q.PeriodicFrequency != 0:
-		return invalid("periodic_frequency", "only with a periodic_prompt")
-	case q.PeriodicPrompt != "" && (q.PeriodicFrequency < 15 || q.PeriodicFrequency > 600):
+	if (q.PeriodicPrompt != "" || q.PeriodicFrequency != 0) && (q.PeriodicFrequency < 15 || q.PeriodicFrequency > 600) {
 		return invalid("periodic_frequency", fmt.Sprintf("%d: must be 15-600", q.PeriodicFrequency))
 	}
 	if q.NoAnswer != (Destination{}) {
@@ -251,7 +249,7 @@ func (q *Queue) validAgents() error {
 }
 
 // validPrompt accepts what the sound library plays: a prompt name
-// ("queue/intro", ".wav" optional) or a token ("rec:ID"). The library
+// ("queue/periodic", ".wav" optional) or a token ("rec:ID"). The library
 // checks the rest when it plays it.
 func validPrompt(p string) bool {
 	if len(p) > maxPromptLen || strings.Contains(p, "..") || strings.HasPrefix(p, "/") || strings.HasSuffix(p, "/") {

@@ -59,7 +59,7 @@ func TestQueueValidate(t *testing.T) {
 		{"music", Queue{Number: "300", Music: "../etc"}},
 		{"intro", Queue{Number: "300", Intro: "../../secret"}},
 		{"periodic_prompt", Queue{Number: "300", PeriodicPrompt: "a b"}},
-		{"periodic_frequency", Queue{Number: "300", PeriodicFrequency: 30}},
+		{"periodic_frequency", Queue{Number: "300", PeriodicFrequency: 10}},
 		{"announce_frequency", Queue{Number: "300", AnnounceHoldTime: true, AnnounceFrequency: 10}},
 		{"sla", Queue{Number: "300", SLA: -5}},
 		{"no_answer", Queue{Number: "300", NoAnswer: Destination{Kind: DestQueue, Target: "300"}}},
@@ -187,5 +187,16 @@ func TestQueueListOrder(t *testing.T) {
 	list, err := s.ListQueues()
 	if err != nil || len(list) != 3 || list[0].Number != "31" || list[1].Number != "300" || list[2].Number != "9000" {
 		t.Fatalf("list: %+v %v", list, err)
+	}
+}
+
+// A frequency alone is valid: the call plays the shipped periodic prompt.
+func TestQueuePeriodicWithoutPrompt(t *testing.T) {
+	q := Queue{Number: "300", PeriodicFrequency: 30}
+	if err := q.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if q.PeriodicPrompt != "" || q.PeriodicFrequency != 30 {
+		t.Fatalf("validated to %q every %d s", q.PeriodicPrompt, q.PeriodicFrequency)
 	}
 }
