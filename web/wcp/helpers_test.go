@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http/httptest"
 	"net/netip"
 	"os"
@@ -15,13 +14,11 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
-	"github.com/pion/ice/v4"
-	"github.com/pion/interceptor"
-	"github.com/pion/webrtc/v4"
 
 	"github.com/hookswitch/hookswitch/switch/server"
 	"github.com/hookswitch/hookswitch/switch/store"
 	"github.com/hookswitch/hookswitch/switch/ua"
+	"github.com/hookswitch/hookswitch/tests/pionpeer"
 	"github.com/hookswitch/hookswitch/web/callproto"
 )
 
@@ -266,95 +263,25 @@ func plainSDP(port int) []byte {
 }
 
 // browser is a pion PeerConnection on loopback, standing for the page's
-// RTCPeerConnection.
+// RTCPeerConnection; it sends no media of its own.
 type browser struct {
-	t    *testing.T
-	pc   *webrtc.PeerConnection
-	conn chan struct{}
+	t *testing.T
+	p *pionpeer.Peer
 }
 
 func newBrowser(t *testing.T) *browser {
 	t.Helper()
-	me := &webrtc.MediaEngine{}
-	for _, c := range []webrtc.RTPCodecParameters{
-		{RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypePCMU, ClockRate: 8000}, PayloadType: 0},
-		{RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: "audio/telephone-event", ClockRate: 8000, SDPFmtpLine: "0-15"}, PayloadType: 126},
-	} {
-		if err := me.RegisterCodec(c, webrtc.RTPCodecTypeAudio); err != nil {
-			t.Fatal(err)
-		}
-	}
-	se := webrtc.SettingEngine{}
-	se.SetIncludeLoopbackCandidate(true)
-	se.SetIPFilter(func(ip net.IP) bool { return ip.IsLoopback() })
-	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
-	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
-	api := webrtc.NewAPI(webrtc.WithMediaEngine(me), webrtc.WithSettingEngine(se), webrtc.WithInterceptorRegistry(&interceptor.Registry{}))
-	pc, err := api.NewPeerConnection(webrtc.Configuration{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := &browser{t: t, pc: pc, conn: make(chan struct{})}
-	var closed atomic.Bool
-	pc.OnConnectionStateChange(func(s webrtc.PeerConnectionState) {
-		if s == webrtc.PeerConnectionStateConnected && closed.CompareAndSwap(false, true) {
-			close(b.conn)
-		}
-	})
-	t.Cleanup(func() { pc.Close() })
-	return b
+	return &browser{t: t, p: pionpeer.New(t, pionpeer.Options{NoMic: true})}
 }
 
-func (b *browser) local(d webrtc.SessionDescription) string {
-	b.t.Helper()
-	gathered := webrtc.GatheringCompletePromise(b.pc)
-	if err := b.pc.SetLocalDescription(d); err != nil {
-		b.t.Fatal(err)
-	}
-	<-gathered
-	return b.pc.LocalDescription().SDP
-}
+func (b *browser) offer() string { b.t.Helper(); return b.p.Offer(b.t) }
 
-func (b *browser) offer() string {
-	b.t.Helper()
-	if _, err := b.pc.AddTransceiverFromKind(webrtc.RTPCodecTypeAudio, webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionSendrecv}); err != nil {
-		b.t.Fatal(err)
-	}
-	o, err := b.pc.CreateOffer(nil)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	return b.local(o)
-}
+func (b *browser) answer(offer string) string { b.t.Helper(); return b.p.Answer(b.t, offer) }
 
-func (b *browser) answer(offer string) string {
-	b.t.Helper()
-	if err := b.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: offer}); err != nil {
-		b.t.Fatalf("the browser refused the switch's offer: %v\n%s", err, offer)
-	}
-	a, err := b.pc.CreateAnswer(nil)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	return b.local(a)
-}
-
-func (b *browser) setAnswer(sdp string) {
-	b.t.Helper()
-	if err := b.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: sdp}); err != nil {
-		b.t.Fatalf("the browser refused the switch's answer: %v\n%s", err, sdp)
-	}
-}
+func (b *browser) setAnswer(sdp string) { b.t.Helper(); b.p.SetAnswer(b.t, sdp) }
 
 // connected waits for ICE and DTLS with the switch's gateway.
-func (b *browser) connected() {
-	b.t.Helper()
-	select {
-	case <-b.conn:
-	case <-time.After(3 * wait):
-		b.t.Fatal("the browser's ICE and DTLS never completed")
-	}
-}
+func (b *browser) connected() { b.t.Helper(); b.p.Connected(b.t, 3*wait) }
 
 // waitFor polls cond until it holds or the wait passes.
 func waitFor(t *testing.T, what string, cond func() bool) {
