@@ -260,7 +260,7 @@ func (m *Manager) onInfo(req *gosip.Request, tx gosip.ServerTransaction) {
 		sip.Respond(tx, req, 481, "", nil)
 		return
 	}
-	if l.call.infoDigit(l, req, tx) {
+	if l.call.infoRecord(req, tx) || l.call.infoDigit(l, req, tx) {
 		return
 	}
 	l.call.relay(l, req, tx)

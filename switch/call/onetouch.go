@@ -1,10 +1,15 @@
 package call
 
 import (
+	"fmt"
+	"strings"
 	"sync"
 	"time"
 
+	gosip "github.com/emiago/sipgo/sip"
+
 	"github.com/hookswitch/hookswitch/switch/media"
+	"github.com/hookswitch/hookswitch/switch/sip"
 )
 
 // featureWindow is how long a feature code may take to type during a
@@ -66,26 +71,41 @@ func (c *Call) toggleRecording() {
 		c.stopRecording()
 		return
 	}
+	if err := c.startRecording(); err != nil {
+		c.m.log.Warn("one-touch recording failed", "call_id", c.cdr.CallID, "error", err)
+	}
+}
+
+// errNotRecording: recording on demand is off (no audio store, or the call
+// has no bridge to record).
+var errNotRecording = &sip.Error{Code: 403, Reason: "Recording Not Available"}
+
+// startRecording starts the one-touch recording; one already running is
+// left alone.
+func (c *Call) startRecording() error {
+	if c.m.audio == nil {
+		return errNotRecording
+	}
 	c.mu.Lock()
-	from, to, id := c.cdr.Caller, c.cdr.FinalDest, c.cdr.CallID
+	from, to, id, ended, running := c.cdr.Caller, c.cdr.FinalDest, c.cdr.CallID, c.ended, c.crec != nil
 	c.mu.Unlock()
+	if ended || running {
+		return nil
+	}
 	token, path, err := c.m.audio.CreateRecording(RecordingInfo{CallID: id, Kind: "call", From: from, To: to, Channels: 2})
 	if err != nil {
-		c.m.log.Warn("one-touch recording refused", "call_id", id, "error", err)
-		return
+		return &sip.Error{Code: 403, Reason: "Recording Not Allowed", Err: fmt.Errorf("recording refused: %w", err)}
 	}
 	rec, err := media.NewRecorder(path, 2)
 	if err != nil {
 		c.m.audio.AbortRecording(token)
-		c.m.log.Warn("one-touch recording failed", "call_id", id, "error", err)
-		return
+		return &sip.Error{Code: 500, Err: fmt.Errorf("recording: %w", err)}
 	}
 	cr, err := c.m.media.RecordCall(c.sess, rec)
 	if err != nil {
 		rec.Close()
 		c.m.audio.AbortRecording(token)
-		c.m.log.Warn("one-touch recording failed", "call_id", id, "error", err)
-		return
+		return &sip.Error{Code: 500, Err: fmt.Errorf("recording: %w", err)}
 	}
 	c.mu.Lock()
 	if c.crec != nil || c.ended {
@@ -93,11 +113,46 @@ func (c *Call) toggleRecording() {
 		cr.Stop()
 		rec.Close()
 		c.m.audio.AbortRecording(token)
-		return
+		return nil
 	}
 	c.crec = &callRecording{token: token, rec: rec, cr: cr}
 	c.mu.Unlock()
 	c.m.log.Info("one-touch recording started", "call_id", id, "recording", token)
+	return nil
+}
+
+// infoRecord answers an INFO carrying "Record: on|off", the on-demand
+// recording request phones (Yealink, Grandstream) and the web phone send.
+// It reports whether req was one.
+func (c *Call) infoRecord(req *gosip.Request, tx gosip.ServerTransaction) bool {
+	h := req.GetHeader("Record")
+	if h == nil {
+		return false
+	}
+	var err error
+	switch strings.ToLower(strings.TrimSpace(h.Value())) {
+	case "on":
+		c.mu.Lock()
+		bridged := c.b != nil && !c.ended
+		c.mu.Unlock()
+		if !bridged {
+			err = errNotRecording
+			break
+		}
+		err = c.startRecording()
+	case "off":
+		c.stopRecording()
+	default:
+		err = &sip.Error{Code: 400, Reason: "Bad Record Header"}
+	}
+	if err != nil {
+		code, reason := sip.StatusOf(err)
+		c.m.log.Warn("recording on demand refused", "call_id", c.cdr.CallID, "error", err)
+		sip.Respond(tx, req, code, reason, nil)
+		return true
+	}
+	sip.Respond(tx, req, 200, "", nil)
+	return true
 }
 
 // stopRecording ends the one-touch recording, if any, and keeps it.

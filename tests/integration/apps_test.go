@@ -335,3 +335,42 @@ func TestProgramCallerReinvite(t *testing.T) {
 	b.waitIncoming(t).dialog(t)
 	d.bye(t)
 }
+
+// An INFO with "Record: on" / "Record: off" (Yealink, Grandstream, the web
+// phone) starts and stops the same recording as *1; a bad value is 400.
+func TestRecordOnDemandInfo(t *testing.T) {
+	t.Parallel()
+	sw, a, b := pair(t)
+	_, da, db := connect(t, sw, a, b)
+	info := func(d *dialog, value string) int {
+		t.Helper()
+		req := d.request(sip.INFO)
+		req.AppendHeader(sip.NewHeader("Record", value))
+		return d.p.do(t, req).StatusCode
+	}
+	if code := info(da, "sometimes"); code != 400 {
+		t.Fatalf("Record: sometimes: %d, want 400", code)
+	}
+	if code := info(db, "on"); code != 200 {
+		t.Fatalf("Record: on: %d, want 200", code)
+	}
+	waitFor(t, "the recording to start", func() bool { return sw.srv.Recordings.InProgress() == 1 })
+	if code := info(da, "on"); code != 200 || sw.srv.Recordings.InProgress() != 1 {
+		t.Fatalf("a second Record: on: %d with %d recordings, want 200 and still one", code, sw.srv.Recordings.InProgress())
+	}
+	if err := a.rtp.sendPCM(da.Media(), sine(440, time.Second, 6000)); err != nil {
+		t.Fatal(err)
+	}
+	if code := info(da, "off"); code != 200 {
+		t.Fatalf("Record: off: %d, want 200", code)
+	}
+	waitFor(t, "the recording to be saved", func() bool {
+		list, _, err := sw.srv.Recordings.List(recording.Filter{Kind: "call"})
+		return err == nil && len(list) == 1 && list[0].Duration >= 900*time.Millisecond
+	})
+	da.bye(t)
+	db.waitBye(t)
+	if code := info(da, "on"); code != 481 {
+		t.Fatalf("Record: on after the call: %d, want 481", code)
+	}
+}
