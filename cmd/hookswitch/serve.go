@@ -22,6 +22,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/pion/stun/v4"
+
 	"github.com/hookswitch/hookswitch/plugins"
 	"github.com/hookswitch/hookswitch/switch/media/tone"
 	"github.com/hookswitch/hookswitch/switch/server"
@@ -41,6 +43,7 @@ type serveFlags struct {
 	rtpPorts, rtpIP, httpAddr, scripts, logLevel, digest string
 	plugins                                              string
 	ws, wss, https, webrtc, c2cExt, c2cAllow             string
+	webrtcPublic, stun                                   string
 	tones, oneTouch                                      string
 	mohShuffle                                           bool
 	httpAllow, pprofAddr                                 string
@@ -48,7 +51,9 @@ type serveFlags struct {
 	maxContacts                                          int
 }
 
-func serve(args []string, stderr io.Writer) error {
+// parseServeFlags reads serve's flags (environment variables give the
+// defaults).
+func parseServeFlags(args []string, stderr io.Writer) (serveFlags, error) {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var f serveFlags
@@ -60,6 +65,8 @@ func serve(args []string, stderr io.Writer) error {
 	fs.StringVar(&f.c2cExt, "c2c-ext", env("HOOKSWITCH_C2C_EXT", ""), "extension that web click-to-call guests call as; empty disables guest calls (env HOOKSWITCH_C2C_EXT)")
 	fs.StringVar(&f.c2cAllow, "c2c-allow", env("HOOKSWITCH_C2C_ALLOW", ""), "comma-separated numbers click-to-call guests may call (env HOOKSWITCH_C2C_ALLOW)")
 	fs.StringVar(&f.webrtc, "webrtc", env("HOOKSWITCH_WEBRTC", ""), "UDP address of the WebRTC media gateway's shared ICE port for browsers, e.g. :10443; empty disables (env HOOKSWITCH_WEBRTC)")
+	fs.StringVar(&f.webrtcPublic, "webrtc-public-ip", env("HOOKSWITCH_WEBRTC_PUBLIC_IP", ""), "comma-separated public IPs the WebRTC gateway puts in its ICE candidates, behind a 1:1 NAT (default: --advertise) (env HOOKSWITCH_WEBRTC_PUBLIC_IP)")
+	fs.StringVar(&f.stun, "stun", env("HOOKSWITCH_STUN", ""), "comma-separated STUN servers (stun:host[:port] or stuns:) handed to browser pages as ICE servers (env HOOKSWITCH_STUN)")
 	fs.StringVar(&f.wss, "sip-wss", env("HOOKSWITCH_SIP_WSS", ""), "SIP over secure WebSocket (wss://) listen address, with the TLS certificate; empty disables (env HOOKSWITCH_SIP_WSS)")
 	fs.StringVar(&f.https, "https", env("HOOKSWITCH_HTTPS", ""), "HTTPS listen address, with the TLS certificate: SIP over WSS on /ws for browsers; empty disables (env HOOKSWITCH_HTTPS)")
 	fs.StringVar(&f.cert, "tls-cert", env("HOOKSWITCH_TLS_CERT", ""), "TLS certificate PEM (default DATA/tls/cert.pem if present)")
@@ -82,7 +89,13 @@ func serve(args []string, stderr io.Writer) error {
 	fs.StringVar(&f.tones, "tones", env("HOOKSWITCH_TONES", "us"), "country whose tone plan callers hear (ringback, busy, beep): us, gb, de, fr, ...")
 	fs.BoolVar(&f.mohShuffle, "moh-shuffle", false, "play music on hold shuffled (default: in turn)")
 	fs.StringVar(&f.oneTouch, "one-touch-record", "*1", "code that starts and stops recording a call ('none' disables)")
-	if _, err := parse(fs, args); err != nil {
+	_, err := parse(fs, args)
+	return f, err
+}
+
+func serve(args []string, stderr io.Writer) error {
+	f, err := parseServeFlags(args, stderr)
+	if err != nil {
 		return err
 	}
 	if _, set := os.LookupEnv("GOGC"); !set {
@@ -229,6 +242,13 @@ func (f *serveFlags) config(log *slog.Logger) (server.Config, error) {
 		}
 		cfg.RTPIP = ip
 	}
+	var err error
+	if cfg.WebRTCPublicIPs, err = publicIPs(f.webrtcPublic); err != nil {
+		return cfg, err
+	}
+	if cfg.STUNServers, err = stunServers(f.stun); err != nil {
+		return cfg, err
+	}
 	if cfg.Advertise == "" {
 		cfg.Advertise = outboundIP()
 	} else if _, err := netip.ParseAddr(cfg.Advertise); err != nil {
@@ -253,6 +273,49 @@ func (f *serveFlags) config(log *slog.Logger) (server.Config, error) {
 		return cfg, errors.New("--sip-wss and --https need a TLS certificate: --tls-cert and --tls-key, or DATA/tls/ (hookswitch cert generate)")
 	}
 	return cfg, nil
+}
+
+// maxListItems bounds --webrtc-public-ip and --stun: a handful is all a
+// browser's ICE agent uses.
+const maxListItems = 16
+
+// publicIPs checks --webrtc-public-ip: unicast IP addresses, as the
+// gateway puts them into ICE candidates.
+func publicIPs(list string) ([]string, error) {
+	ips := splitList(list)
+	if len(ips) > maxListItems {
+		return nil, fmt.Errorf("--webrtc-public-ip: %d addresses, at most %d", len(ips), maxListItems)
+	}
+	for i, s := range ips {
+		ip, err := netip.ParseAddr(s)
+		if err != nil || ip.Zone() != "" || !ip.IsValid() || ip.IsUnspecified() || ip.IsMulticast() {
+			return nil, fmt.Errorf("--webrtc-public-ip %q: %q is not a unicast IP address", list, s)
+		}
+		ips[i] = ip.Unmap().String()
+	}
+	return ips, nil
+}
+
+// stunServers checks --stun: stun: or stuns: URIs (RFC 7064), which pages
+// put into RTCConfiguration.iceServers as they are.
+func stunServers(list string) ([]string, error) {
+	urls := splitList(list)
+	if len(urls) > maxListItems {
+		return nil, fmt.Errorf("--stun: %d servers, at most %d", len(urls), maxListItems)
+	}
+	for _, s := range urls {
+		u, err := stun.ParseURI(s)
+		if err == nil && (u.Scheme != stun.SchemeTypeSTUN && u.Scheme != stun.SchemeTypeSTUNS) {
+			err = errors.New("not a stun: or stuns: URI")
+		}
+		if err == nil && (strings.ContainsFunc(s, func(r rune) bool { return r <= ' ' || r == 0x7f }) || u.Port < 1 || u.Port > 65535) {
+			err = errors.New("blanks or a bad port")
+		}
+		if err != nil {
+			return nil, fmt.Errorf("--stun %q: want stun:host[:port] or stuns:host[:port]: %w", s, err)
+		}
+	}
+	return urls, nil
 }
 
 // outboundIP is the address of the interface that routes outward, found
@@ -338,7 +401,11 @@ func serveHTTPS(l net.Listener, conf *tls.Config, ho *sip.WSHandoff, srv *server
 		mux.Handle("/wcp", calls)
 	}
 	if calls != nil { // the built-in web phone, and the click-to-call widget
-		ph, err := phone.New(phone.Config{})
+		var ice []phone.ICEServer
+		for _, u := range srv.WebRTC.ICEServers() {
+			ice = append(ice, phone.ICEServer{URLs: []string{u}})
+		}
+		ph, err := phone.New(phone.Config{ICEServers: ice})
 		if err != nil {
 			calls.Close()
 			webUA.Close()

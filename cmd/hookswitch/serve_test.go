@@ -2,16 +2,26 @@ package main
 
 import (
 	"bytes"
+	"crypto/tls"
+	"encoding/json"
 	"io"
+	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/hookswitch/hookswitch/switch/server"
+	"github.com/hookswitch/hookswitch/switch/sip"
+	"github.com/hookswitch/hookswitch/switch/store"
+	"github.com/hookswitch/hookswitch/web/wcp"
 )
 
 // syncBuf is a bytes.Buffer safe to read while serve writes its log.
@@ -163,4 +173,138 @@ func adminPassword(t *testing.T, logs string) string {
 		t.Fatalf("no admin password in the output:\n%s", logs)
 	}
 	return m[1]
+}
+
+// --webrtc-public-ip and --stun refuse what is not an address or a STUN
+// URI, naming the flag and the value.
+func TestServeWebRTCFlagErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--stun", "http://x"}, `--stun "http://x"`},
+		{[]string{"--stun", "stun:ok.example.org,turn:relay.example.org"}, `--stun "turn:relay.example.org"`},
+		{[]string{"--stun", "stun:"}, `--stun "stun:"`},
+		{[]string{"--stun", "stun:host:99999"}, `--stun "stun:host:99999"`},
+		{[]string{"--stun", "stun:a\tb"}, "--stun"},
+		{[]string{"--stun", strings.Repeat("stun:s.example.org,", maxListItems+1)}, "--stun: 17 servers"},
+		{[]string{"--webrtc-public-ip", "example.com"}, `--webrtc-public-ip "example.com": "example.com" is not a unicast IP address`},
+		{[]string{"--webrtc-public-ip", "203.0.113.1,0.0.0.0"}, `"0.0.0.0" is not a unicast IP address`},
+		{[]string{"--webrtc-public-ip", "ff02::1"}, `"ff02::1" is not`},
+		{[]string{"--webrtc-public-ip", "fe80::1%eth0"}, `"fe80::1%eth0" is not`},
+	} {
+		args := append([]string{"--data", t.TempDir(), "--advertise", "127.0.0.1"}, tc.args...)
+		err := serve(args, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("serve %q: %v, want an error with %q", tc.args, err, tc.want)
+		}
+	}
+}
+
+// The flags reach the gateway and the pages: the public IP is in the
+// gateway's ICE candidates, and the web phone's config.json hands the
+// STUN servers to browsers. The environment gives the defaults.
+func TestServeWebRTCFlags(t *testing.T) {
+	t.Setenv("HOOKSWITCH_STUN", "stun:env.example.org")
+	t.Setenv("HOOKSWITCH_WEBRTC_PUBLIC_IP", "198.51.100.1")
+	f, err := parseServeFlags(nil, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.stun != "stun:env.example.org" || f.webrtcPublic != "198.51.100.1" {
+		t.Errorf("from the environment: stun %q, public ip %q", f.stun, f.webrtcPublic)
+	}
+
+	dir := t.TempDir()
+	if _, errs, code := cli(t, "cert", "generate", "--host", "127.0.0.1", "--data", dir); code != 0 {
+		t.Fatalf("cert generate: %s", errs)
+	}
+	f, err = parseServeFlags([]string{"--data", dir, "--sip-udp", "127.0.0.1:0", "--sip-tcp", "", "--sip-tls", "",
+		"--https", "127.0.0.1:0", "--webrtc", "127.0.0.1:0", "--advertise", "127.0.0.1", "--rtp-ports", "0-0", "--rtp-ip", "127.0.0.1",
+		"--webrtc-public-ip", " 203.0.113.9 ", "--stun", "stun:stun.example.org:3478, stuns:stun2.example.org"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.DiscardHandler)
+	cfg, err := f.config(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(cfg.WebRTCPublicIPs, []string{"203.0.113.9"}) {
+		t.Errorf("server config public IPs %q", cfg.WebRTCPublicIPs)
+	}
+	wantSTUN := []string{"stun:stun.example.org:3478", "stuns:stun2.example.org"}
+	if !slices.Equal(cfg.STUNServers, wantSTUN) {
+		t.Errorf("server config STUN servers %q, want %q", cfg.STUNServers, wantSTUN)
+	}
+
+	// The switch as serve builds it, HTTPS side included.
+	httpsL, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.SIPWSSHandoff = sip.NewWSHandoff(httpsL.Addr())
+	webUA := &wcp.BrowserUA{}
+	cfg.Call.Browser = webUA.Owns
+	st, err := store.Open(dir, store.Options{Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	srv, err := server.New(cfg, st)
+	if err != nil {
+		httpsL.Close()
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	stop, err := serveHTTPS(httpsL, cfg.TLSConfig, cfg.SIPWSSHandoff, srv, webUA, nil, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+
+	plain := "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 40000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n"
+	p, offer, err := srv.WebRTC.Offer([]byte(plain))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	var cands []string
+	for _, l := range strings.Split(string(offer), "\r\n") {
+		if strings.HasPrefix(l, "a=candidate:") {
+			cands = append(cands, l)
+		}
+	}
+	t.Logf("candidates: %q", cands)
+	if len(cands) == 0 {
+		t.Fatalf("the gateway's offer has no candidates:\n%s", offer)
+	}
+	for _, c := range cands {
+		if !strings.Contains(c, " 203.0.113.9 ") || !strings.Contains(c, " typ host") {
+			t.Errorf("candidate %q does not advertise the public IP 203.0.113.9", c)
+		}
+	}
+
+	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
+	defer client.CloseIdleConnections()
+	res, err := client.Get("https://" + httpsL.Addr().String() + "/phone/config.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var pc struct {
+		ICEServers []struct {
+			URLs []string `json:"urls"`
+		} `json:"iceServers"`
+	}
+	if err := json.NewDecoder(io.LimitReader(res.Body, 1<<16)).Decode(&pc); err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("config.json: %d %v", res.StatusCode, err)
+	}
+	var got []string
+	for _, s := range pc.ICEServers {
+		got = append(got, s.URLs...)
+	}
+	if !slices.Equal(got, wantSTUN) {
+		t.Errorf("config.json hands pages the ICE servers %q, want %q", got, wantSTUN)
+	}
 }

@@ -22,8 +22,9 @@ func (c *Call) authorize() error {
 	if !c.snap.Bound(hook.Authorize) {
 		return nil
 	}
+	info := c.routeInfo()
 	d, err := c.snap.Invoke(context.Background(), hook.AuthorizeRequest{
-		CallID: c.info.CallID, From: c.info.From, To: c.info.To})
+		CallID: info.CallID, From: info.From, To: info.To})
 	if err != nil {
 		c.m.log.Warn("authorize hook failed; policy applied", "call_id", c.cdr.CallID, "error", err)
 	}

@@ -56,11 +56,13 @@ type Call struct {
 	crec                       *callRecording  // a one-touch recording of the bridge
 	autoAnswer                 bool            // the next bridge asks phones to answer at once
 	shownName                  string          // the caller's name the next bridge shows ("" = its own)
+	callerExt                  string          // the extension on leg a, counted in the manager's InUse
 	calleeExt                  string          // the extension that answered, counted in the manager's InUse
 	trunk                      string          // the trunk the callee was reached on, counted in the manager
 	cidSet                     bool            // a decision chose the caller ID (callerID)
 	diversion, diversionReason string          // a forward: the number meant, and why
 	aWeb                       *webrtc.Peer    // the gateway peer of a browser caller
+	transferred                bool            // a REFER handed the call to a new party (transfer.go)
 }
 
 // leg is one side of a call.
@@ -83,6 +85,7 @@ type leg struct {
 	webPlain   *media.SDP
 	webRole    string // our DTLS setup role after we offered actpass
 	webVersion uint64 // how far re-answers moved o='s version
+	moved      bool   // an attended transfer moved the leg to another call (under call.mu)
 }
 
 func newCall(m *Manager, req *gosip.Request, tx gosip.ServerTransaction, user string, offer *media.SDP) *Call {
@@ -152,6 +155,9 @@ func (c *Call) run() {
 	m.calls[c] = struct{}{}
 	m.mu.Unlock()
 	if c.info.Authenticated {
+		c.mu.Lock()
+		c.callerExt = c.info.From
+		c.mu.Unlock()
 		m.use(c.info.From, 1)
 	}
 	// Wait covers both the call's life (end) and this goroutine, which may
@@ -164,6 +170,7 @@ func (c *Call) run() {
 	c.a.invite = c.req
 	c.a.learn(c.offer)
 	m.addDialog(c.a)
+	c.blfCaller()
 
 	var once sync.Once
 	c.tx.OnCancel(func(*gosip.Request) { once.Do(func() { close(c.canceled) }) })
@@ -217,8 +224,9 @@ func (c *Call) exec(dec hook.RouteDecision) {
 			c.fail(err)
 			return
 		}
+		info := c.routeInfo()
 		next, herr := c.snap.OnFailure(context.Background(), hook.FailureRequest{
-			CallID: c.info.CallID, From: c.info.From, To: c.info.To, Targets: dec.Targets,
+			CallID: info.CallID, From: info.From, To: info.To, Targets: dec.Targets,
 			Code: code, Reason: reason, Attempt: attempt})
 		if herr != nil {
 			c.m.log.Warn("failure hook failed; policy applied", "call_id", c.cdr.CallID, "error", herr)
@@ -339,7 +347,9 @@ func (c *Call) sendOK(body []byte, hold bool) {
 		c.hangup("caller_unreachable")
 		return
 	}
-	c.notify(hook.CallEvent{Kind: hook.Answer, CallID: c.info.CallID, From: c.info.From, To: c.info.To})
+	c.blfAnswered()
+	info := c.routeInfo()
+	c.notify(hook.CallEvent{Kind: hook.Answer, CallID: info.CallID, From: info.From, To: info.To})
 	if !c.waitAck(req, tx, res, c.acked) {
 		c.hangup("no_ack")
 	}
@@ -424,10 +434,10 @@ func (c *Call) hangup(reason string) {
 	}
 	legs := []*leg{}
 	if c.answered {
-		if reason != "caller_hangup" {
+		if reason != "caller_hangup" && !c.a.moved {
 			legs = append(legs, c.a)
 		}
-		if c.b != nil && reason != "callee_hangup" {
+		if c.b != nil && reason != "callee_hangup" && !c.b.moved {
 			legs = append(legs, c.b)
 		}
 	}
@@ -515,14 +525,15 @@ func (c *Call) end(reason string) {
 	_, had := m.calls[c]
 	delete(m.calls, c)
 	m.mu.Unlock()
-	if had && c.info.Authenticated {
-		m.use(c.info.From, -1)
-	}
 	c.mu.Lock()
-	callee := c.calleeExt
-	c.calleeExt = ""
+	caller, callee := c.callerExt, c.calleeExt
+	c.callerExt, c.calleeExt = "", ""
 	c.mu.Unlock()
+	if had {
+		m.use(caller, -1)
+	}
 	m.use(callee, -1)
+	c.blfEnd()
 	if m.cfg.OnEnd != nil {
 		m.cfg.OnEnd()
 	}

@@ -113,6 +113,7 @@ func (c *Call) ringGroup(g []target, timeout time.Duration) (*gosip.Response, []
 					continue
 				}
 				c.early(f)
+				c.blfRing(f, res)
 				c.markRinging()
 				c.provisional(f, res, &earlyFork)
 			case res.StatusCode < 300:
@@ -185,7 +186,7 @@ func (c *Call) startFork(areq *gosip.Request, t target, events chan<- forkEvent)
 func (c *Call) sendFork(areq *gosip.Request, t target, d *dialog, events chan<- forkEvent) (*fork, error) {
 	m := c.m
 	host := m.stack.Host()
-	l := newLeg(c, d, c.sess.B())
+	l := newLeg(c, d, c.calleeMedia())
 	l.toBrowser = t.trunk == nil && m.isBrowser(t.b)
 	body, err := l.sdpFor(c.offer, false)
 	if err != nil {
@@ -336,6 +337,7 @@ func (c *Call) win(f *fork, res *gosip.Response) {
 		c.m.use(callee, 1)
 	}
 	c.m.stack.Write(f.leg.d.request(gosip.ACK, f.req.CSeq().SeqNo))
+	c.blfWin(f, res)
 }
 
 // ackAndBye releases a callee that answered too late (RFC 3261 13.2.2.4).
@@ -347,6 +349,7 @@ func (c *Call) ackAndBye(f *fork, res *gosip.Response) {
 }
 
 func (c *Call) forget(l *leg) {
+	c.blfDrop(l)
 	c.mu.Lock()
 	won := l == c.b
 	c.mu.Unlock()
@@ -372,6 +375,7 @@ func (c *Call) early(f *fork) {
 // cancelFork sends CANCEL once a provisional arrived; before that the
 // CANCEL waits for one (RFC 3261 9.1).
 func (c *Call) cancelFork(f *fork) {
+	c.blfDrop(f.leg) // the user sees the ringing stop now, whenever the phone answers the CANCEL
 	f.canceling = true
 	if !f.early || f.done || f.cancelSent {
 		return

@@ -99,6 +99,7 @@ type Manager struct {
 	trunkUse map[string]int // answered calls per trunk, for max_calls
 	useMu    sync.Mutex
 	inUse    map[string]int // calls per extension, placed or answered (InUse)
+	blf      blfBook        // live extension dialogs, for BLF (blf.go)
 	wg       sync.WaitGroup
 	cdrs     *cdrLog
 }
@@ -133,7 +134,7 @@ func New(cfg Config, stack *sip.Stack, loc Locator, st Store, auth registrar.Aut
 }
 
 // Allowed is our Allow header value.
-const Allowed = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, REGISTER"
+const Allowed = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, REFER, REGISTER, MESSAGE"
 
 // Register attaches the handlers for call methods.
 func (m *Manager) Register(s *sip.Stack) {
@@ -143,6 +144,7 @@ func (m *Manager) Register(s *sip.Stack) {
 	s.Handle(gosip.CANCEL, m.onCancel)
 	s.Handle(gosip.OPTIONS, m.onOptions)
 	s.Handle(gosip.INFO, m.onInfo)
+	s.Handle(gosip.REFER, m.onRefer)
 	s.HandleOther(m.onOther)
 }
 
@@ -261,6 +263,17 @@ func (m *Manager) onInfo(req *gosip.Request, tx gosip.ServerTransaction) {
 		return
 	}
 	if l.call.infoRecord(req, tx) || l.call.infoDigit(l, req, tx) {
+		return
+	}
+	l.call.relay(l, req, tx)
+}
+
+// ServeInDialog relays a request inside a call's dialog that changes no
+// session (MESSAGE) to the other party, and its final answer back.
+func (m *Manager) ServeInDialog(req *gosip.Request, tx gosip.ServerTransaction) {
+	l := m.find(req)
+	if l == nil {
+		sip.Respond(tx, req, 481, "", nil)
 		return
 	}
 	l.call.relay(l, req, tx)

@@ -120,7 +120,8 @@ func (p *programCall) Record(ctx context.Context, s hook.RecordSpec) (hook.Recor
 			return hook.RecordResult{}, err
 		}
 	}
-	token, path, err := c.m.audio.CreateRecording(RecordingInfo{CallID: c.cdr.CallID, Kind: "program", From: c.info.From, To: c.info.To, Channels: 1})
+	info := c.routeInfo()
+	token, path, err := c.m.audio.CreateRecording(RecordingInfo{CallID: c.cdr.CallID, Kind: "program", From: info.From, To: info.To, Channels: 1})
 	if err != nil {
 		return hook.RecordResult{}, fmt.Errorf("record: %w", err)
 	}
@@ -199,7 +200,7 @@ func (p *programCall) Conference(ctx context.Context, s hook.ConferenceSpec) (ho
 	if err != nil {
 		return hook.ConferenceResult{}, err
 	}
-	res, err := c.m.rooms.Join(ep, s, Member{CallID: c.cdr.CallID, Number: c.info.From, Name: c.cdr.CallerName, Gone: c.done})
+	res, err := c.m.rooms.Join(ep, s, Member{CallID: c.cdr.CallID, Number: c.routeInfo().From, Name: c.cdr.CallerName, Gone: c.done})
 	if err != nil {
 		return res, fmt.Errorf("conference %s: %w", s.Room, err)
 	}

@@ -109,7 +109,7 @@ func (c *Call) dropCallee(l *leg) bool {
 // programCall is the hook.Call a program drives.
 type programCall struct{ c *Call }
 
-func (p *programCall) Info() hook.RouteRequest { return p.c.info }
+func (p *programCall) Info() hook.RouteRequest { return p.c.routeInfo() }
 
 // gone says whether the caller has hung up or canceled.
 func (p *programCall) gone() bool { return isClosed(p.c.done) || isClosed(p.c.canceled) }
@@ -120,6 +120,10 @@ func (p *programCall) Answer(ctx context.Context) error {
 		return hook.ErrHungUp
 	}
 	c.mu.Lock()
+	if c.final && c.transferred && c.answered {
+		c.mu.Unlock()
+		return nil // a transferred caller is answered already
+	}
 	if c.final {
 		c.mu.Unlock()
 		return fmt.Errorf("answer: %w: already answered or refused", hook.ErrState)
@@ -226,6 +230,7 @@ func (p *programCall) bridge(ctx context.Context, s hook.BridgeSpec, o bridgeOpt
 		if body, err := b.parseRemote(res.Body()); err == nil {
 			b.learn(body)
 			c.sess.SetHold(body.Audio().Hold)
+			c.resumeTransferee(body)
 		}
 	} else if body, err := media.ParseSDP(res.Body()); err == nil {
 		c.sess.SetHold(body.Audio().Hold)

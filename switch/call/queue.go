@@ -38,7 +38,7 @@ func (p *programCall) Queue(ctx context.Context, s hook.QueueSpec) (hook.QueueRe
 	if qs == nil {
 		return hook.QueueResult{}, fmt.Errorf("queue %s: %w: no queue engine", s.Queue, hook.ErrNotAvailable)
 	}
-	t, err := qs.Join(s.Queue, c.cdr.CallID, c.info.From, s.Priority)
+	t, err := qs.Join(s.Queue, c.cdr.CallID, c.routeInfo().From, s.Priority)
 	switch {
 	case errors.Is(err, queue.ErrNotFound):
 		return hook.QueueResult{Reason: hook.QueueNotFound}, nil
@@ -158,7 +158,7 @@ func (w *queueWait) ring(ctx context.Context, agents []string) (done bool, err e
 	p, c := w.p, w.p.c
 	name := c.cdr.CallerName
 	if name == "" {
-		name = c.info.From
+		name = c.routeInfo().From
 	}
 	if w.q.CallerIDPrefix != "" {
 		name = w.q.CallerIDPrefix + name

@@ -23,6 +23,10 @@ type RewriteOptions struct {
 	// recvonly and the reverse (RFC 3264 section 6.1). Otherwise they are
 	// relayed as they are.
 	Answer bool
+	// Resume makes every direction attribute sendrecv and a c=0.0.0.0 hold
+	// our address: a transfer offers a party that was on hold to its new
+	// peer, and takes it off hold.
+	Resume bool
 }
 
 // Rewrite returns the SDP we send on a leg: the same description anchored
@@ -57,7 +61,7 @@ func (s *SDP) Rewrite(o RewriteOptions) ([]byte, error) {
 		return nil, fmt.Errorf("rewrite sdp: %w", ErrNoCommonCodec)
 	}
 
-	w := sdpWriter{ip: ip, out: make([]byte, 0, 512), answer: o.Answer}
+	w := sdpWriter{ip: ip, out: make([]byte, 0, 512), answer: o.Answer, resume: o.Resume}
 	w.raw("v=0")
 	w.out = append(w.out, "o=- "...)
 	w.out = strconv.AppendUint(w.out, o.SessionID, 10)
@@ -144,6 +148,7 @@ type sdpWriter struct {
 	ip     netip.Addr
 	out    []byte
 	answer bool
+	resume bool
 }
 
 func (w *sdpWriter) raw(s string) {
@@ -167,7 +172,7 @@ func (w *sdpWriter) line(l line, only map[int]bool) {
 	switch l.typ {
 	case 'c':
 		// A hold (c=0.0.0.0, RFC 3264 section 8.4) stays as it is.
-		if a, err := parseConnection(l.val); err != nil || !a.IsUnspecified() {
+		if a, err := parseConnection(l.val); err != nil || !a.IsUnspecified() || w.resume {
 			w.out = append(w.out, "c="...)
 			w.addr(w.ip)
 			w.out = append(w.out, "\r\n"...)
@@ -179,6 +184,10 @@ func (w *sdpWriter) line(l line, only map[int]bool) {
 			return
 		}
 		if only != nil && perFormatAttribute(name) && !keptFormat(val, only) {
+			return
+		}
+		if w.resume && parseDirection(strings.ToLower(name)) != DirectionUnknown {
+			w.out = append(w.out, "a=sendrecv\r\n"...)
 			return
 		}
 		if w.answer {

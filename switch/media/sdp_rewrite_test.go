@@ -284,3 +284,25 @@ func TestRewriteAnswerMirrorsDirection(t *testing.T) {
 		}
 	}
 }
+
+// Resume takes a held description off hold: every direction becomes
+// sendrecv, and a c=0.0.0.0 hold our address.
+func TestRewriteResume(t *testing.T) {
+	for _, hold := range []string{"c=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\na=sendonly\r\n",
+		"c=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\na=inactive\r\n",
+		"c=IN IP4 0.0.0.0\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n",
+		"c=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\na=recvonly\r\n"} {
+		s, err := ParseSDP([]byte("v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\n" + hold))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := s.Rewrite(RewriteOptions{IP: netip.MustParseAddr("127.0.0.1"), Port: 5000, SessionID: 1, Version: 2, Resume: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := ParseSDP(out)
+		if a := got.Audio(); a.Hold || a.Addr != netip.MustParseAddrPort("127.0.0.1:5000") {
+			t.Errorf("resumed %q: %+v, want sendrecv at 127.0.0.1:5000", hold, a)
+		}
+	}
+}

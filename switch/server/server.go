@@ -25,6 +25,7 @@ import (
 	"github.com/hookswitch/hookswitch/switch/hook"
 	"github.com/hookswitch/hookswitch/switch/lua"
 	"github.com/hookswitch/hookswitch/switch/media"
+	"github.com/hookswitch/hookswitch/switch/message"
 	"github.com/hookswitch/hookswitch/switch/queue"
 	"github.com/hookswitch/hookswitch/switch/recording"
 	"github.com/hookswitch/hookswitch/switch/registrar"
@@ -47,6 +48,12 @@ type Config struct {
 	// WebRTC is the UDP address of the browser media gateway's shared ICE
 	// port (e.g. ":10443"); "" = no WebRTC media (browser offers get 488).
 	WebRTC string
+	// WebRTCPublicIPs replace the gateway's bound address in its ICE
+	// candidates (a 1:1 NAT in front); empty: Advertise when it is an IP.
+	WebRTCPublicIPs []string
+	// STUNServers ("stun:host[:port]") are handed to pages for their
+	// RTCPeerConnections (WebRTC.ICEServers); the gateway uses none.
+	STUNServers []string
 	// SIPWSSHandoff carries the connections the HTTPS server takes on /ws
 	// (see web.SIPWebSocket); nil: none.
 	SIPWSSHandoff *sip.WSHandoff
@@ -78,6 +85,7 @@ type Config struct {
 	Engines   []hook.Factory
 	Registrar registrar.Config
 	Call      call.Config
+	Message   message.Config // SIP MESSAGE relay limits
 	Logger    *slog.Logger
 	// Now is the clock of time conditions in routing (nil: time.Now).
 	Now func() time.Time
@@ -92,6 +100,7 @@ type Server struct {
 	Media     *media.Engine
 	Hooks     *hook.Dispatcher
 	Subs      *subscribe.Server
+	Messages  *message.Server
 	Trunks    *TrunkManager
 	Rooms     *conference.Rooms
 	Queues    *queue.Manager
@@ -167,11 +176,11 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 	cfg.Call.Trunks = trunkFinder{s}
 	cfg.Call.Queues, cfg.Call.OnEnd = s.Queues, s.Queues.Wake
 	if cfg.WebRTC != "" {
-		var public []string
-		if a, err := netip.ParseAddr(cfg.Advertise); err == nil {
+		public := cfg.WebRTCPublicIPs
+		if a, err := netip.ParseAddr(cfg.Advertise); err == nil && len(public) == 0 {
 			public = []string{a.String()}
 		}
-		if s.WebRTC, err = webrtc.New(webrtc.Config{ICEAddr: cfg.WebRTC, PublicIPs: public, Logger: log}); err != nil {
+		if s.WebRTC, err = webrtc.New(webrtc.Config{ICEAddr: cfg.WebRTC, PublicIPs: public, STUNServers: cfg.STUNServers, Logger: log}); err != nil {
 			s.closeParts()
 			return nil, fmt.Errorf("webrtc: %w", err)
 		}
@@ -186,15 +195,23 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 	if s.Voicemail != nil {
 		boxes = mailboxes{s.Voicemail}
 	}
-	s.Subs, err = subscribe.New(subscribe.Config{}, s.Stack, st, auth, s.Hooks, log, subscribe.NewMessageSummary(boxes, s.Stack.Host))
+	s.Subs, err = subscribe.New(subscribe.Config{}, s.Stack, st, auth, s.Hooks, log, subscribe.NewMessageSummary(boxes, s.Stack.Host),
+		subscribe.NewDialogInfo(extDialogs{calls, st}, s.Stack.Host))
 	if err != nil {
 		s.closeParts()
 		return nil, fmt.Errorf("subscriptions: %w", err)
 	}
 	s.Subs.Register()
+	if s.Messages, err = message.New(cfg.Message, s.Stack, s.Registrar, st, auth, s.Hooks, log); err != nil {
+		s.closeParts()
+		return nil, fmt.Errorf("messages: %w", err)
+	}
+	s.Messages.InDialog = calls.ServeInDialog
+	s.Messages.Register()
 	if s.Voicemail != nil {
 		s.Voicemail.OnChange(func(box string) { s.Subs.Notify("message-summary", box) })
 	}
+	calls.OnExtChange(func(ext string) { s.Subs.Notify("dialog", ext) })
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
 	s.Trunks = NewTrunkManager(ctx, s.Stack, log)
@@ -273,6 +290,27 @@ func (m mailboxes) Counts(box string) (int, int, error) {
 type noMailboxes struct{}
 
 func (noMailboxes) Counts(string) (int, int, error) { return 0, 0, subscribe.ErrNoResource }
+
+// extDialogs gives BLF the live dialogs of an extension of the store.
+type extDialogs struct {
+	calls *call.Manager
+	st    *store.Store
+}
+
+func (x extDialogs) Dialogs(ext string) ([]subscribe.DialogState, error) {
+	if _, err := x.st.GetExtension(ext); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			err = fmt.Errorf("%w: %w", subscribe.ErrNoResource, err)
+		}
+		return nil, err
+	}
+	ds := x.calls.ExtDialogs(ext)
+	out := make([]subscribe.DialogState, len(ds))
+	for i, d := range ds {
+		out[i] = subscribe.DialogState(d) // the same fields, by design
+	}
+	return out, nil
+}
 
 // Deps are what the engines' modules read and change.
 type Deps struct {
@@ -412,6 +450,7 @@ func (s *Server) Close() error {
 	s.cancel()
 	<-s.done
 	s.Subs.Close()
+	s.Messages.Close()
 	err := s.Stack.Close()
 	s.closeParts()
 	return err

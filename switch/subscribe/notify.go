@@ -22,10 +22,11 @@ func (s *Server) run(sub *subscription) {
 			return
 		}
 		sub.dirty = false
+		ver := sub.version
 		s.mu.Unlock()
 
 		// The body is read outside the lock: Body may hit the store.
-		body, berr := sub.pkg.Body(sub.resource)
+		body, berr := sub.body(ver)
 
 		s.mu.Lock()
 		if sub.gone || s.closed {
@@ -47,6 +48,9 @@ func (s *Server) run(sub *subscription) {
 			continue
 		}
 		final := sub.ending != ""
+		if body != nil {
+			sub.version = ver + 1 // one sender at a time: nobody moved it
+		}
 		req := sub.d.notify()
 		req.AppendHeader(gosip.NewHeader("Event", sub.event()))
 		req.AppendHeader(gosip.NewHeader("Subscription-State", sub.state(time.Now())))

@@ -18,3 +18,13 @@ type Package interface {
 	// for every NOTIFY, so it always reports the latest state.
 	Body(resource string) ([]byte, error)
 }
+
+// Versioned is a Package whose documents carry a version that grows by one
+// with every document one subscriber receives, from 0 (RFC 4235 4.1,
+// dialog-info). The server counts per subscription and builds NOTIFY
+// bodies with VersionedBody; Body serves the existence check of a new
+// subscription.
+type Versioned interface {
+	Package
+	VersionedBody(resource string, version uint64) ([]byte, error)
+}

@@ -34,6 +34,16 @@ type subscription struct {
 	// overtake it.
 	answered bool
 	gone     bool // removed from the server
+	// version is the next document's version for a Versioned package.
+	version uint64
+}
+
+// body is the subscription's next NOTIFY body.
+func (s *subscription) body(version uint64) ([]byte, error) {
+	if v, ok := s.pkg.(Versioned); ok {
+		return v.VersionedBody(s.resource, version)
+	}
+	return s.pkg.Body(s.resource)
 }
 
 // event is the Event header value of our NOTIFYs.

@@ -60,6 +60,7 @@ type phone struct {
 	incoming chan *incoming
 	pings    chan *sip.Request // OPTIONS the switch sent us (keepalives)
 	notifies chan *sip.Request // NOTIFYs the switch sent us (MWI)
+	messages chan *sip.Request // MESSAGEs the switch sent us
 }
 
 var ssrcs atomic.Uint32
@@ -119,13 +120,17 @@ func newPhoneOn(t testing.TB, sw *testSwitch, user, transport string) *phone {
 	}
 	p := &phone{user: user, authUser: user, password: passwordOf(user), transport: transport, sw: sw, cli: cli,
 		addr: addr, rtp: newRTPPeer(t, ssrcs.Add(1)), dialogs: map[string]*dialog{}, incoming: make(chan *incoming, 8),
-		pings: make(chan *sip.Request, 8), notifies: make(chan *sip.Request, 16)}
+		pings: make(chan *sip.Request, 8), notifies: make(chan *sip.Request, 16), messages: make(chan *sip.Request, 8)}
 	p.reg = p.newDialog(sip.GenerateTagN(24), p.aor(user), p.aor(user), p.switchURI(""))
 	srv.OnInvite(p.onInvite)
 	srv.OnAck(p.onAck)
 	srv.OnBye(p.onBye)
 	srv.OnNotify(func(req *sip.Request, tx sip.ServerTransaction) {
 		push(p.notifies, req)
+		p.respond(tx, req, 200, "", nil)
+	})
+	srv.OnMessage(func(req *sip.Request, tx sip.ServerTransaction) {
+		push(p.messages, req)
 		p.respond(tx, req, 200, "", nil)
 	})
 	srv.OnOptions(func(req *sip.Request, tx sip.ServerTransaction) {

@@ -352,9 +352,14 @@ function onCallState(m) {
       c.state = 'remote-held';
       break;
     case CallState.DISCONNECTED: {
+      if (c.transferredTo) {
+        // The cause is the transfer's outcome (a 2xx: done).
+        if (!cause || (cause >= 200 && cause < 300)) endCall(c, 'transferred');
+        else endCall(c, 'answered', `the transfer to ${c.transferredTo} failed: ${causeText(cause)}`);
+        return;
+      }
       let result = 'answered';
-      if (c.transferredTo) result = 'transferred';
-      else if (!c.connectedAt) result = c.dir === 'in' ? 'missed' : c.hungUp ? 'cancelled' : 'failed';
+      if (!c.connectedAt) result = c.dir === 'in' ? 'missed' : c.hungUp ? 'cancelled' : 'failed';
       endCall(c, result, cause ? causeText(cause) : '');
       return;
     }
@@ -565,11 +570,24 @@ async function transfer(number) {
   render();
 }
 
+// completeTransfer sends 1010 on the first call with the second one up:
+// the switch connects the two other parties, and the first call's 9004
+// state=0 carries the transfer's final status as its cause (see
+// onCallState), so the page waits for that before it says "transferred".
 async function completeTransfer() {
   const c = needCall();
   if (!c.second) throw new Error('No transfer in progress.');
+  if (c.transferredTo) throw new Error('The transfer is under way.');
   c.transferredTo = c.second.number;
-  await hangup(c);
+  status(`Transferring ${label(c)} to ${c.transferredTo}\u2026`);
+  render();
+  try {
+    await state.session.command(Op.DISCONNECT, { cid: c.cid });
+  } catch (err) {
+    c.transferredTo = '';
+    render();
+    throw err;
+  }
 }
 
 async function cancelTransfer() {
@@ -706,7 +724,8 @@ function render() {
     $('transfer-state').hidden = !c.second;
     if (c.second) {
       const s = { calling: 'Calling', ringing: 'Ringing', connected: 'Talking to' }[c.second.state];
-      $('transfer-status').textContent = `${s} ${c.second.number}; the caller is on hold.`;
+      $('transfer-status').textContent = c.transferredTo ? `Transferring to ${c.transferredTo}\u2026` : `${s} ${c.second.number}; the caller is on hold.`;
+      $('transfer-complete').disabled = $('transfer-cancel').disabled = !!c.transferredTo;
     }
     $('dtmf-sent').textContent = c.digits ? `Sent: ${c.digits}` : '';
   } else {

@@ -406,9 +406,42 @@ func TestPhoneTransfer(t *testing.T) {
 	if m := c.next(t, callproto.OpDisconnect); m.Get("cid") != cid {
 		t.Errorf("complete sent %v, want 1010 cid=%s (the first call)", m, cid)
 	}
+	// The outcome is the first call's 9004 state=0: its cause is the
+	// transfer's final status. Until it comes, the page says it waits.
+	u.waitText("#transfer-status", "Transferring to 1006")
+	c.event(callproto.EvCallState, ev("cid", cid), ev("state", "0"), ev("cause", "200"))
 	u.waitHidden("#call")
+	u.waitText("#status", "Transferred to 1006")
 	if _, _, r := h.lastHistory(); r != "transferred" {
 		t.Errorf("history: %s, want transferred", r)
+	}
+	h.end()
+}
+
+// A transfer the far end refuses: the first call's 9004 state=0 carries
+// the refusal, and the page says the transfer failed instead of done.
+func TestPhoneTransferFails(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, &peer{password: "pw"})
+	c := h.login("1001", "pw")
+	u := h.ui
+	u.waitText("#status", "Registered")
+	cid, _ := h.call(c, "1002")
+	u.click("#transfer")
+	u.fill("#transfer-to", "1007")
+	u.click("#transfer-call")
+	c.next(t, callproto.OpSecondCall)
+	c.event(callproto.EvSecondCallState, ev("cid", c.lastCID), ev("state", "1"))
+	u.waitText("#transfer-status", "Ringing 1007")
+	u.click("#transfer-complete")
+	if m := c.next(t, callproto.OpDisconnect); m.Get("cid") != cid {
+		t.Errorf("complete sent %v, want 1010 cid=%s", m, cid)
+	}
+	c.event(callproto.EvCallState, ev("cid", cid), ev("state", "0"), ev("cause", "486"))
+	u.waitHidden("#call")
+	u.waitText("#status", "the transfer to 1007 failed: busy, 486")
+	if _, _, r := h.lastHistory(); r != "answered" {
+		t.Errorf("history: %s, want answered (the transfer failed)", r)
 	}
 	h.end()
 }
