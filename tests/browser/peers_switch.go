@@ -61,9 +61,9 @@ func (s *Switch) Admin(t testing.TB, args ...string) string {
 }
 
 // Serve starts the switch on free loopback ports with SIP over UDP, HTTPS
-// and the WebRTC gateway, and waits until it answers OPTIONS, retrying
-// when a port was taken meanwhile.
-func (s *Switch) Serve(t testing.TB) {
+// and the WebRTC gateway, plus the extra flags, and waits until it
+// answers OPTIONS, retrying when a port was taken meanwhile.
+func (s *Switch) Serve(t testing.TB, extra ...string) {
 	t.Helper()
 	var lastErr error
 	for attempt := range 3 {
@@ -72,17 +72,18 @@ func (s *Switch) Serve(t testing.TB) {
 			t.Fatal(err)
 		}
 		s.SIPUDP, s.HTTPS, s.WebRTC = ports[0], ports[1], ports[2]
-		s.Proc = StartProc(t, fmt.Sprintf("hookswitch#%d", attempt+1), nil, s.Bin, "serve",
+		args := append([]string{"serve",
 			"--data", s.Data,
-			"--sip-udp", "127.0.0.1:"+strconv.Itoa(s.SIPUDP),
+			"--sip-udp", "127.0.0.1:" + strconv.Itoa(s.SIPUDP),
 			"--sip-tcp", "",
 			"--sip-tls", "",
-			"--https", "127.0.0.1:"+strconv.Itoa(s.HTTPS),
-			"--webrtc", "127.0.0.1:"+strconv.Itoa(s.WebRTC),
+			"--https", "127.0.0.1:" + strconv.Itoa(s.HTTPS),
+			"--webrtc", "127.0.0.1:" + strconv.Itoa(s.WebRTC),
 			"--advertise", "127.0.0.1",
 			"--rtp-ports", fmt.Sprintf("%d-%d", SwitchRTPMin, SwitchRTPMax),
 			"--rtp-ip", "127.0.0.1",
-			"--http", "")
+			"--http", ""}, extra...)
+		s.Proc = StartProc(t, fmt.Sprintf("hookswitch#%d", attempt+1), nil, s.Bin, args...)
 		if lastErr = s.waitReady(15 * time.Second); lastErr == nil {
 			return
 		}

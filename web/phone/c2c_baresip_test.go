@@ -54,7 +54,7 @@ func TestClickToCallReachesBaresip(t *testing.T) {
 	sw.Admin(t, "ext", "add", "1002", "--password", ccTargetPassword)
 	sw.Admin(t, "ext", "add", ccClosedExtension, "--password", ccClosedPassword)
 	sw.Admin(t, "cert", "generate", "--host", "127.0.0.1,localhost")
-	ccServe(t, sw, "--c2c-ext", ccGuestExt, "--c2c-allow", "1002,2000")
+	sw.Serve(t, "--c2c-ext", ccGuestExt, "--c2c-allow", "1002,2000")
 
 	domain := "127.0.0.1:" + strconv.Itoa(sw.SIPUDP)
 	b := browser.StartBaresip(t, bin, "baresip-1002",
@@ -171,37 +171,6 @@ func TestClickToCallReachesBaresip(t *testing.T) {
 		t.Errorf("switch did not stop within 10s of SIGTERM")
 	}
 	checkGuestCDR(t, sw.CDRs(t))
-}
-
-// ccServe starts sw as browser.Switch.Serve does, with extra flags (guest
-// calling), and waits until its HTTPS port serves the web phone.
-func ccServe(t *testing.T, sw *browser.Switch, extra ...string) {
-	t.Helper()
-	ready := regexp.MustCompile(`msg=https .*wcp=true`)
-	var lastErr error
-	for attempt := range 3 {
-		ports, err := browser.FreePorts(3)
-		must(t, err)
-		sw.SIPUDP, sw.HTTPS, sw.WebRTC = ports[0], ports[1], ports[2]
-		args := append([]string{"serve",
-			"--data", sw.Data,
-			"--sip-udp", "127.0.0.1:" + strconv.Itoa(sw.SIPUDP),
-			"--sip-tcp", "",
-			"--sip-tls", "",
-			"--https", "127.0.0.1:" + strconv.Itoa(sw.HTTPS),
-			"--webrtc", "127.0.0.1:" + strconv.Itoa(sw.WebRTC),
-			"--advertise", "127.0.0.1",
-			"--rtp-ports", fmt.Sprintf("%d-%d", browser.SwitchRTPMin, browser.SwitchRTPMax),
-			"--rtp-ip", "127.0.0.1",
-			"--http", ""}, extra...)
-		sw.Proc = browser.StartProc(t, fmt.Sprintf("hookswitch#%d", attempt+1), nil, sw.Bin, args...)
-		if lastErr = sw.Proc.WaitOutput(ready, 15*time.Second); lastErr == nil {
-			return
-		}
-		sw.Proc.Stop(syscall.SIGKILL, time.Second)
-		t.Logf("switch not ready (attempt %d): %v\n%s", attempt+1, lastErr, sw.Proc.Output())
-	}
-	t.Fatalf("switch did not become ready: %v", lastErr)
 }
 
 // ccStats polls the widget's call media stats until cond (an expression
