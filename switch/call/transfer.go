@@ -343,6 +343,10 @@ func (c *Call) transferBridge(ctx context.Context, call hook.Call, dec hook.Rout
 		if dec.Action != hook.ActionBridge {
 			return nil
 		}
+		// The transferee hears ringback while the target rings.
+		if _, err := c.endpoint(); err != nil {
+			c.m.log.Debug("transfer: no ringback", "call_id", c.cdr.CallID, "error", err)
+		}
 		r, err := call.Bridge(ctx, hook.BridgeSpec{Targets: dec.Targets, Mode: dec.Mode, Timeout: dec.Timeout,
 			CallerID: dec.CallerID, Trunks: dec.Trunks, TimeLimit: dec.TimeLimit})
 		if err != nil || r.Answered || attempt >= maxAttempts {
