@@ -103,6 +103,15 @@ func (c *Call) LocalSDP() []byte {
 	return bytes.Clone(c.sent)
 }
 
+// BaseSDP is the owner's SDP as given (Call, Answer, SetLocalSDP), before
+// any direction or version edit: what a second call of the same browser
+// offers.
+func (c *Call) BaseSDP() []byte {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return bytes.Clone(c.local)
+}
+
 // SetLocalSDP replaces the SDP the next offers and answers are made from
 // (the browser renegotiated); it sends nothing by itself.
 func (c *Call) SetLocalSDP(sdp []byte) error {

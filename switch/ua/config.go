@@ -27,6 +27,9 @@ type Config struct {
 	// before we refuse it with 480 (default 3 min; the switch normally
 	// gives up first).
 	AnswerTimeout time.Duration
+	// MaxSubscriptions bounds the subscriptions of one account (default
+	// 16; a web phone watching a phone book of BLF lamps needs more).
+	MaxSubscriptions int
 }
 
 func (c *Config) defaults() error {
@@ -54,6 +57,9 @@ func (c *Config) defaults() error {
 	}
 	if c.MaxCalls <= 0 {
 		c.MaxCalls = 4
+	}
+	if c.MaxSubscriptions <= 0 {
+		c.MaxSubscriptions = 16
 	}
 	if c.AnswerTimeout <= 0 {
 		c.AnswerTimeout = 3 * time.Minute

@@ -1,8 +1,11 @@
 // Package ua is a SIP user agent that lives inside the switch process and
 // talks to the switch itself over loopback SIP. Each browser session of the
 // web-call-protocol drives one Account on a shared Stack: it registers with
-// digest, places and answers calls, holds, sends DTMF and INFO, exchanges
-// MESSAGEs and subscribes to message-summary. Because the browser is then
+// digest, places and answers calls, holds, sends DTMF and INFO, starts and
+// stops the switch's recording of a call (INFO "Record: on|off"),
+// transfers calls (REFER, with Replaces for an attended transfer, and the
+// refer subscription's NOTIFYs), exchanges MESSAGEs and subscribes to
+// message-summary and dialog (BLF). Because the browser is then
 // an ordinary registered phone to the switch, every feature a SIP phone
 // gets (digest auth, the dial plan, CDRs, voicemail, MWI, BLF) works for
 // browsers unchanged; the WebRTC gateway (switch/webrtc) turns the

@@ -130,6 +130,12 @@ func (c *Call) Info(ctx context.Context, contentType string, body []byte) error 
 	req := c.d.request(gosip.INFO, 0)
 	req.AppendHeader(gosip.NewHeader("Content-Type", contentType))
 	req.SetBody(body)
+	return c.info(ctx, req)
+}
+
+// info runs an INFO the caller built in the connected call; a 481 or 408
+// ends the call.
+func (c *Call) info(ctx context.Context, req *gosip.Request) error {
 	res, err := c.inDialog(ctx, req)
 	if err != nil {
 		if Status(err) == 408 {

@@ -10,24 +10,25 @@ import (
 	"github.com/hookswitch/hookswitch/switch/recording"
 )
 
-// The switch does not route MESSAGE yet (switch/call answers methods it
-// does not handle with 405): the sender gets that code, as the
-// web-call-protocol's delivery report will.
-func TestMessageRefusedBySwitch(t *testing.T) {
+// The switch relays a MESSAGE to a registered user; one to an extension
+// nobody registered comes back as the switch's status (480), as the
+// web-call-protocol's delivery report shows it.
+func TestMessageThroughSwitch(t *testing.T) {
 	t.Parallel()
 	sw := newSwitch(t)
 	s := newStack(t, sw.sip)
 	a, _ := register(t, s, "1001")
 	_, rb := register(t, s, "1002")
-	err := a.Message(ctxWait(t), "1002", "hello")
-	var se *StatusError
-	if !errors.As(err, &se) || se.Code != 405 || se.Method != "MESSAGE" {
-		t.Fatalf("message: %v, want a 405 StatusError", err)
+	if err := a.Message(ctxWait(t), "1002", "hello"); err != nil {
+		t.Fatalf("message: %v", err)
 	}
-	select {
-	case m := <-rb.msgs:
-		t.Fatalf("message delivered: %+v", m)
-	default:
+	if m := next(t, rb.msgs, "the message"); m.From != "1001" || string(m.Body) != "hello" {
+		t.Fatalf("delivered %+v", m)
+	}
+	err := a.Message(ctxWait(t), "1003", "anyone?")
+	var se *StatusError
+	if !errors.As(err, &se) || se.Code != 480 || se.Method != "MESSAGE" {
+		t.Fatalf("message to nobody: %v, want a 480 StatusError", err)
 	}
 	for _, text := range []string{"", strings.Repeat("x", maxMessageLen+1), "\xff"} {
 		if err := a.Message(ctxWait(t), "1002", text); !errors.Is(err, ErrInvalid) {

@@ -34,6 +34,7 @@ type Stack struct {
 	accounts map[string]*Account      // by Contact user
 	calls    map[string]*Call         // by dialog key
 	subs     map[string]*Subscription // by dialog key
+	refers   map[string]*Transfer     // by the call's dialog key
 }
 
 // New binds the UDP socket and serves it until Close.
@@ -42,7 +43,8 @@ func New(cfg Config) (*Stack, error) {
 		return nil, err
 	}
 	s := &Stack{cfg: cfg, log: cfg.Logger.With("component", "ua"),
-		accounts: map[string]*Account{}, calls: map[string]*Call{}, subs: map[string]*Subscription{}}
+		accounts: map[string]*Account{}, calls: map[string]*Call{}, subs: map[string]*Subscription{},
+		refers: map[string]*Transfer{}}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	st, err := hsip.New(hsip.Config{UDP: cfg.Listen, UserAgent: cfg.UserAgent, Logger: cfg.Logger, OnStrayResponse: s.onStray})
 	if err != nil {

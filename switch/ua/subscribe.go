@@ -17,7 +17,6 @@ const (
 	// DefaultSubscribeExpires is the subscription lifetime asked when
 	// Subscribe gets 0.
 	DefaultSubscribeExpires = 600 * time.Second
-	maxSubs                 = 16
 	// lingerAfterEnd keeps an ended subscription's dialog known a while, so
 	// the switch's final NOTIFY gets 200 rather than 481.
 	lingerAfterEnd = 5 * time.Second
@@ -79,9 +78,9 @@ func (a *Account) Subscribe(ctx context.Context, event, resource, accept string,
 	case a.gone:
 		a.mu.Unlock()
 		return nil, ErrUnregistered
-	case len(a.subs) >= maxSubs:
+	case len(a.subs) >= a.s.cfg.MaxSubscriptions:
 		a.mu.Unlock()
-		return nil, invalid("more than %d subscriptions on one account", maxSubs)
+		return nil, invalid("more than %d subscriptions on one account", a.s.cfg.MaxSubscriptions)
 	}
 	a.subs[sub] = struct{}{}
 	a.mu.Unlock()
@@ -264,6 +263,10 @@ func (s *Stack) onNotify(req *gosip.Request, tx gosip.ServerTransaction) {
 	sub := s.subs[key(req.CallID().Value(), tagOf(req.To().Params))]
 	s.mu.Unlock()
 	if sub == nil {
+		if t := s.referOf(req); t != nil { // a call's implicit refer subscription
+			t.onNotify(req, tx)
+			return
+		}
 		hsip.Respond(tx, req, 481, "Call/Transaction Does Not Exist (no such subscription)", nil)
 		return
 	}

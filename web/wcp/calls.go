@@ -118,7 +118,7 @@ func (ss *session) modify(m callproto.Message) {
 	typ, _ := strconv.Atoi(m.Get(callproto.KeyType))
 	switch typ {
 	case callproto.ModifyRetrieve:
-		ss.reply(refused(m, callproto.CodeParamError, "type: 2 (retrieve) needs a second call (1008), which this switch does not make yet"))
+		ss.retrieve(m, c)
 		return
 	case callproto.ModifyRefreshVideo:
 		ss.reply(callproto.Ack(m, callproto.CodeProcessing)) // audio only: nothing to refresh
@@ -129,11 +129,7 @@ func (ss *session) modify(m callproto.Message) {
 		return
 	}
 	on := typ == callproto.ModifyHold
-	if !ss.later(func() { ss.hold(c, on) }) {
-		ss.reply(refused(m, callproto.CodeNoResource, "too many requests waiting"))
-		return
-	}
-	ss.reply(callproto.Ack(m, callproto.CodeProcessing))
+	ss.laterAcked(m, func() { ss.hold(c, on) })
 }
 
 func (ss *session) hold(c *ua.Call, on bool) {
@@ -161,6 +157,9 @@ func (ss *session) disconnect(m callproto.Message) {
 		ss.reply(refused(m, callproto.CodeNoSuchCall, "no such call"))
 		return
 	}
+	if ss.startTransfer(m, c) {
+		return
+	}
 	ss.reply(callproto.Ack(m, callproto.CodeProcessing))
 	ss.wg.Add(1)
 	go func() { // not the worker: a hang-up never waits behind a re-INVITE
@@ -182,17 +181,13 @@ func (ss *session) dtmf(m callproto.Message) {
 		return
 	}
 	digit := m.Get(callproto.KeyDTMF)[0] // Validate: exactly one digit
-	if !ss.later(func() {
+	ss.laterAcked(m, func() {
 		ctx, cancel := context.WithTimeout(ss.ctx, sipTimeout)
 		defer cancel()
 		if err := c.SendDTMF(ctx, digit); err != nil {
 			ss.srv.log.Debug("wcp: dtmf", "call_id", c.ID(), "error", err)
 		}
-	}) {
-		ss.reply(refused(m, callproto.CodeNoResource, "too many requests waiting"))
-		return
-	}
-	ss.reply(callproto.Ack(m, callproto.CodeProcessing))
+	})
 }
 
 // incoming offers a new call to the page as 9002 with the switch's
@@ -222,13 +217,20 @@ func (ss *session) incoming(c *ua.Call) {
 // callState reports a call's state as 9004; a disconnected call is
 // forgotten.
 func (ss *session) callState(c *ua.Call, e ua.CallEvent) {
-	st := wcpState(e.State)
-	if st < 0 {
-		return
-	}
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
 	if ss.calls[c.ID()] != c {
+		return
+	}
+	if first := ss.firstOf[c]; first != nil {
+		ss.secondStateLocked(c, first, e)
+		return
+	}
+	if ss.xfer[c] {
+		return // its end is reported with the transfer's outcome
+	}
+	st := wcpState(e.State)
+	if st < 0 {
 		return
 	}
 	fields := []callproto.Field{callproto.F(callproto.KeyCID, c.ID()), callproto.F(callproto.KeyState, strconv.Itoa(st))}
@@ -248,8 +250,8 @@ func (ss *session) remoteSDP(c *ua.Call, sdp []byte) {
 	}
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
-	if ss.calls[c.ID()] != c {
-		return
+	if ss.calls[c.ID()] != c || ss.firstOf[c] != nil && !ss.ownSDP[c] {
+		return // that second call offered the first call's media: no answer to give
 	}
 	ss.event(callproto.EvMediaChange, callproto.F(callproto.KeyCID, c.ID()), callproto.F(callproto.KeySDP, string(sdp)))
 }

@@ -97,6 +97,7 @@ type client struct {
 	c     *websocket.Conn
 	nonce string
 	seq   int
+	held  []callproto.Message // events askLater read past
 }
 
 func dial(t *testing.T, sw *testSwitch) *client {
@@ -134,6 +135,11 @@ func (cl *client) send(op int, fields ...callproto.Field) string {
 // next is the next frame the server sent, checked against the catalogue.
 func (cl *client) next() callproto.Message {
 	cl.t.Helper()
+	if len(cl.held) > 0 {
+		m := cl.held[0]
+		cl.held = cl.held[1:]
+		return m
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*wait)
 	defer cancel()
 	typ, data, err := cl.c.Read(ctx)
@@ -178,6 +184,27 @@ func (cl *client) ask(op int, code int, fields ...callproto.Field) callproto.Mes
 	return cl.expect(ack, seq, code)
 }
 
+// askLater is ask when events may come before the ACK: they are kept
+// for next, in order.
+func (cl *client) askLater(op int, code int, fields ...callproto.Field) callproto.Message {
+	cl.t.Helper()
+	seq := cl.send(op, fields...)
+	ack, _ := callproto.AckOp(op)
+	var kept []callproto.Message
+	for {
+		m := cl.next()
+		if callproto.KindOf(m.Op) == callproto.KindEvent {
+			kept = append(kept, m)
+			continue
+		}
+		cl.held = append(kept, cl.held...)
+		if m.Op != ack || m.Seq != seq || m.Get(callproto.KeyCode) != fmt.Sprint(code) {
+			cl.t.Fatalf("got %s, want op %d seq %s code %d", m, ack, seq, code)
+		}
+		return m
+	}
+}
+
 // event skips nothing: the next frame must be event op; want are
 // key=value pairs it must have.
 func (cl *client) event(op int, want ...string) callproto.Message {
@@ -211,6 +238,7 @@ type phone struct {
 	calls  chan *ua.Call
 	states chan ua.CallEvent
 	infos  chan string
+	msgs   chan ua.Message
 }
 
 func newPhone(t *testing.T, sw *testSwitch, ext string) *phone {
@@ -220,18 +248,29 @@ func newPhone(t *testing.T, sw *testSwitch, ext string) *phone {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	p := &phone{calls: make(chan *ua.Call, 4), states: make(chan ua.CallEvent, 16), infos: make(chan string, 8)}
+	p := &phone{calls: make(chan *ua.Call, 16), states: make(chan ua.CallEvent, 256), infos: make(chan string, 64),
+		msgs: make(chan ua.Message, 64)}
 	ctx, cancel := context.WithTimeout(context.Background(), wait)
 	defer cancel()
 	p.a, err = st.Register(ctx, ext, passwordOf(ext), 0, ua.Events{
-		Incoming:  func(c *ua.Call) { p.calls <- c },
-		CallState: func(_ *ua.Call, e ua.CallEvent) { p.states <- e },
-		Info:      func(_ *ua.Call, _ string, body []byte) { p.infos <- string(body) },
+		Incoming:  func(c *ua.Call) { put(p.calls, c) },
+		CallState: func(_ *ua.Call, e ua.CallEvent) { put(p.states, e) },
+		Info:      func(_ *ua.Call, _ string, body []byte) { put(p.infos, string(body)) },
+		Message:   func(m ua.Message) { put(p.msgs, m) },
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// put never blocks the account's event goroutine (a blocked one would
+// hang the stack's Close); the buffers are far larger than a test needs.
+func put[T any](ch chan T, v T) {
+	select {
+	case ch <- v:
+	default:
+	}
 }
 
 func (p *phone) waitState(t *testing.T, want ua.CallState) ua.CallEvent {

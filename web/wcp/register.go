@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"sync"
 
 	"github.com/hookswitch/hookswitch/switch/store"
 	"github.com/hookswitch/hookswitch/switch/ua"
@@ -63,7 +64,14 @@ func (ss *session) doRegister(ctx context.Context, gen uint64, tel, proof, nonce
 		fail(-403)
 		return
 	}
-	a, err := ss.srv.cfg.UA.Register(ctx, tel, ext.Password, 0, ss.accountEvents())
+	// The UA reports "registered" before Register returns: the page must
+	// not see 9001 state=0 before ss.acct is set, or its next 1003 would
+	// find no registration.
+	ready := make(chan struct{})
+	var once sync.Once
+	release := func() { once.Do(func() { close(ready) }) }
+	defer release()
+	a, err := ss.srv.cfg.UA.Register(ctx, tel, ext.Password, 0, ss.accountEvents(ready))
 	if err != nil {
 		if ctx.Err() != nil { // 1002 or the socket closed meanwhile
 			fail(callproto.RegUnregistered)
@@ -78,6 +86,7 @@ func (ss *session) doRegister(ctx context.Context, gen uint64, tel, proof, nonce
 		ss.acct, ss.regCancel = a, nil
 	}
 	ss.mu.Unlock()
+	release()
 	if !keep {
 		uctx, done := closeCtx()
 		a.Unregister(uctx) // reports 9001 state=-1
@@ -113,6 +122,7 @@ func (ss *session) unregister(m callproto.Message) {
 		ss.reply(refused(m, callproto.CodeRefused, "no existing register"))
 		return
 	}
+	ss.dropBLF() // the account's subscriptions end with it
 	ss.reply(callproto.Ack(m, callproto.CodeProcessing))
 	if cancel != nil {
 		cancel() // the registration's goroutine reports -1
@@ -129,9 +139,13 @@ func (ss *session) unregister(m callproto.Message) {
 
 // accountEvents turn the UA's events into protocol
 // events. They run on the account's own goroutine, one at a time.
-func (ss *session) accountEvents() ua.Events {
+func (ss *session) accountEvents(ready <-chan struct{}) ua.Events {
 	return ua.Events{
 		Registration: func(e ua.RegEvent) {
+			select { // the account's own goroutine: waiting here delays only it
+			case <-ready:
+			case <-ss.ctx.Done():
+			}
 			switch e.State {
 			case ua.RegRegistered:
 				ss.event(callproto.EvRegisterState, callproto.F(callproto.KeyState, "0"))
@@ -142,6 +156,8 @@ func (ss *session) accountEvents() ua.Events {
 			}
 		},
 		Incoming:  ss.incoming,
+		Message:   ss.messageIn,
+		Notify:    ss.notify,
 		CallState: ss.callState,
 		RemoteSDP: ss.remoteSDP,
 		MWI: func(w ua.MWI) {

@@ -45,6 +45,10 @@ type Config struct {
 	// ConnectTimeout closes a socket that sent no op 1000 (default 10 s);
 	// PingInterval is the keepalive (default 30 s).
 	ConnectTimeout, PingInterval time.Duration
+	// MaxBLF bounds the extensions one session monitors (op 1014; default
+	// and most: one full ext list, callproto.MaxBLFExts); past it 1014
+	// gets -1.
+	MaxBLF int
 	// Guest enables click-to-call (op 1011); nil refuses it (-1).
 	Guest  *Guest
 	Logger *slog.Logger
@@ -78,6 +82,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.ClientIP == nil {
 		cfg.ClientIP = remoteHost
+	}
+	if cfg.MaxBLF <= 0 || cfg.MaxBLF > maxBLF {
+		cfg.MaxBLF = maxBLF
 	}
 	if cfg.ConnectTimeout <= 0 {
 		cfg.ConnectTimeout = 10 * time.Second

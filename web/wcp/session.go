@@ -43,12 +43,21 @@ type session struct {
 	regCancel context.CancelFunc // a registration in progress
 	regGen    uint64             // which registration the account events belong to
 	calls     map[string]*ua.Call
+	blfs      map[string]*blfWatch // monitored extensions (1014)
+	second    map[string]*ua.Call  // first call's cid -> its second call (1008)
+	firstOf   map[*ua.Call]*ua.Call
+	ownSDP    map[*ua.Call]bool // second calls made with the page's own offer
+	xfer      map[*ua.Call]bool // first calls whose transfer 1010 is completing
+
+	msgSlots chan struct{} // MESSAGEs in flight (1009)
 }
 
 func newSession(srv *Server, conn *websocket.Conn, ip string) *session {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &session{srv: srv, conn: conn, ip: ip, ctx: ctx, cancel: cancel, out: make(chan []byte, outQueue),
-		work: make(chan func(), outQueue), calls: map[string]*ua.Call{}, closeC: websocket.StatusNormalClosure}
+		work: make(chan func(), outQueue), calls: map[string]*ua.Call{}, closeC: websocket.StatusNormalClosure,
+		blfs: map[string]*blfWatch{}, second: map[string]*ua.Call{}, firstOf: map[*ua.Call]*ua.Call{}, ownSDP: map[*ua.Call]bool{}, xfer: map[*ua.Call]bool{},
+		msgSlots: make(chan struct{}, maxMessagesInFlight)}
 }
 
 // run serves the socket until it closes, then ends the registration and
@@ -156,6 +165,14 @@ func (ss *session) handle(frame []byte) {
 		ss.dtmf(m)
 	case callproto.OpGuestCall:
 		ss.guestCall(m)
+	case callproto.OpSecondCall:
+		ss.secondCall(m)
+	case callproto.OpSendMessage:
+		ss.sendMessage(m)
+	case callproto.OpRecord:
+		ss.record(m)
+	case callproto.OpBLF:
+		ss.blf(m)
 	default:
 		ss.reply(callproto.Ack(m, callproto.CodeRefused, callproto.F(callproto.KeyReason, "not implemented yet")))
 	}
@@ -267,6 +284,26 @@ func (ss *session) later(f func()) bool {
 	default:
 		return false
 	}
+}
+
+// laterAcked queues f for the worker and answers m: 0 once f is queued,
+// and f waits for that ACK, so no event f causes can overtake it. A full
+// queue is refused with -2 (the in-call ops have no other code for it).
+func (ss *session) laterAcked(m callproto.Message, f func()) {
+	acked := make(chan struct{})
+	if !ss.later(func() {
+		select {
+		case <-acked:
+		case <-ss.ctx.Done():
+			return
+		}
+		f()
+	}) {
+		ss.reply(refused(m, callproto.CodeParamError, "too many requests waiting: slow down"))
+		return
+	}
+	ss.reply(callproto.Ack(m, callproto.CodeProcessing))
+	close(acked)
 }
 
 func (ss *session) keepalive() {

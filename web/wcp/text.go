@@ -39,3 +39,22 @@ func line(s string, n int) string {
 	}
 	return s
 }
+
+// text is s as text of at most n bytes: like line, but line breaks stay.
+func text(s string, n int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 && r != '\t' && r != '\r' && r != '\n' || r == 0x7f {
+			return '\uFFFD'
+		}
+		return r
+	}, s)
+	if len(s) > n {
+		cut := n
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut]
+	}
+	return s
+}

@@ -40,7 +40,7 @@ func (b *BrowserUA) Start(sw netip.AddrPort, log *slog.Logger) (*ua.Stack, error
 		lo = netip.IPv6Loopback()
 	}
 	st, err := ua.New(ua.Config{Listen: netip.AddrPortFrom(lo, 0).String(), Server: netip.AddrPortFrom(lo, sw.Port()),
-		Logger: log, UserAgent: "hookswitch-wcp"})
+		Logger: log, UserAgent: "hookswitch-wcp", MaxSubscriptions: maxBLF + 1}) // the lamps and MWI
 	if err != nil {
 		return nil, fmt.Errorf("wcp: ua stack: %w", err)
 	}
