@@ -9,18 +9,19 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
 
 	"github.com/hookswitch/hookswitch/plugins"
+	"github.com/hookswitch/hookswitch/switch/call"
 	"github.com/hookswitch/hookswitch/switch/hook"
 	"github.com/hookswitch/hookswitch/switch/recording"
 	"github.com/hookswitch/hookswitch/switch/store"
 	"github.com/hookswitch/hookswitch/switch/timecond"
 	"github.com/hookswitch/hookswitch/switch/voicemail"
+	"github.com/hookswitch/hookswitch/web/auth"
 )
 
 // Backend is what the API reads and changes.
@@ -74,6 +75,8 @@ type Backend interface {
 	DialPolicy() (store.DialPolicy, error)
 	SetDialPolicy(p store.DialPolicy) error
 	ListCDRs(q store.CDRQuery) ([]store.CDR, error)
+	SearchCDRs(q store.CDRSearch) (store.CDRPage, error)
+	CallsPerHour(now time.Time, hours int) ([]store.HourStat, error)
 	BillingStore
 }
 
@@ -91,6 +94,10 @@ type Live interface {
 	AddPlugin(name string, bin []byte) (generation uint64, err error)
 	// Plugins describes the plugins the switch loads.
 	Plugins() ([]plugins.Info, error)
+	// Calls lists the calls in progress; Hangup ends one by its Call-ID
+	// (false: no such call). See web/live.go.
+	Calls() []call.CallInfo
+	Hangup(callID string) bool
 }
 
 // maxPluginUpload bounds an uploaded plugin (wasm.MaxPluginSize).
@@ -100,9 +107,13 @@ const maxPluginUpload = 64 << 20
 type API struct {
 	B    Backend
 	L    Live
-	Auth func(user, password string) bool // nil: no authentication (unix socket)
-	VM   *voicemail.Store                 // nil: the voicemail routes answer 503
-	Rec  *recording.Store                 // nil: the recordings routes answer 503
+	Auth func(user, password string) bool // the admin credential; nil: no authentication (unix socket)
+	// Authn authenticates, authorizes and audits; nil: Handler makes one
+	// from Auth and B (when B is the store). Share one between handlers
+	// so that they share sessions.
+	Authn *auth.Service
+	VM    *voicemail.Store // nil: the voicemail routes answer 503
+	Rec   *recording.Store // nil: the recordings routes answer 503
 	// Rooms are the live conferences; nil: the conference routes answer 503.
 	Rooms Conferences
 	// TrunkCtl is the running switch's trunks; nil: no live state.
@@ -114,27 +125,21 @@ type API struct {
 // Handler returns the router.
 func (a *API) Handler() http.Handler {
 	r := chi.NewRouter()
-	r.Use(func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-			if a.Auth != nil {
-				u, p, ok := req.BasicAuth()
-				if !ok || !a.Auth(u, p) {
-					w.Header().Set("WWW-Authenticate", `Basic realm="hookswitch"`)
-					writeErr(w, http.StatusUnauthorized, errors.New("admin credentials required"))
-					return
-				}
-			}
-			next.ServeHTTP(w, req)
-		})
-	})
+	authn := a.Authn
+	if authn == nil {
+		us, _ := a.B.(auth.Store) // users, tokens and audit when B is the store
+		authn = auth.New(auth.Config{Store: us, Admin: a.Auth, Open: a.Auth == nil})
+	}
+	r.Use(authn.Middleware(r)) // authentication, role policy, CSRF, audit (web/auth)
+	authn.Routes(r)
 	r.Get("/api/v1/status", a.status)
 	r.Get("/api/v1/extensions", a.listExt)
 	r.Post("/api/v1/extensions", a.addExt)
 	r.Delete("/api/v1/extensions/{number}", a.delExt)
 	r.Get("/api/v1/registrations", a.regs)
-	r.Get("/api/v1/cdrs", a.cdrs)
-	r.Get("/api/v1/scripts", a.scripts)
-	r.Post("/api/v1/scripts/reload", a.reload)
+	a.liveRoutes(r) // calls, events, system, stats, cdrs (web/live.go)
+	a.scriptRoutes(r)
+	a.backupRoutes(r)
 	r.Get("/api/v1/plugins", a.listPlugins)
 	r.Post("/api/v1/plugins", a.addPlugin)
 	a.billingRoutes(r)
@@ -155,21 +160,6 @@ func (a *API) Handler() http.Handler {
 	r.Put("/api/v1/extensions/{number}/features", a.putFeatures)
 	r.Get("/metrics", a.metrics)
 	return r
-}
-
-func (a *API) scripts(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, 200, map[string]any{"generation": a.L.ScriptGeneration()})
-}
-
-// reload answers 200 with the new generation, or 422 with the error (file
-// and line) and the generation still running.
-func (a *API) reload(w http.ResponseWriter, r *http.Request) {
-	gen, err := a.L.ReloadScripts()
-	if err != nil {
-		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": err.Error(), "generation": gen})
-		return
-	}
-	writeJSON(w, 200, map[string]any{"generation": gen})
 }
 
 // addPlugin takes a plugin as the raw body (?name=NAME.wasm) or as the
@@ -279,34 +269,6 @@ func (a *API) delExt(w http.ResponseWriter, r *http.Request) {
 
 func (a *API) regs(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, 200, a.L.Bindings())
-}
-
-func (a *API) cdrs(w http.ResponseWriter, r *http.Request) {
-	q := store.CDRQuery{Number: r.URL.Query().Get("number")}
-	if v := r.URL.Query().Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 || n > 100000 {
-			writeErr(w, 400, errors.New("limit must be a number from 0 to 100000"))
-			return
-		}
-		q.Limit = n
-	}
-	for name, dst := range map[string]*time.Time{"since": &q.Since, "until": &q.Until} {
-		if v := r.URL.Query().Get(name); v != "" {
-			t, err := time.Parse(time.RFC3339, v)
-			if err != nil {
-				writeErr(w, 400, fmt.Errorf("%s must be an RFC 3339 time: %w", name, err))
-				return
-			}
-			*dst = t
-		}
-	}
-	cs, err := a.B.ListCDRs(q)
-	if err != nil {
-		writeErr(w, 500, err)
-		return
-	}
-	writeJSON(w, 200, cs)
 }
 
 func statusOf(err error) int {

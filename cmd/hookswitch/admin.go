@@ -1,9 +1,6 @@
 package main
 
 import (
-	"crypto/pbkdf2"
-	"crypto/rand"
-	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
@@ -11,14 +8,15 @@ import (
 	"io"
 
 	"github.com/hookswitch/hookswitch/switch/store"
+	"github.com/hookswitch/hookswitch/web/auth"
 )
 
-// adminCredential is the stored form of the admin password (PBKDF2-SHA256).
+// adminCredential is the stored form of the admin password (PBKDF2-SHA256,
+// hashed and checked by web/auth). The JSON keeps its first layout:
+// {"user","salt","iter","hash"}.
 type adminCredential struct {
 	User string `json:"user"`
-	Salt []byte `json:"salt"`
-	Iter int    `json:"iter"`
-	Hash []byte `json:"hash"`
+	store.PasswordHash
 }
 
 const adminMeta = "admin_credential"
@@ -38,12 +36,11 @@ func ensureAdmin(st *store.Store, out io.Writer) (*adminCredential, error) {
 		return nil, fmt.Errorf("admin credential: %w", err)
 	}
 	pw := store.GeneratePassword()
-	c := &adminCredential{User: "admin", Salt: make([]byte, 16), Iter: 200000}
-	rand.Read(c.Salt)
-	c.Hash, err = pbkdf2.Key(sha256.New, pw, c.Salt, c.Iter, 32)
+	h, err := auth.HashPassword(pw)
 	if err != nil {
 		return nil, fmt.Errorf("admin credential: %w", err)
 	}
+	c := &adminCredential{User: "admin", PasswordHash: h}
 	b, _ = json.Marshal(c)
 	if err := st.PutMeta(adminMeta, b); err != nil {
 		return nil, fmt.Errorf("admin credential: %w", err)
@@ -54,9 +51,6 @@ func ensureAdmin(st *store.Store, out io.Writer) (*adminCredential, error) {
 }
 
 func (c *adminCredential) check(user, pw string) bool {
-	h, err := pbkdf2.Key(sha256.New, pw, c.Salt, c.Iter, 32)
-	if err != nil {
-		return false
-	}
-	return subtle.ConstantTimeCompare([]byte(user), []byte(c.User)) == 1 && subtle.ConstantTimeCompare(h, c.Hash) == 1
+	ok := auth.CheckPassword(c.PasswordHash, pw) // always hashes: same cost for a wrong user
+	return subtle.ConstantTimeCompare([]byte(user), []byte(c.User)) == 1 && ok
 }

@@ -68,11 +68,15 @@ Usage:
               [--caller-id extension|trunk|NUMBER] [--time-limit S] [--method linear|linear-cycle]
   hookswitch pinset list|show NAME [--reveal]|delete NAME   PIN sets a dial rule asks callers for
   hookswitch pinset set NAME [--pins PIN[:LABEL],...] [--description D]|add-pin NAME PIN[:LABEL]|remove-pin NAME PIN
+  hookswitch user list|add NAME --role R [--tenant T] [--ext N] [--password P]|set NAME [flags]|passwd NAME|delete NAME   admin UI and portal users
+  hookswitch token list|add NAME [--role R] [--expires 720h]|delete ID   API tokens (Authorization: Bearer), shown once
   hookswitch conference list                  live rooms and members (the switch must run)
   hookswitch conference kick ROOM CALL-ID
   hookswitch conference mute ROOM CALL-ID on|off
   hookswitch conference lock ROOM on|off
   hookswitch cert generate [--host H ...]     self-signed TLS certificate into the data dir
+  hookswitch backup [--out FILE] [--include-keys]   the store and data files as a .tar.gz
+  hookswitch restore FILE [--force]          check a backup whole, then replace the store and files
   hookswitch version
 
 Every command takes --data DIR (env HOOKSWITCH_DATA, default ./data). Admin
@@ -133,6 +137,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = routeCmd(args, stdout)
 	case "pinset":
 		err = pinSetCmd(args, stdout)
+	case "user":
+		err = userCmd(args, stdout)
+	case "token":
+		err = tokenCmd(args, stdout)
+	case "backup":
+		err = backupCmd(args, stdout)
+	case "restore":
+		err = restoreCmd(args, stdout)
 	case "version":
 		fmt.Fprintln(stdout, "hookswitch", version)
 	case "help", "-h", "--help":

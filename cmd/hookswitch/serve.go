@@ -25,6 +25,7 @@ import (
 	"github.com/pion/stun/v4"
 
 	"github.com/hookswitch/hookswitch/plugins"
+	"github.com/hookswitch/hookswitch/switch/call"
 	"github.com/hookswitch/hookswitch/switch/media/tone"
 	"github.com/hookswitch/hookswitch/switch/server"
 	"github.com/hookswitch/hookswitch/switch/sip"
@@ -32,6 +33,7 @@ import (
 	"github.com/hookswitch/hookswitch/switch/store"
 	"github.com/hookswitch/hookswitch/switch/trunk"
 	"github.com/hookswitch/hookswitch/web"
+	adminui "github.com/hookswitch/hookswitch/web/admin"
 	"github.com/hookswitch/hookswitch/web/phone"
 	"github.com/hookswitch/hookswitch/web/wcp"
 )
@@ -335,8 +337,14 @@ func fileExists(p string) bool {
 	return err == nil
 }
 
-// live adapts the server for the API.
-type live struct{ s *server.Server }
+// live adapts the server for the API. data and plugins locate the files
+// a backup holds (backup.go); the script editor's ScriptsDir is there too.
+type live struct {
+	s             *server.Server
+	data, plugins string
+}
+
+func (l live) ScriptsDir() string { return l.s.Hooks.Dir() }
 
 func (l live) Bindings() []store.Binding      { return l.s.Registrar.All() }
 func (l live) ActiveCalls() int               { return l.s.Calls.Active() }
@@ -348,6 +356,8 @@ func (l live) AddPlugin(name string, bin []byte) (uint64, error) {
 	return l.s.AddPlugin(name, bin)
 }
 func (l live) Plugins() ([]plugins.Info, error) { return l.s.Plugins() }
+func (l live) Calls() []call.CallInfo           { return l.s.Calls.Snapshot() }
+func (l live) Hangup(callID string) bool        { return l.s.Calls.Hangup(callID) }
 
 // serveAPI serves the admin API on the control socket (always) and on
 // --http (admin credential required).
@@ -359,7 +369,8 @@ func serveAPI(f serveFlags, st *store.Store, srv *server.Server, admin *adminCre
 		return nil, fmt.Errorf("control socket: %w", err)
 	}
 	os.Chmod(sock, 0o600)
-	servers := []*http.Server{{Handler: (&web.API{B: st, L: live{srv}, VM: srv.Voicemail, Rec: srv.Recordings, Rooms: srv.Rooms, TrunkCtl: trunkCtl{srv}, Queues: srv.Queues}).Handler(), ReadHeaderTimeout: 10 * time.Second}}
+	l := live{s: srv, data: f.data, plugins: f.pluginsPath()}
+	servers := []*http.Server{{Handler: (&web.API{B: st, L: l, VM: srv.Voicemail, Rec: srv.Recordings, Rooms: srv.Rooms, TrunkCtl: trunkCtl{srv}, Queues: srv.Queues}).Handler(), ReadHeaderTimeout: 10 * time.Second}}
 	listeners := []net.Listener{ul}
 	if f.httpAddr != "" {
 		tl, err := net.Listen("tcp", f.httpAddr)
@@ -367,9 +378,16 @@ func serveAPI(f serveFlags, st *store.Store, srv *server.Server, admin *adminCre
 			ul.Close()
 			return nil, fmt.Errorf("admin api: %w", err)
 		}
-		servers = append(servers, &http.Server{Handler: (&web.API{B: st, L: live{srv}, VM: srv.Voicemail, Rec: srv.Recordings, Rooms: srv.Rooms, TrunkCtl: trunkCtl{srv}, Queues: srv.Queues, Auth: admin.check}).Handler(), ReadHeaderTimeout: 10 * time.Second})
+		// The admin web UI at /admin/, next to the API it calls.
+		h, err := adminui.With((&web.API{B: st, L: l, VM: srv.Voicemail, Rec: srv.Recordings, Rooms: srv.Rooms, TrunkCtl: trunkCtl{srv}, Queues: srv.Queues, Auth: admin.check}).Handler())
+		if err != nil {
+			ul.Close()
+			tl.Close()
+			return nil, err
+		}
+		servers = append(servers, &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second})
 		listeners = append(listeners, tl)
-		log.Info("admin api", "addr", tl.Addr().String())
+		log.Info("admin api", "addr", tl.Addr().String(), "ui", "http://"+tl.Addr().String()+adminui.Prefix)
 	}
 	for i := range servers {
 		go servers[i].Serve(listeners[i])

@@ -8,7 +8,7 @@ type Config struct {
 	DefaultExpires time.Duration // when the SUBSCRIBE names none (default 3600 s)
 	MinExpires     time.Duration // shorter non-zero requests get 423 (default 60 s)
 	MaxExpires     time.Duration // longer requests are cut down (default 86400 s)
-	MaxPerUser     int           // subscriptions one authenticated user may hold (default 32)
+	MaxPerUser     int           // subscriptions one authenticated user may hold (default 256: a web phone watches up to 200 lamps)
 	MaxTotal       int           // subscriptions in all (default 10000)
 	// NotifyTimeout bounds one NOTIFY transaction; a subscriber silent that
 	// long loses its subscription (default 32 s, Timer F of RFC 3261).
@@ -30,7 +30,7 @@ func (c *Config) defaults() {
 	c.MaxExpires = max(c.MaxExpires.Truncate(time.Second), c.MinExpires)
 	c.DefaultExpires = min(max(c.DefaultExpires.Truncate(time.Second), c.MinExpires), c.MaxExpires)
 	if c.MaxPerUser <= 0 {
-		c.MaxPerUser = 32
+		c.MaxPerUser = 256
 	}
 	if c.MaxTotal <= 0 {
 		c.MaxTotal = 10000

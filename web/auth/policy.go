@@ -1,0 +1,111 @@
+package auth
+
+import "strings"
+
+// The role policy: one table from "METHOD pattern" (chi's route pattern)
+// to the roles allowed besides admin. Admin may call every route; a route
+// not listed is admin-only, so a new route is safe by default.
+//
+// Tenant admins get the routes that manage a tenant's things, but the
+// handlers do not filter by tenant yet: per-entity tenant scoping is for
+// later, and until then a tenant_admin sees and changes every tenant's
+// extensions, groups, queues... Grant the role only to trusted people.
+var policy = map[string][]Role{}
+
+// Public routes need no credentials.
+var public = map[string]bool{
+	"POST /api/v1/auth/login": true,
+}
+
+// Routes every authenticated principal may call; handlers check more
+// (a user manages only its own tokens, for instance).
+var anyRole = map[string]bool{
+	"POST /api/v1/auth/logout":        true,
+	"GET /api/v1/auth/me":             true,
+	"PUT /api/v1/auth/password":       true,
+	"GET /api/v1/auth/tokens":         true,
+	"POST /api/v1/auth/tokens":        true,
+	"DELETE /api/v1/auth/tokens/{id}": true,
+	"GET /api/v1/me":                  true,
+}
+
+const (
+	ta = RoleTenantAdmin
+	op = RoleOperator
+	sv = RoleSupervisor
+)
+
+func grant(roles []Role, routes ...string) {
+	for _, r := range routes {
+		policy[r] = append(policy[r], roles...)
+	}
+}
+
+func init() {
+	// Live state: operators watch and hang up; supervisors watch (a wallboard).
+	grant([]Role{ta, op, sv},
+		"GET /api/v1/status", "GET /api/v1/registrations", "GET /api/v1/calls",
+		"GET /api/v1/events", "GET /api/v1/system", "GET /api/v1/stats/calls",
+		"GET /api/v1/cdrs", "GET /api/v1/extensions", "GET /api/v1/queues",
+		"GET /api/v1/queues/status", "GET /api/v1/queues/{number}",
+		"GET /api/v1/queues/{number}/status", "GET /api/v1/queues/{number}/abandoned")
+	grant([]Role{ta, op}, "DELETE /api/v1/calls/{call_id}", "GET /metrics")
+	// Supervisors change agent state.
+	grant([]Role{ta, sv}, "PUT /api/v1/queues/{number}/agents/{ext}")
+	// Operators read the configuration (not secrets: PIN sets, scripts,
+	// plugins, recordings and voicemail stay with admins and tenant admins).
+	grant([]Role{ta, op},
+		"GET /api/v1/extensions/{number}/features", "GET /api/v1/groups", "GET /api/v1/groups/{number}",
+		"GET /api/v1/trunks", "GET /api/v1/routes/inbound", "GET /api/v1/routes/inbound/{name}",
+		"GET /api/v1/routes/outbound", "GET /api/v1/routes/outbound/{name}",
+		"GET /api/v1/tenants", "GET /api/v1/tenants/{name}", "GET /api/v1/timeconditions",
+		"GET /api/v1/dialpolicy", "GET /api/v1/blacklist", "GET /api/v1/conferences",
+		"GET /api/v1/billing/rates", "GET /api/v1/billing/balances", "GET /api/v1/billing/balances/{ext}")
+	// Tenant admins manage their tenant's extensions, groups, queues,
+	// inbound rules, time conditions, voicemail, recordings, conferences.
+	grant([]Role{ta},
+		"POST /api/v1/extensions", "DELETE /api/v1/extensions/{number}",
+		"PUT /api/v1/extensions/{number}/features",
+		"POST /api/v1/groups", "PUT /api/v1/groups/{number}", "DELETE /api/v1/groups/{number}",
+		"POST /api/v1/queues", "PUT /api/v1/queues/{number}", "DELETE /api/v1/queues/{number}",
+		"PUT /api/v1/routes/inbound/{name}", "DELETE /api/v1/routes/inbound/{name}",
+		"PUT /api/v1/timeconditions/{name}", "DELETE /api/v1/timeconditions/{name}",
+		"PUT /api/v1/timeconditions/{name}/override",
+		"POST /api/v1/blacklist", "DELETE /api/v1/blacklist/{number}",
+		"GET /api/v1/voicemail", "GET /api/v1/voicemail/{box}", "PUT /api/v1/voicemail/{box}/pin",
+		"GET /api/v1/voicemail/{box}/{id}/audio", "PUT /api/v1/voicemail/{box}/{id}",
+		"DELETE /api/v1/voicemail/{box}/{id}",
+		"GET /api/v1/recordings", "GET /api/v1/recordings/{id}", "GET /api/v1/recordings/{id}/audio",
+		"DELETE /api/v1/recordings/{id}",
+		"PUT /api/v1/conferences/{room}/lock", "PUT /api/v1/conferences/{room}/members/{call_id}",
+		"DELETE /api/v1/conferences/{room}/members/{call_id}")
+}
+
+// Allowed reports whether role may call method on the route pattern
+// (chi's, e.g. "/api/v1/extensions/{number}"). pattern "" (no route)
+// is admin-only.
+func Allowed(role Role, method, pattern string) bool {
+	key := method + " " + pattern
+	if public[key] || anyRole[key] && role != "" || role == RoleAdmin {
+		return true
+	}
+	if method == "HEAD" { // chi serves HEAD with the GET handler
+		return Allowed(role, "GET", pattern)
+	}
+	// The portal's routes are each principal's own things.
+	if role != "" && strings.HasPrefix(pattern, "/api/v1/me/") {
+		return true
+	}
+	if role == RoleUser {
+		return false
+	}
+	for _, r := range policy[key] {
+		if r == role {
+			return true
+		}
+	}
+	return false
+}
+
+// IsPublic reports whether the route needs no credentials.
+func IsPublic(method, pattern string) bool { return public[method+" "+pattern] }
