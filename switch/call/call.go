@@ -450,25 +450,31 @@ func (c *Call) hangup(reason string) {
 
 // bye sends a BYE on a leg and waits a bounded time for its answer.
 func (m *Manager) bye(l *leg) {
-	req := l.d.request(gosip.BYE, 0)
-	ctx, cancel := context.WithTimeout(context.Background(), 32*time.Second)
+	if m.send(l.d.request(gosip.BYE, 0), 32*time.Second) == nil {
+		m.log.Debug("bye: no answer", "call_id", l.d.callID)
+	}
+}
+
+// send sends a request we originate and waits up to timeout for its final
+// response; nil when none came.
+func (m *Manager) send(req *gosip.Request, timeout time.Duration) *gosip.Response {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	tx, err := m.stack.Request(ctx, req)
 	if err != nil {
-		m.log.Debug("bye: send", "error", err)
-		return
+		return nil
 	}
 	defer tx.Terminate()
 	for {
 		select {
 		case r := <-tx.Responses():
 			if r.StatusCode >= 200 {
-				return
+				return r
 			}
 		case <-tx.Done():
-			return
+			return nil
 		case <-ctx.Done():
-			return
+			return nil
 		}
 	}
 }

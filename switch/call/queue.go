@@ -169,6 +169,7 @@ func (w *queueWait) ring(ctx context.Context, agents []string) (done bool, err e
 		answered: func(agent string) {
 			w.t.Answered(agent)
 			w.res.Reason, w.res.Agent, w.res.Waited = hook.QueueAnswered, agent, w.t.Waited()
+			go c.tellAgent(agent)
 		},
 	})
 	if w.res.Agent != "" {

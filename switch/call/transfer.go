@@ -220,25 +220,7 @@ func (x *transfer) notify(code int, reason string, final bool) {
 	req.AppendHeader(gosip.NewHeader("Subscription-State", state))
 	req.AppendHeader(gosip.NewHeader("Content-Type", "message/sipfrag;version=2.0"))
 	req.SetBody([]byte(fmt.Sprintf("SIP/2.0 %d %s\r\n", code, reason)))
-	ctx, cancel := context.WithTimeout(context.Background(), gosip.Timer_F)
-	defer cancel()
-	tx, err := x.c.m.stack.Request(ctx, req)
-	if err != nil {
-		return
-	}
-	defer tx.Terminate()
-	for {
-		select {
-		case r := <-tx.Responses():
-			if r.StatusCode >= 200 {
-				return
-			}
-		case <-tx.Done():
-			return
-		case <-ctx.Done():
-			return
-		}
-	}
+	x.c.m.send(req, gosip.Timer_F)
 }
 
 // release hangs up the transferrer's leg t of c, which goes on without it.
@@ -534,25 +516,9 @@ func (c *Call) reoffer(l *leg, body []byte) (*media.SDP, error) {
 	out.AppendHeader(gosip.NewHeader("Allow", Allowed))
 	out.AppendHeader(gosip.NewHeader("Content-Type", "application/sdp"))
 	out.SetBody(body)
-	ctx, cancel := context.WithTimeout(context.Background(), gosip.Timer_B)
-	defer cancel()
-	tx, err := c.m.stack.Request(ctx, out)
-	if err != nil {
-		return nil, &sip.Error{Code: 500, Err: fmt.Errorf("re-INVITE: %w", err)}
-	}
-	defer tx.Terminate()
-	var res *gosip.Response
-	for res == nil {
-		select {
-		case r := <-tx.Responses():
-			if r.StatusCode >= 200 {
-				res = r
-			}
-		case <-tx.Done():
-			return nil, &sip.Error{Code: 408}
-		case <-ctx.Done():
-			return nil, &sip.Error{Code: 408}
-		}
+	res := c.m.send(out, gosip.Timer_B)
+	if res == nil {
+		return nil, &sip.Error{Code: 408}
 	}
 	if res.StatusCode >= 300 {
 		return nil, &sip.Error{Code: res.StatusCode, Reason: res.Reason}

@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	hsip "github.com/hookswitch/hookswitch/switch/sip"
 	"github.com/hookswitch/hookswitch/switch/ua"
 	"github.com/hookswitch/hookswitch/web/callproto"
 )
@@ -212,6 +213,27 @@ func (ss *session) incoming(c *ua.Call) {
 	fields = append(fields, callproto.F(callproto.KeyTo, userPart(c.To(), userPart(c.Account().User(), "unknown"))),
 		callproto.F(callproto.KeyCID, c.ID()), callproto.F(callproto.KeySDP, string(sdp)))
 	ss.event(callproto.EvIncomingCall, fields...)
+	if c.AutoAnswer() { // intercom or paging: the page answers at once
+		ss.event(callproto.EvAnswerNow, callproto.F(callproto.KeyCID, c.ID()))
+	}
+}
+
+// info reports an INFO the switch sent in a call: which queue agent
+// answered a call the page placed (9010).
+func (ss *session) info(c *ua.Call, contentType string, body []byte) {
+	if !strings.EqualFold(strings.TrimSpace(contentType), hsip.AgentInfoType) {
+		return
+	}
+	agent := userPart(string(body), "")
+	if agent == "" {
+		return
+	}
+	ss.mu.Lock()
+	known := ss.calls[c.ID()] == c
+	ss.mu.Unlock()
+	if known {
+		ss.event(callproto.EvAgentAnswer, callproto.F(callproto.KeyCID, c.ID()), callproto.F(callproto.KeyAgTel, agent))
+	}
 }
 
 // callState reports a call's state as 9004; a disconnected call is

@@ -160,6 +160,7 @@ func (ss *session) accountEvents(ready <-chan struct{}) ua.Events {
 		Notify:    ss.notify,
 		CallState: ss.callState,
 		RemoteSDP: ss.remoteSDP,
+		Info:      ss.info,
 		MWI: func(w ua.MWI) {
 			ss.event(callproto.EvVoicemail, callproto.F(callproto.KeyVM,
 				strconv.Itoa(w.New)+"/"+strconv.Itoa(w.Old)+" ("+strconv.Itoa(w.NewUrgent)+"/"+strconv.Itoa(w.OldUrgent)+")"))
