@@ -41,6 +41,7 @@ type Leg struct {
 	// during a bridge); nil: nobody listens.
 	watch atomic.Pointer[digitWatch]
 
+	out      continuity // of the RTP we send the peer, whatever its source
 	rtpPeer  atomic.Pointer[peer]
 	rtcpPeer atomic.Pointer[peer]
 	dtmfPT   atomic.Int32

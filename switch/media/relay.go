@@ -102,7 +102,11 @@ func (p *path) route(pkt []byte, src netip.AddrPort) netip.AddrPort {
 	if p.owned() {
 		return netip.AddrPort{}
 	}
-	return p.out.rtpPeer.Load().dest()
+	to := p.out.rtpPeer.Load().dest()
+	if to.IsValid() {
+		p.out.out.apply(pkt, p.s.e.now())
+	}
+	return to
 }
 
 // owned reports whether either end of the path belongs to a local

@@ -58,6 +58,9 @@ func (l *Leg) Send(pkt []byte, sc *SendScratch) error {
 	if !to.IsValid() {
 		return nil
 	}
+	if len(pkt) >= rtpHeaderLen {
+		l.out.apply(pkt, s.e.now())
+	}
 	if err := l.pair.rtp.send(pkt, to, sc); err != nil {
 		return fmt.Errorf("send rtp to %s: %w", to, err)
 	}

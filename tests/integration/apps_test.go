@@ -370,6 +370,7 @@ func TestRecordOnDemandInfo(t *testing.T) {
 	})
 	da.bye(t)
 	db.waitBye(t)
+	waitFor(t, "the call to end", func() bool { return sw.srv.Calls.Active() == 0 })
 	if code := info(da, "on"); code != 481 {
 		t.Fatalf("Record: on after the call: %d, want 481", code)
 	}

@@ -56,7 +56,7 @@ var tortureCases = []tortureCase{
 		silentCallID: "dblreq.0ha0isnda977644900765@192.0.2.15"},
 	{name: "semiuri", rfc: "3.1.1.9 semicolon-separated parameters in URI user part", codes: []int{200}},
 	{name: "transports", rfc: "3.1.1.10 varied and unknown transport types", codes: []int{200}},
-	{name: "mpart01", rfc: "3.1.1.11 multipart MIME message with a binary part", codes: []int{200, 202, 405, 415}},
+	{name: "mpart01", rfc: "3.1.1.11 multipart MIME message with a binary part: parsed, then challenged (MESSAGE needs credentials)", codes: []int{200, 202, 405, 407, 415}},
 	{name: "unreason", rfc: "3.1.1.12 unusual reason phrase: a response matching nothing is dropped"},
 	{name: "noreason", rfc: "3.1.1.13 empty reason phrase: a response matching nothing is dropped"},
 

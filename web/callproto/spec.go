@@ -182,7 +182,8 @@ var commandList = []CommandSpec{
 		Fields: []FieldSpec{fieldCID, req(KeyType, ints(ModifyUnhold, ModifyRefreshVideo), "0 unhold, 1 hold, 2 retrieve, 3 refresh video")},
 		Codes:  []Code{codeProcessing, codeParam, codeNoSuchCall}},
 	{Op: OpSecondCall, Ack: AckSecondCall, Name: "second-call", Doc: "make a second call for an attended transfer (first call connected)",
-		Fields:    []FieldSpec{req(KeyCID, synCallID, "the connected first call"), req(KeyRTo, synUser, "the number to call")},
+		Fields: []FieldSpec{req(KeyCID, synCallID, "the connected first call"), req(KeyRTo, synUser, "the number to call"),
+			opt(KeySDP, synSDP, "ours: the browser's offer for the second call's own peer connection; without it the consultation is silent")},
 		AckFields: []FieldSpec{opt(KeyCID, synCallID, "the second call's Call-ID (ours); present when code is 0")},
 		Codes:     []Code{codeProcessing, codeParam, codeNoSuchCall}},
 	{Op: OpSendMessage, Ack: AckSendMessage, Name: "send-message", Doc: "send a SIP MESSAGE; the outcome follows as event 9006",
@@ -222,7 +223,7 @@ var commandList = []CommandSpec{
 			opt(KeyExt, synExt, "extensions: required with blf=1; with blf=0 empty means all; refused with blf=2"),
 		},
 		AckFields: []FieldSpec{opt(KeyExt, synExt, "the monitored extensions (blf=2)")},
-		Codes:     []Code{codeProcessing, {CodeRefused, "Over max BLF monitor count"}, codeParam},
+		Codes:     []Code{codeProcessing, {CodeRefused, "Over max BLF monitor count; also not registered (ours)"}, codeParam},
 		rule: func(m Message) error {
 			switch blf, _ := parseInt(m.Get(KeyBLF)); blf {
 			case BLFStart:

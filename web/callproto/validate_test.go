@@ -21,7 +21,7 @@ func goodCommands() map[int]Message {
 		OpReject:      New(OpReject, "6", F(KeyCID, "c1"), F(KeyRC, "486")),
 		OpRinging:     New(OpRinging, "7", F(KeyCID, "c1")),
 		OpModify:      New(OpModify, "8", F(KeyCID, "c1"), F(KeyType, "1")),
-		OpSecondCall:  New(OpSecondCall, "9", F(KeyCID, "c1"), F(KeyRTo, "1003")),
+		OpSecondCall:  New(OpSecondCall, "9", F(KeyCID, "c1"), F(KeyRTo, "1003"), F(KeySDP, offer)),
 		OpSendMessage: New(OpSendMessage, "10", F(KeyTo, "sip:1002@example.com"), F(KeyMID, "m-1"), F(KeyMsg, "hi\r\nthere")),
 		OpDisconnect:  New(OpDisconnect, "11", F(KeyCID, "c1")),
 		OpGuestCall:   New(OpGuestCall, "12", F(KeyTo, "800"), F(KeyNonce, testNonce), F(KeySDP, offer)),
@@ -52,6 +52,8 @@ func TestValidateGood(t *testing.T) {
 		New(OpReject, "1", F(KeyCID, "c1"), F(KeyRC, "699"), F(KeyMTo, "")), // empty counts as absent
 		New(OpReject, "1", F(KeyCID, "c1"), F(KeyRC, "300")),
 		New(OpBLF, "1", F(KeyBLF, "0")),
+		New(OpSecondCall, "1", F(KeyCID, "c1"), F(KeyRTo, "1003")),                // a silent consultation
+		New(OpSecondCall, "1", F(KeyCID, "c1"), F(KeyRTo, "1003"), F(KeySDP, "")), // empty counts as absent
 		New(OpBLF, "1", F(KeyBLF, "0"), F(KeyExt, "")),
 		New(OpBLF, "1", F(KeyBLF, "0"), F(KeyExt, "1001")),
 		New(OpBLF, "1", F(KeyBLF, "2")),
@@ -158,6 +160,9 @@ func TestValidateSyntax(t *testing.T) {
 		{OpModify, KeyType, "-1", ""},
 		{OpModify, KeyType, "hold", ""},
 		{OpSecondCall, KeyRTo, "a b", ""},
+		{OpSecondCall, KeySDP, "v=1\r\n", ""},
+		{OpSecondCall, KeySDP, "hello", ""},
+		{OpSecondCall, KeySDP, "v=0\r\n" + strings.Repeat("a=x\r\n", MaxSDPLen/5), ""},
 		{OpSendMessage, KeyTo, "http://example.com", ""},
 		{OpSendMessage, KeyTo, "sip:", ""},
 		{OpSendMessage, KeyTo, "sip:a b@c", ""},

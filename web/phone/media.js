@@ -69,6 +69,13 @@ export class CallMedia {
     return this.pc.signalingState === 'have-local-offer';
   }
 
+  // negotiated: an offer and answer went through already. A 9003 then is
+  // the switch's SDP after a re-INVITE the switch's UA answered itself
+  // (a hold, say): nothing for this peer connection to take up.
+  get negotiated() {
+    return this.pc.signalingState === 'stable' && !!this.pc.currentRemoteDescription;
+  }
+
   // mute disables the microphone track: the far end hears silence, and the
   // peer connection and the switch notice nothing.
   mute(on) {

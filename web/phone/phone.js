@@ -76,10 +76,11 @@ class Call {
     this.recording = false;
     this.started = Date.now();
     this.connectedAt = 0;
-    this.second = null; // {cid, number, state} of a transfer's second call
+    this.second = null; // a transfer's second call (see Second)
     this.digits = '';
     this.hungUp = false; // the user ended it
     this.transferredTo = '';
+    this.consult = false; // a transfer's second call that outlived its first
   }
 
   get live() {
@@ -88,6 +89,29 @@ class Call {
 
   get talking() {
     return this.state === 'connected' || this.state === 'held' || this.state === 'remote-held';
+  }
+}
+
+// Second is a transfer's second call (op 1008), the consultation: its own
+// peer connection and microphone track, playing through its own audio
+// element, so the page talks to the person consulted while the first call
+// is held. Its states come as 9007, its SDP answer as 9003.
+class Second {
+  constructor(number) {
+    this.cid = ''; // from ACK 2008
+    this.number = number;
+    this.state = 'calling'; // calling, ringing, connected
+    this.media = null;
+    this.stream = null;
+    this.connectedAt = 0;
+  }
+
+  // close ends its media; the call itself is the switch's to end.
+  close() {
+    if (this.media) this.media.close();
+    if (this.stream) this.stream.getTracks().forEach((t) => t.stop());
+    this.media = null;
+    this.stream = null;
   }
 }
 
@@ -192,6 +216,9 @@ async function logout() {
   const s = state.session;
   if (!s) return;
   for (const c of [...state.calls]) {
+    // A second call first: 1010 on a first call with one up would
+    // complete the transfer.
+    if (c.second && c.second.cid) await s.command(Op.DISCONNECT, { cid: c.second.cid }).catch(() => {});
     if (c.cid) await s.command(Op.DISCONNECT, { cid: c.cid }).catch(() => {});
     endCall(c, c.connectedAt ? 'answered' : c.dir === 'in' ? 'missed' : 'cancelled');
   }
@@ -302,11 +329,17 @@ function onIncoming(m) {
 }
 
 async function onMediaChange(m) {
+  const first = firstOf(m.get('cid'));
+  if (first) return secondMediaChange(first, m.get('sdp'));
   const c = callOf(m.get('cid'));
   if (!c) return;
   const sdp = m.get('sdp');
   if (!c.media) {
     c.offer = sdp; // not answered yet: the newest offer counts
+    return;
+  }
+  if (c.media.negotiated) {
+    log(`ignored a 9003 for the negotiated call ${c.cid}`);
     return;
   }
   try {
@@ -324,12 +357,45 @@ async function onMediaChange(m) {
   }
 }
 
+// secondMediaChange is a 9003 for a transfer's second call: the answer to
+// the 1008's offer, or a new offer the page answers with 1004.
+async function secondMediaChange(c, sdp) {
+  const s = c.second;
+  if (!s.media) return;
+  if (s.media.negotiated) {
+    log(`ignored a 9003 for the negotiated second call ${s.cid}`);
+    return;
+  }
+  try {
+    if (s.media.offering) {
+      await s.media.accept(sdp);
+      return;
+    }
+    const answerSDP = await s.media.answer(sdp);
+    await state.session.command(Op.ANSWER, { cid: s.cid, sdp: answerSDP });
+  } catch (err) {
+    // The consultation is dropped rather than left silent; the first call
+    // stays held, for the user to resume.
+    if (c.second === s) dropSecond(c, true);
+    throw new Error(`the switch's media description for the transfer does not work here: ${err.message}`);
+  }
+}
+
 function onResetMedia(m) {
+  const first = firstOf(m.get('cid'));
+  if (first) {
+    const s = first.second;
+    if (!s.media) return;
+    s.media.close();
+    s.media = new CallMedia({ iceServers: state.config.iceServers, audio: $('second-audio'), stream: s.stream });
+    applyMute(first);
+    return;
+  }
   const c = callOf(m.get('cid'));
   if (!c || !c.media) return;
   c.media.close();
-  c.media = new CallMedia({ iceServers: state.config.iceServers, audio: $('remote-audio'), stream: c.stream });
-  c.media.mute(c.muted);
+  c.media = new CallMedia({ iceServers: state.config.iceServers, audio: c.consult ? $('second-audio') : $('remote-audio'), stream: c.stream });
+  applyMute(c);
 }
 
 function onCallState(m) {
@@ -355,12 +421,14 @@ function onCallState(m) {
       if (c.transferredTo) {
         // The cause is the transfer's outcome (a 2xx: done).
         if (!cause || (cause >= 200 && cause < 300)) endCall(c, 'transferred');
-        else endCall(c, 'answered', `the transfer to ${c.transferredTo} failed: ${causeText(cause)}`);
+        else endCall(c, 'answered', `the transfer to ${c.transferredTo} failed: ${causeText(cause)}`, true);
         return;
       }
       let result = 'answered';
       if (!c.connectedAt) result = c.dir === 'in' ? 'missed' : c.hungUp ? 'cancelled' : 'failed';
-      endCall(c, result, cause ? causeText(cause) : '');
+      // The first call's party hung up during a consultation: the second
+      // call goes on as a call of its own.
+      endCall(c, result, cause ? causeText(cause) : '', true);
       return;
     }
     default:
@@ -373,17 +441,86 @@ function onCallState(m) {
 
 function onSecondCallState(m) {
   const cid = m.get('cid');
-  const c = [...state.calls].find((x) => x.second && x.second.cid === cid);
-  if (!c) return;
   const s = Number(m.get('state'));
+  const cause = Number(m.get('cause')) || 0;
+  const c = firstOf(cid);
+  if (!c) {
+    // A second call that outlived its first is a call of its own now, and
+    // the switch still reports it as 9007.
+    const p = callOf(cid);
+    if (!p || !p.consult) return;
+    if (s === CallState.DISCONNECTED) {
+      endCall(p, p.connectedAt ? 'answered' : 'failed', cause ? causeText(cause) : '');
+      return;
+    }
+    if (s === CallState.CONNECTED && p.state === 'ringing') {
+      p.state = 'connected';
+      p.connectedAt ||= Date.now();
+    }
+    render();
+    return;
+  }
+  const x = c.second;
   if (s === CallState.DISCONNECTED) {
-    const cause = Number(m.get('cause')) || 0;
-    status(`Transfer to ${c.second.number} ended${cause ? ': ' + causeText(cause) : ''}`);
-    c.second = null;
+    // During a completed transfer this comes before the first call's
+    // 9004, which says how the transfer went: the page waits for that.
+    if (!c.transferredTo) status(`Transfer to ${x.number} ended${cause ? ': ' + causeText(cause) : ''}`);
+    dropSecond(c, false);
+  } else if (s === CallState.CONNECTED) {
+    x.state = 'connected';
+    x.connectedAt ||= Date.now();
   } else {
-    c.second.state = s === CallState.CONNECTED ? 'connected' : 'ringing';
+    x.state = 'ringing';
   }
   render();
+}
+
+// firstOf is the call whose transfer's second call is cid.
+function firstOf(cid) {
+  if (!cid) return null;
+  for (const c of state.calls) if (c.second && c.second.cid === cid) return c;
+  return null;
+}
+
+// applyMute sets a call's microphone tracks: the user's mute, and the
+// first call's track is off while its second call is up (the first is
+// held; the page talks to the person consulted). The first call's audio
+// is silenced then too.
+function applyMute(c) {
+  if (c.media) c.media.mute(c.muted || !!c.second);
+  if (c.second && c.second.media) c.second.media.mute(c.muted);
+  if (!c.consult) $('remote-audio').muted = !!c.second;
+}
+
+// dropSecond forgets c's second call and closes its media; with hangUp it
+// hangs the call up too (1010 on its cid).
+function dropSecond(c, hangUp) {
+  const s = c.second;
+  if (!s) return;
+  c.second = null;
+  s.close();
+  applyMute(c);
+  if (hangUp && s.cid && state.session) state.session.command(Op.DISCONNECT, { cid: s.cid }).catch((err) => log(`hang up the second call: ${err.message}`));
+}
+
+// promote makes c's second call, still up when c ended, a call of its own:
+// the user goes on talking to the person consulted.
+function promote(c) {
+  const s = c.second;
+  c.second = null;
+  const p = new Call('out', s.number, nameOf(s.number));
+  p.consult = true; // its states come as 9007, its audio plays in #second-audio
+  p.cid = s.cid;
+  p.media = s.media;
+  p.stream = s.stream;
+  p.muted = c.muted;
+  p.state = s.state === 'connected' ? 'connected' : 'ringing';
+  p.connectedAt = s.connectedAt;
+  p.started = Date.now();
+  state.calls.add(p);
+  $('remote-audio').muted = false;
+  applyMute(p);
+  return p;
 }
 
 // parseVoicemail reads the RFC 3842 counts "N/M (U/V)".
@@ -492,6 +629,17 @@ async function reject(c, rc = 486) {
 
 async function hangup(c = activeCall()) {
   if (!c || !c.live) throw new Error('No call to hang up.');
+  if (c.second && !c.transferredTo) {
+    // During a consultation, hanging up ends the consultation; the first
+    // call stays held (1010 on the first call would complete the
+    // transfer: that is the Complete button).
+    const s = c.second;
+    dropSecond(c, false);
+    status(`Transfer to ${s.number} cancelled; the caller is on hold.`);
+    render();
+    if (s.cid) await state.session.command(Op.DISCONNECT, { cid: s.cid });
+    return;
+  }
   c.hungUp = true;
   if (!c.cid) {
     endCall(c, 'cancelled'); // dial() hangs up when the switch's cid comes
@@ -506,12 +654,19 @@ async function hangup(c = activeCall()) {
   }
 }
 
-function endCall(c, result, why = '') {
+// endCall forgets an ended call. Its second call, if any, goes with it,
+// unless keepSecond: the switch keeps a second call that outlives its
+// first (a failed transfer, the caller hung up), so the page keeps it too.
+function endCall(c, result, why = '', keepSecond = false) {
   if (!c.live) return;
   c.state = 'ended';
   state.calls.delete(c);
   if (c.media) c.media.close();
   if (c.stream) c.stream.getTracks().forEach((t) => t.stop());
+  if (c.second) {
+    if (keepSecond && c.second.cid && c.second.media) promote(c);
+    else dropSecond(c, false);
+  }
   addHistory(c, result);
   if (state.current === c) {
     state.current = [...state.calls].find((x) => x.dir === 'out' || x.state !== 'ringing') || null;
@@ -537,7 +692,7 @@ async function hold(on, c = needCall()) {
 function mute(on) {
   const c = needCall();
   c.muted = !!on;
-  if (c.media) c.media.mute(c.muted);
+  applyMute(c);
   render();
 }
 
@@ -558,16 +713,55 @@ async function dtmf(digit) {
   await state.session.command(Op.DTMF, { cid: c.cid, dtmf: digit });
 }
 
+// transfer starts a consultation (op 1008): the switch holds the first
+// call and calls number from a second peer connection of the page, whose
+// offer goes with the 1008, so the user talks to the person consulted.
 async function transfer(number) {
   const c = needCall();
   number = String(number || '').trim();
   if (!USER_PART_RE.test(number)) throw new Error(`"${number}" is not a number the switch can dial.`);
   if (c.second) throw new Error('A transfer is already in progress.');
-  const ack = await state.session.command(Op.SECOND_CALL, { cid: c.cid, rto: number });
-  c.second = { cid: ack.get('cid'), number, state: 'calling' };
-  c.state = 'held'; // the switch holds the first call
+  if (c.consult) throw new Error('This call is a transfer\'s second call already.');
+  const s = new Second(number);
+  c.second = s;
+  applyMute(c);
   $('transfer-form').hidden = true;
+  status(`Calling ${number}; the caller is on hold.`);
   render();
+  try {
+    s.stream = await consultStream(c);
+    s.media = new CallMedia({ iceServers: state.config.iceServers, audio: $('second-audio'), stream: s.stream });
+    applyMute(c);
+    const sdp = await s.media.offer();
+    if (c.second !== s) throw new Error('the transfer was cancelled');
+    const ack = await state.session.command(Op.SECOND_CALL, { cid: c.cid, rto: number, sdp });
+    s.cid = ack.get('cid');
+  } catch (err) {
+    if (c.second === s) dropSecond(c, false);
+    else s.close();
+    render();
+    throw err;
+  }
+  if (c.second !== s || !c.live) {
+    // Cancelled or ended while the switch placed the second call: take
+    // it back (1007 type=2 hangs it up and resumes the first).
+    s.close();
+    if (c.live) await state.session.command(Op.MODIFY, { cid: c.cid, type: Modify.RETRIEVE });
+    else await state.session.command(Op.DISCONNECT, { cid: s.cid }).catch(() => {});
+    return;
+  }
+  c.state = 'held'; // the switch holds the first call
+  render();
+}
+
+// consultStream is the microphone for a second call: a clone of the first
+// call's, so muting one does not mute the other, or a new one.
+async function consultStream(c) {
+  const stream = c.stream && c.stream.getAudioTracks().some((t) => t.readyState === 'live') ? c.stream.clone() : await microphone();
+  stream.getAudioTracks().forEach((t) => {
+    t.enabled = true;
+  });
+  return stream;
 }
 
 // completeTransfer sends 1010 on the first call with the second one up:
@@ -577,6 +771,9 @@ async function transfer(number) {
 async function completeTransfer() {
   const c = needCall();
   if (!c.second) throw new Error('No transfer in progress.');
+  // Without the second call's cid the switch has no second call yet, and
+  // 1010 would only hang up.
+  if (!c.second.cid) throw new Error('The second call is not placed yet.');
   if (c.transferredTo) throw new Error('The transfer is under way.');
   c.transferredTo = c.second.number;
   status(`Transferring ${label(c)} to ${c.transferredTo}\u2026`);
@@ -590,11 +787,17 @@ async function completeTransfer() {
   }
 }
 
+// cancelTransfer goes back to the caller: 1007 type=2 hangs up the second
+// call and resumes the first.
 async function cancelTransfer() {
   const c = needCall();
   if (!c.second) throw new Error('No transfer in progress.');
+  if (c.transferredTo) throw new Error('The transfer is under way.');
+  const s = c.second;
+  dropSecond(c, false);
+  render();
+  if (!s.cid) return; // transfer() takes it back once the switch names it
   await state.session.command(Op.MODIFY, { cid: c.cid, type: Modify.RETRIEVE });
-  c.second = null;
   c.state = 'connected';
   render();
 }
@@ -725,7 +928,8 @@ function render() {
     if (c.second) {
       const s = { calling: 'Calling', ringing: 'Ringing', connected: 'Talking to' }[c.second.state];
       $('transfer-status').textContent = c.transferredTo ? `Transferring to ${c.transferredTo}\u2026` : `${s} ${c.second.number}; the caller is on hold.`;
-      $('transfer-complete').disabled = $('transfer-cancel').disabled = !!c.transferredTo;
+      $('transfer-complete').disabled = !!c.transferredTo || !c.second.cid;
+      $('transfer-cancel').disabled = !!c.transferredTo;
     }
     $('dtmf-sent').textContent = c.digits ? `Sent: ${c.digits}` : '';
   } else {
@@ -1030,10 +1234,12 @@ function snapshot() {
   const call = (c) => ({
     cid: c.cid, dir: c.dir, number: c.number, name: c.name, state: c.state, muted: c.muted,
     micEnabled: c.media && c.media.track ? c.media.track.enabled : null, recording: c.recording,
-    second: c.second ? { ...c.second } : null, digits: c.digits,
+    second: c.second ? { cid: c.second.cid, number: c.second.number, state: c.second.state, micEnabled: c.second.media && c.second.media.track ? c.second.media.track.enabled : null } : null,
+    digits: c.digits, consult: !!c.consult,
   });
   return {
     registered: state.registered, ext: state.ext, server: state.session ? state.session.url : '',
+    firstAudioMuted: $('remote-audio').muted,
     status: state.status, statusKind: state.statusKind, vm: state.vm ? { ...state.vm } : null,
     calls: [...state.calls].map(call), current: state.current ? state.current.cid : '',
     book: state.book.map((e) => ({ ...e, state: state.blf.get(e.number) || '' })), bookSource: state.bookSource,
@@ -1050,7 +1256,8 @@ window.HookswitchPhone = Object.freeze({
   redial,
   answer: (cid) => answer(cid ? callOf(cid) : [...state.calls].find((c) => c.state === 'ringing')),
   reject: (cid, rc) => reject(cid ? callOf(cid) : [...state.calls].find((c) => c.state === 'ringing'), rc),
-  hangup: (cid) => hangup(cid ? callOf(cid) : current()),
+  // hangup(cid) of a transfer's second call ends the consultation.
+  hangup: (cid) => hangup(cid ? callOf(cid) || firstOf(cid) : current()),
   hold: (on = true) => hold(on),
   mute: (on = true) => mute(on),
   record: (on = true) => record(on),
@@ -1065,6 +1272,11 @@ window.HookswitchPhone = Object.freeze({
   stats: async () => {
     const c = activeCall();
     return c && c.media ? c.media.stats() : null;
+  },
+  // secondStats is the same for the current call's transfer's second call.
+  secondStats: async () => {
+    const c = activeCall();
+    return c && c.second && c.second.media ? c.second.media.stats() : null;
   },
 });
 

@@ -1,6 +1,7 @@
 package phone
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"slices"
@@ -13,9 +14,12 @@ import (
 type phoneState struct {
 	Registered bool   `json:"registered"`
 	Ext        string `json:"ext"`
-	Server     string `json:"server"`
-	Status     string `json:"status"`
-	VM         *struct {
+	// FirstAudioMuted: the first call's audio element is muted (during a
+	// transfer's consultation).
+	FirstAudioMuted bool   `json:"firstAudioMuted"`
+	Server          string `json:"server"`
+	Status          string `json:"status"`
+	VM              *struct {
 		NewCount int `json:"newCount"`
 		OldCount int `json:"oldCount"`
 	} `json:"vm"`
@@ -27,10 +31,12 @@ type phoneState struct {
 		Muted      bool   `json:"muted"`
 		MicEnabled *bool  `json:"micEnabled"`
 		Recording  bool   `json:"recording"`
+		Consult    bool   `json:"consult"` // a second call that outlived its first
 		Second     *struct {
-			CID    string `json:"cid"`
-			Number string `json:"number"`
-			State  string `json:"state"`
+			CID        string `json:"cid"`
+			Number     string `json:"number"`
+			State      string `json:"state"`
+			MicEnabled *bool  `json:"micEnabled"`
 		} `json:"second"`
 	} `json:"calls"`
 	Book []struct {
@@ -363,8 +369,12 @@ func TestPhoneIncomingCall(t *testing.T) {
 	h.end()
 }
 
-// Transfer: 1008 makes the second call, 9007 reports it; "back to caller"
-// is 1007 type=2, completing is 1010 on the first call.
+// Transfer with consultation: 1008 carries the offer of a second peer
+// connection, whose answer comes as 9003 with the second call's cid; media
+// flows on it while the first call's microphone and audio are off; 9007
+// reports the second call. "Back to caller" is 1007 type=2 and closes the
+// second peer connection; completing is 1010 on the first call, whose
+// 9004 state=0 says how the transfer went.
 func TestPhoneTransfer(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, &peer{password: "pw"})
@@ -381,26 +391,61 @@ func TestPhoneTransfer(t *testing.T) {
 	if s.Get("cid") != cid || s.Get("rto") != "1005" {
 		t.Fatalf("transfer sent %v, want 1008 cid=%s rto=1005", s, cid)
 	}
+	wantWebRTCSDP(t, "the second call's offer", s.Get("sdp"))
 	second := c.lastCID
 	u.waitText("#transfer-status", "Calling 1005")
+	h.consulting(second)
 	c.event(callproto.EvSecondCallState, ev("cid", second), ev("state", "1"))
 	u.waitText("#transfer-status", "Ringing 1005")
+	f := newFar(t)
+	c.event(callproto.EvMediaChange, ev("cid", second), ev("sdp", f.answer(t, s.Get("sdp"))))
+	c.event(callproto.EvSecondCallState, ev("cid", second), ev("state", "2"))
+	u.waitText("#transfer-status", "Talking to 1005")
+	f.waitRTP(t)
+	u.until("HookswitchPhone.secondStats().then(s => s && s.connectionState === 'connected' && s.packetsReceived > 0)", nil)
+	// The switch reports the answer to its hold re-INVITE of the first
+	// call as 9003 (web/wcp does): the negotiated peer connection takes
+	// nothing from it and sends no 1004 (the next command must be 1007).
+	c.event(callproto.EvMediaChange, ev("cid", cid), ev("sdp", minimalOffer))
+	c.event(callproto.EvMediaChange, ev("cid", second), ev("sdp", minimalOffer))
 	u.click("#transfer-cancel")
 	if m := c.next(t, callproto.OpModify); m.Get("cid") != cid || m.Get("type") != "2" {
 		t.Errorf("back to caller sent %v, want 1007 type=2", m)
 	}
 	u.waitHidden("#transfer-state")
+	// The second peer connection is closed; the first call has its
+	// microphone and audio back.
+	u.until("HookswitchPhone.secondStats().then(s => s === null)", nil)
+	c.event(callproto.EvSecondCallState, ev("cid", second), ev("state", "0"))
+	c.event(callproto.EvCallState, ev("cid", cid), ev("state", "2"))
+	u.waitText("#call-state", "Connected")
+	if st := h.state(); len(st.Calls) != 1 || st.Calls[0].MicEnabled == nil || !*st.Calls[0].MicEnabled || st.FirstAudioMuted || st.Calls[0].Second != nil {
+		t.Errorf("after back to caller: %+v, want one call with its microphone and audio on", st)
+	}
 
 	// Completed.
 	u.click("#transfer")
 	u.fill("#transfer-to", "1006")
 	u.click("#transfer-call")
-	if s := c.next(t, callproto.OpSecondCall); s.Get("rto") != "1006" {
+	s = c.next(t, callproto.OpSecondCall)
+	if s.Get("rto") != "1006" {
 		t.Fatalf("transfer sent %v, want rto=1006", s)
 	}
+	wantWebRTCSDP(t, "the second call's offer", s.Get("sdp"))
 	second = c.lastCID
+	h.consulting(second)
+	f2 := newFar(t)
+	c.event(callproto.EvMediaChange, ev("cid", second), ev("sdp", f2.answer(t, s.Get("sdp"))))
 	c.event(callproto.EvSecondCallState, ev("cid", second), ev("state", "2"))
 	u.waitText("#transfer-status", "Talking to 1006")
+	f2.waitRTP(t)
+	u.until("HookswitchPhone.secondStats().then(s => s && s.packetsReceived > 0)", nil)
+	// Mute during the consultation mutes the second call's microphone;
+	// the first call's stays off.
+	u.click("#mute")
+	u.until("HookswitchPhone.state().calls[0].second.micEnabled === false", nil)
+	u.click("#mute")
+	u.until("HookswitchPhone.state().calls[0].second.micEnabled === true && HookswitchPhone.state().calls[0].micEnabled === false", nil)
 	u.shot("transfer")
 	u.click("#transfer-complete")
 	if m := c.next(t, callproto.OpDisconnect); m.Get("cid") != cid {
@@ -409,17 +454,44 @@ func TestPhoneTransfer(t *testing.T) {
 	// The outcome is the first call's 9004 state=0: its cause is the
 	// transfer's final status. Until it comes, the page says it waits.
 	u.waitText("#transfer-status", "Transferring to 1006")
+	c.event(callproto.EvSecondCallState, ev("cid", second), ev("state", "0"))
+	u.until("HookswitchPhone.secondStats().then(s => s === null)", nil)
 	c.event(callproto.EvCallState, ev("cid", cid), ev("state", "0"), ev("cause", "200"))
 	u.waitHidden("#call")
 	u.waitText("#status", "Transferred to 1006")
 	if _, _, r := h.lastHistory(); r != "transferred" {
 		t.Errorf("history: %s, want transferred", r)
 	}
+	if st := h.state(); len(st.Calls) != 0 || st.FirstAudioMuted {
+		t.Errorf("after the transfer: %+v, want no calls and the audio unmuted", st)
+	}
 	h.end()
 }
 
+// consulting checks the page's state right after its 1008 was answered
+// with second: the first call held, its microphone and audio off, the
+// second call's microphone on.
+func (h *harness) consulting(second string) {
+	h.t.Helper()
+	h.ui.until(fmt.Sprintf("HookswitchPhone.state().calls[0]?.second?.cid === %q", second), nil)
+	st := h.state()
+	if len(st.Calls) != 1 {
+		h.t.Fatalf("%d calls during the consultation, want 1", len(st.Calls))
+	}
+	x := st.Calls[0]
+	if x.State != "held" || x.MicEnabled == nil || *x.MicEnabled || !st.FirstAudioMuted {
+		h.t.Errorf("first call during the consultation: %+v (first audio muted: %v), want held, microphone and audio off", x, st.FirstAudioMuted)
+	}
+	if x.Second.MicEnabled == nil || !*x.Second.MicEnabled {
+		h.t.Errorf("second call during the consultation: %+v, want its microphone on", x.Second)
+	}
+}
+
 // A transfer the far end refuses: the first call's 9004 state=0 carries
-// the refusal, and the page says the transfer failed instead of done.
+// the refusal, and the page says the transfer failed instead of done. A
+// second call still ringing is cancelled by the switch (9007 state=0
+// first); one that was answered stays up and becomes a call of its own,
+// still reported by 9007.
 func TestPhoneTransferFails(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, &peer{password: "pw"})
@@ -431,17 +503,74 @@ func TestPhoneTransferFails(t *testing.T) {
 	u.fill("#transfer-to", "1007")
 	u.click("#transfer-call")
 	c.next(t, callproto.OpSecondCall)
-	c.event(callproto.EvSecondCallState, ev("cid", c.lastCID), ev("state", "1"))
+	second := c.lastCID
+	c.event(callproto.EvSecondCallState, ev("cid", second), ev("state", "1"))
 	u.waitText("#transfer-status", "Ringing 1007")
 	u.click("#transfer-complete")
 	if m := c.next(t, callproto.OpDisconnect); m.Get("cid") != cid {
 		t.Errorf("complete sent %v, want 1010 cid=%s", m, cid)
 	}
+	c.event(callproto.EvSecondCallState, ev("cid", second), ev("state", "0"), ev("cause", "487"))
 	c.event(callproto.EvCallState, ev("cid", cid), ev("state", "0"), ev("cause", "486"))
 	u.waitHidden("#call")
 	u.waitText("#status", "the transfer to 1007 failed: busy, 486")
 	if _, _, r := h.lastHistory(); r != "answered" {
 		t.Errorf("history: %s, want answered (the transfer failed)", r)
+	}
+
+	// Attended, and failed: the page goes on talking to 1008.
+	cid, _ = h.call(c, "1002")
+	u.click("#transfer")
+	u.fill("#transfer-to", "1008")
+	u.click("#transfer-call")
+	s := c.next(t, callproto.OpSecondCall)
+	second = c.lastCID
+	f := newFar(t)
+	c.event(callproto.EvMediaChange, ev("cid", second), ev("sdp", f.answer(t, s.Get("sdp"))))
+	c.event(callproto.EvSecondCallState, ev("cid", second), ev("state", "2"))
+	u.waitText("#transfer-status", "Talking to 1008")
+	f.waitRTP(t)
+	u.click("#transfer-complete")
+	if m := c.next(t, callproto.OpDisconnect); m.Get("cid") != cid {
+		t.Errorf("complete sent %v, want 1010 cid=%s", m, cid)
+	}
+	c.event(callproto.EvCallState, ev("cid", cid), ev("state", "0"), ev("cause", "503"))
+	u.waitText("#status", "the transfer to 1008 failed")
+	u.until(fmt.Sprintf("HookswitchPhone.state().current === %q", second), nil)
+	u.waitText("#call-state", "Connected")
+	u.waitText("#call-peer", "1008")
+	st := h.state()
+	if len(st.Calls) != 1 || !st.Calls[0].Consult || st.Calls[0].MicEnabled == nil || !*st.Calls[0].MicEnabled || st.FirstAudioMuted {
+		t.Errorf("after the failed transfer: %+v, want the second call alone, microphone and audio on", st)
+	}
+	before := 0
+	u.eval("HookswitchPhone.stats().then(s => s.packetsReceived)", &before)
+	u.until(fmt.Sprintf("HookswitchPhone.stats().then(s => s && s.packetsReceived > %d)", before), nil)
+	// It ends as its 9007 says.
+	c.event(callproto.EvSecondCallState, ev("cid", second), ev("state", "0"), ev("cause", "200"))
+	u.waitHidden("#call")
+	if _, n, r := h.lastHistory(); n != "1008" || r != "answered" {
+		t.Errorf("history: %s %s, want 1008 answered", n, r)
+	}
+
+	// Hanging up during a consultation ends the consultation only.
+	cid, _ = h.call(c, "1002")
+	u.click("#transfer")
+	u.fill("#transfer-to", "1009")
+	u.click("#transfer-call")
+	c.next(t, callproto.OpSecondCall)
+	second = c.lastCID
+	u.waitText("#transfer-status", "Calling 1009")
+	u.click("#hangup")
+	if m := c.next(t, callproto.OpDisconnect); m.Get("cid") != second {
+		t.Errorf("hang-up during the consultation sent %v, want 1010 cid=%s (the second call)", m, second)
+	}
+	u.waitHidden("#transfer-state")
+	u.waitText("#call-state", "On hold")
+	c.event(callproto.EvSecondCallState, ev("cid", second), ev("state", "0"))
+	u.click("#hold")
+	if m := c.next(t, callproto.OpModify); m.Get("cid") != cid || m.Get("type") != "0" {
+		t.Errorf("resume sent %v, want 1007 type=0 on the first call", m)
 	}
 	h.end()
 }
