@@ -120,6 +120,10 @@ type API struct {
 	TrunkCtl TrunkControl
 	// Queues are the live call queues; nil: their live routes answer 503.
 	Queues QueueControl
+	// PhoneURL is where the user portal links to the web phone: a URL, or
+	// ":PORT" for https://HOST:PORT/phone/ on the host the browser used;
+	// "": no link (web/portal.go).
+	PhoneURL string
 }
 
 // Handler returns the router.
@@ -154,11 +158,13 @@ func (a *API) Handler() http.Handler {
 	a.pinSetRoutes(r)
 	a.groupRoutes(r)
 	a.queueRoutes(r)
+	a.portalRoutes(r) // the user portal's /api/v1/me/... (web/portal.go)
 	r.Get("/api/v1/dialpolicy", a.getDialPolicy)
 	r.Put("/api/v1/dialpolicy", a.putDialPolicy)
 	r.Get("/api/v1/extensions/{number}/features", a.getFeatures)
 	r.Put("/api/v1/extensions/{number}/features", a.putFeatures)
 	r.Get("/metrics", a.metrics)
+	r.Get("/api/v1/openapi.json", a.openAPI) // this API's OpenAPI document (web/openapi.go)
 	return r
 }
 

@@ -174,7 +174,13 @@ func serve(args []string, stderr io.Writer) error {
 			return err
 		}
 	}
-	stopHTTP, err := serveAPI(f, st, srv, admin, log)
+	phoneURL := "" // the portal's link to the web phone: the HTTPS port on the host the browser used
+	if webUA != nil {
+		if a, ok := httpsL.Addr().(*net.TCPAddr); ok {
+			phoneURL = ":" + strconv.Itoa(a.Port)
+		}
+	}
+	stopHTTP, err := serveAPI(f, st, srv, admin, phoneURL, log)
 	if err != nil {
 		srv.Close()
 		return err
@@ -361,7 +367,7 @@ func (l live) Hangup(callID string) bool        { return l.s.Calls.Hangup(callID
 
 // serveAPI serves the admin API on the control socket (always) and on
 // --http (admin credential required).
-func serveAPI(f serveFlags, st *store.Store, srv *server.Server, admin *adminCredential, log *slog.Logger) (func(), error) {
+func serveAPI(f serveFlags, st *store.Store, srv *server.Server, admin *adminCredential, phoneURL string, log *slog.Logger) (func(), error) {
 	sock := filepath.Join(f.data, socketName)
 	os.Remove(sock) // a stale socket from a crash; the store lock proves no one else runs
 	ul, err := net.Listen("unix", sock)
@@ -379,7 +385,7 @@ func serveAPI(f serveFlags, st *store.Store, srv *server.Server, admin *adminCre
 			return nil, fmt.Errorf("admin api: %w", err)
 		}
 		// The admin web UI at /admin/, next to the API it calls.
-		h, err := adminui.With((&web.API{B: st, L: l, VM: srv.Voicemail, Rec: srv.Recordings, Rooms: srv.Rooms, TrunkCtl: trunkCtl{srv}, Queues: srv.Queues, Auth: admin.check}).Handler())
+		h, err := adminui.With((&web.API{B: st, L: l, VM: srv.Voicemail, Rec: srv.Recordings, Rooms: srv.Rooms, TrunkCtl: trunkCtl{srv}, Queues: srv.Queues, Auth: admin.check, PhoneURL: phoneURL}).Handler())
 		if err != nil {
 			ul.Close()
 			tl.Close()

@@ -30,6 +30,10 @@ type Switch struct {
 	SIPUDP    int   // SIP over UDP (baresip)
 	HTTPS     int   // HTTPS: SIP over WSS on /ws, the web phone at /phone/, the web-call-protocol at /wcp
 	WebRTC    int   // the WebRTC gateway's shared ICE port
+	// AdminHTTP, set before Serve, serves the admin API and UI (--http)
+	// on a free loopback port, HTTP, rather than disabling them.
+	AdminHTTP bool
+	HTTP      int // that port, after Serve
 }
 
 // BuildSwitch compiles cmd/hookswitch of the repository holding e (e.Dir
@@ -67,11 +71,20 @@ func (s *Switch) Serve(t testing.TB, extra ...string) {
 	t.Helper()
 	var lastErr error
 	for attempt := range 3 {
-		ports, err := FreePorts(3)
+		n := 3
+		if s.AdminHTTP {
+			n = 4
+		}
+		ports, err := FreePorts(n)
 		if err != nil {
 			t.Fatal(err)
 		}
 		s.SIPUDP, s.HTTPS, s.WebRTC = ports[0], ports[1], ports[2]
+		httpAddr := ""
+		if s.AdminHTTP {
+			s.HTTP = ports[3]
+			httpAddr = "127.0.0.1:" + strconv.Itoa(s.HTTP)
+		}
 		args := append([]string{"serve",
 			"--data", s.Data,
 			"--sip-udp", "127.0.0.1:" + strconv.Itoa(s.SIPUDP),
@@ -82,7 +95,7 @@ func (s *Switch) Serve(t testing.TB, extra ...string) {
 			"--advertise", "127.0.0.1",
 			"--rtp-ports", fmt.Sprintf("%d-%d", SwitchRTPMin, SwitchRTPMax),
 			"--rtp-ip", "127.0.0.1",
-			"--http", ""}, extra...)
+			"--http", httpAddr}, extra...)
 		s.Proc = StartProc(t, fmt.Sprintf("hookswitch#%d", attempt+1), nil, s.Bin, args...)
 		if lastErr = s.waitReady(15 * time.Second); lastErr == nil {
 			return
@@ -94,7 +107,7 @@ func (s *Switch) Serve(t testing.TB, extra ...string) {
 }
 
 // waitReady waits until the switch answers OPTIONS over UDP and accepts
-// TCP on its HTTPS port.
+// TCP on its HTTPS port (and its admin HTTP port, when served).
 func (s *Switch) waitReady(timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
 	addr := "127.0.0.1:" + strconv.Itoa(s.SIPUDP)
@@ -110,16 +123,27 @@ func (s *Switch) waitReady(timeout time.Duration) error {
 		case status != 200:
 			lastErr = fmt.Errorf("OPTIONS answered %d", status)
 		default:
-			c, err := net.DialTimeout("tcp4", "127.0.0.1:"+strconv.Itoa(s.HTTPS), time.Second)
-			if err == nil {
-				_ = c.Close()
+			lastErr = tcpOpen("https", s.HTTPS)
+			if lastErr == nil && s.AdminHTTP {
+				lastErr = tcpOpen("admin http", s.HTTP)
+			}
+			if lastErr == nil {
 				return nil
 			}
-			lastErr = fmt.Errorf("https port: %w", err)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
 	return fmt.Errorf("switch not ready within %v: %w", timeout, lastErr)
+}
+
+// tcpOpen checks that a loopback TCP port accepts.
+func tcpOpen(what string, port int) error {
+	c, err := net.DialTimeout("tcp4", "127.0.0.1:"+strconv.Itoa(port), time.Second)
+	if err != nil {
+		return fmt.Errorf("%s port: %w", what, err)
+	}
+	_ = c.Close()
+	return nil
 }
 
 // CDRs lists the switch's CDRs.

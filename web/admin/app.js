@@ -15,6 +15,7 @@ import * as backup from './backup.js';
 import * as audit from './audit.js';
 import { entityPage } from './entity.js';
 import { entities } from './entities.js';
+import { portalPages, refreshBadge } from './portal.js';
 
 // pages in navigation order. roles: who sees the entry (the API decides
 // what they may do; this only keeps the menu relevant).
@@ -40,6 +41,7 @@ const pages = [
   { id: 'backup', label: 'Backup', page: backup, roles: ['admin'] },
   { id: 'audit', label: 'Audit log', page: audit, roles: ADMINS },
   { id: 'users', label: 'Users', entity: 'users', roles: ADMINS },
+  ...portalPages, // extension users see only these (portal.js)
 ];
 
 const $ = (id) => document.getElementById(id);
@@ -77,6 +79,7 @@ function buildShell() {
   nav.replaceChildren(h('ul', visiblePages().map((p) => h('li', h('a', { href: '#/' + p.id, dataset: { page: p.id } }, p.label)))));
   $('login').hidden = true;
   $('shell').hidden = false;
+  if (u.role === 'user') refreshBadge();
 }
 
 // route renders the page the hash names.
@@ -138,7 +141,7 @@ async function start() {
     try {
       const u = await api.login(user, password);
       buildShell();
-      if (!location.hash) location.hash = '#/dashboard';
+      if (!location.hash) location.hash = u.role === 'user' ? '#/my-voicemail' : '#/dashboard';
       await route();
       toast(`Signed in as ${u.user}`);
     } catch (err) {

@@ -4,8 +4,9 @@
 import * as api from './api.js';
 import { h, pageHeader, toast, confirm, busy, fmtBytes, showError, clearErrors } from './ui.js';
 
-// Bounds an upload the page sends; the switch has its own limit.
-const MAX_BACKUP = 4 << 30;
+// Bounds an upload the page sends; the switch has its own limit. Not
+// 4 << 30: JavaScript shifts 32-bit integers, and that is 0.
+const MAX_BACKUP = 4 * 2 ** 30;
 
 export async function render(ctx) {
   const dl = h('button.btn.primary#backup-download', { type: 'button' }, 'Download a backup');

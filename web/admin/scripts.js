@@ -139,8 +139,9 @@ async function editor(ctx, name) {
       return;
     }
     try {
-      await api.request('PUT', path, { body: area.value, type: 'text/plain; charset=utf-8' });
-      toast(`${name} checked, saved and reloaded`);
+      const r = await api.request('PUT', path, { body: area.value, type: 'text/plain; charset=utf-8' });
+      // The generation tells the reload really happened.
+      toast(`${name} checked, saved and reloaded` + (r && r.generation !== undefined ? `: generation ${r.generation}` : ''));
       loadHistory();
     } catch (err) {
       if (err.status === 422 || err.status === 400) showErr(err);

@@ -27,6 +27,7 @@ var anyRole = map[string]bool{
 	"POST /api/v1/auth/tokens":        true,
 	"DELETE /api/v1/auth/tokens/{id}": true,
 	"GET /api/v1/me":                  true,
+	"GET /api/v1/openapi.json":        true,
 }
 
 const (

@@ -1,0 +1,48 @@
+// Portal: the calls the user made and received, newest first, a page at
+// a time (the server pages: ?after is the cursor of the next page).
+
+import * as api from './api.js';
+import { h, pageHeader, table, emptyState, errorBox, loading, badge, fmtTime, fmtDuration } from './ui.js';
+
+const PAGE = 25;
+const STATUS = { answered: ['answered', 'ok'], no_answer: ['missed', 'warn'], busy: ['busy', 'warn'], failed: ['failed', 'warn'], canceled: ['canceled', ''], rejected: ['rejected', 'warn'] };
+
+export async function render(ctx) {
+  ctx.root.append(pageHeader('Call history', 'Calls you made and received.'));
+  const box = h('div', loading());
+  ctx.root.append(box);
+  const cursors = ['']; // cursors[i] is the ?after of page i
+  let page = 0;
+  let total = 0; // the first page's: a later one counts from its cursor on
+
+  async function show() {
+    let data;
+    try {
+      data = await api.get('/api/v1/me/calls' + api.query({ limit: PAGE, after: cursors[page] }));
+    } catch (err) {
+      box.replaceChildren(errorBox(err));
+      return;
+    }
+    if (!ctx.alive()) return;
+    const calls = data.calls || [];
+    if (data.next) cursors[page + 1] = data.next;
+    if (page === 0) total = data.total;
+    if (!calls.length && page === 0) {
+      box.replaceChildren(emptyState('No calls yet.'));
+      return;
+    }
+    const first = page * PAGE + 1;
+    const pager = h('div.pager#calls-pager',
+      h('span.muted', `${first}–${first + calls.length - 1} of ${total}`),
+      h('button.btn.small#calls-prev', { type: 'button', disabled: page === 0, onclick: () => { page--; show(); } }, '‹ Newer'),
+      h('button.btn.small#calls-next', { type: 'button', disabled: !data.next, onclick: () => { page++; show(); } }, 'Older ›'));
+    box.replaceChildren(h('div.list', table([
+      { label: '', value: (c) => (c.incoming ? badge('in') : badge('out')) },
+      { label: 'Number', value: (c) => (c.incoming ? (c.caller_display_name ? `${c.caller_display_name} <${c.caller}>` : c.caller) : c.callee) },
+      { label: 'Time', value: (c) => fmtTime(c.start_time) },
+      { label: 'Result', value: (c) => { const [t, k] = STATUS[c.call_status] || [c.call_status, '']; return badge(t, k); } },
+      { label: 'Talk', cls: 'num', value: (c) => (c.call_status === 'answered' ? fmtDuration(c.talk_duration) : '') },
+    ], calls, (c) => c.id), pager));
+  }
+  await show();
+}
