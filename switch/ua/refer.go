@@ -224,12 +224,12 @@ func (t *Transfer) onNotify(req *gosip.Request, tx gosip.ServerTransaction) {
 		hsip.Respond(tx, req, 400, "Bad Request (message/sipfrag expected)", nil)
 		return
 	}
-	hsip.Respond(tx, req, 200, "", nil)
-	if ok {
+	if ok { // before the 200: whoever sees the answer sees the progress
 		t.mu.Lock()
 		t.last = code
 		t.mu.Unlock()
 	}
+	hsip.Respond(tx, req, 200, "", nil)
 	switch {
 	case ok && code >= 200:
 		t.finish(code, phrase)
