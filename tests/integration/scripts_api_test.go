@@ -252,6 +252,8 @@ func TestBackupRestoreAPI(t *testing.T) {
 	c.mustRegister(t)
 	c.setPolicy(policyAnswer, 50*time.Millisecond)
 	callGoesTo(t, a, c)
+	// A restore waits for calls to end (409): let the call's end land.
+	waitFor(t, "the call to end", func() bool { return dst.srv.Calls.Active() == 0 })
 
 	// A tampered backup is refused and changes nothing.
 	if err := dst.st.CreateExtension(store.Extension{Number: "3001", Password: passwordOf("3001")}); err != nil {
