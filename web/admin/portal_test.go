@@ -2,13 +2,10 @@ package admin
 
 import (
 	"fmt"
-	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"testing/fstest"
 	"time"
 
 	"github.com/hookswitch/hookswitch/switch/recording"
@@ -31,11 +28,7 @@ type portalHarness struct {
 func newPortalHarness(t *testing.T) *portalHarness {
 	t.Helper()
 	env := browser.Require(t)
-	st, err := store.Open("", store.Options{InMemory: true, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := memStore(t)
 	dir := t.TempDir()
 	rec, err := recording.Open(st, filepath.Join(dir, "recordings"))
 	if err != nil {
@@ -46,31 +39,8 @@ func newPortalHarness(t *testing.T) *portalHarness {
 		t.Fatal(err)
 	}
 	live := &fakeLive{scripts: dir, gen: 1}
-	api := &web.API{B: st, L: live, VM: vm, Rec: rec, PhoneURL: ":8443",
-		Auth: func(u, p string) bool { return u == adminUser && p == adminPassword }}
-	h, err := With(api.Handler())
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := env.Serve(t, fstest.MapFS{"blank.html": {Data: []byte("<!doctype html><title>blank</title>")}})
-	for _, p := range []string{"/admin", "/admin/", "/api/"} {
-		srv.Mux.Handle(p, h)
-	}
-	d := newDriver(t)
-	srv.Mux.Handle("/ctl/", d)
-	scenario, err := filepath.Abs("testdata/drive.mjs")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := env.Start(t, browser.Options{Scenario: scenario, URL: srv.URL, Params: map[string]string{"control": srv.URL + "/ctl"}, Timeout: 3 * time.Minute})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() {
-		s.Wait()
-		close(d.ended)
-	}()
-	return &portalHarness{adminHarness: &adminHarness{t: t, st: st, live: live, ui: &ui{t: t, d: d}, s: s}, rec: rec, vm: vm}
+	u := serveAdmin(t, env, &web.API{B: st, L: live, VM: vm, Rec: rec, PhoneURL: ":8443"})
+	return &portalHarness{adminHarness: &adminHarness{t: t, st: st, live: live, ui: u}, rec: rec, vm: vm}
 }
 
 // message deposits a voicemail of d (8 kHz 16-bit mono, a quiet ramp)
@@ -122,44 +92,44 @@ func TestPortalUI(t *testing.T) {
 		StartTime: start, EndTime: start.Add(time.Second), Status: "answered", EndedReason: "caller_hangup"}))
 
 	// Log in as the extension: the portal's navigation, not the admin's.
-	u.open("/admin/")
-	u.wait("#login-form")
-	u.fill("#login-user", "2001")
-	u.fill("#login-password", portalPassword)
-	u.click("#login-submit")
-	u.wait("#nav a[data-page=my-voicemail]")
+	u.Open("/admin/")
+	u.Wait("#login-form")
+	u.Fill("#login-user", "2001")
+	u.Fill("#login-password", portalPassword)
+	u.Click("#login-submit")
+	u.Wait("#nav a[data-page=my-voicemail]")
 	var navIDs string
-	u.eval(`[...document.querySelectorAll('#nav a')].map((a) => a.dataset.page).join(',')`, &navIDs)
+	u.Eval(`[...document.querySelectorAll('#nav a')].map((a) => a.dataset.page).join(',')`, &navIDs)
 	if navIDs != "my-voicemail,my-calls,my-forwarding,my-contacts,my-phone" {
 		t.Fatalf("navigation: %s", navIDs)
 	}
-	u.waitText("#nav a[data-page=my-voicemail] .badge", "2")
+	u.WaitText("#nav a[data-page=my-voicemail] .badge", "2")
 
 	// Voicemail: the user's two messages, newest first; not 2002's.
-	u.wait("html[data-page=my-voicemail] tr[data-id='" + older + "']")
+	u.Wait("html[data-page=my-voicemail] tr[data-id='" + older + "']")
 	var ids string
-	u.eval(`[...document.querySelectorAll('.main tbody tr')].map((r) => r.dataset.id).join(',')`, &ids)
+	u.Eval(`[...document.querySelectorAll('.main tbody tr')].map((r) => r.dataset.id).join(',')`, &ids)
 	if ids != newer+","+older || strings.Contains(ids, others) {
 		t.Fatalf("messages %s, want %s,%s", ids, newer, older)
 	}
-	u.shot("portal-voicemail")
-	u.click("tr[data-id='" + older + "'] .vm-play")
+	u.Shot("portal-voicemail")
+	u.Click("tr[data-id='" + older + "'] .vm-play")
 	var dur float64
-	u.until(`(() => { const a = document.querySelector('#vm-player audio'); return a && !a.error && a.readyState >= 1 && a.duration; })()`, &dur)
+	u.Until(`(() => { const a = document.querySelector('#vm-player audio'); return a && !a.error && a.readyState >= 1 && a.duration; })()`, &dur)
 	if dur < 1.4 || dur > 1.6 {
 		t.Errorf("the player's duration is %v s, want 1.5", dur)
 	}
-	u.waitText("#nav a[data-page=my-voicemail] .badge", "1")
+	u.WaitText("#nav a[data-page=my-voicemail] .badge", "1")
 	if m, err := p.vm.Message("2001", older); err != nil || m.Folder != voicemail.FolderSaved {
 		t.Fatalf("after playing: %+v %v", m, err)
 	}
-	u.shot("portal-voicemail-playing")
-	u.click("tr[data-id='" + newer + "'] .vm-delete")
-	u.wait("#confirm[open]")
-	u.shot("portal-voicemail-delete-confirm")
-	u.click("#confirm-ok")
-	u.waitHidden("tr[data-id='" + newer + "']")
-	u.waitHidden("#nav a[data-page=my-voicemail] .badge")
+	u.Shot("portal-voicemail-playing")
+	u.Click("tr[data-id='" + newer + "'] .vm-delete")
+	u.Wait("#confirm[open]")
+	u.Shot("portal-voicemail-delete-confirm")
+	u.Click("#confirm-ok")
+	u.WaitHidden("tr[data-id='" + newer + "']")
+	u.WaitHidden("#nav a[data-page=my-voicemail] .badge")
 	if n, s, _ := p.vm.Counts("2001"); n != 0 || s != 1 {
 		t.Fatalf("2001 after delete: %d new, %d saved", n, s)
 	}
@@ -167,105 +137,105 @@ func TestPortalUI(t *testing.T) {
 		t.Fatal("2002's message is gone")
 	}
 	// The PIN: a bad one is refused at the field.
-	u.fill("#vm-pin", "12")
-	u.click("#pin-save")
-	u.waitText("#vm-pin-error", "invalid pin")
-	u.fill("#vm-pin", "24680")
-	u.click("#pin-save")
-	u.waitText(".toast", "PIN changed")
+	u.Fill("#vm-pin", "12")
+	u.Click("#pin-save")
+	u.WaitText("#vm-pin-error", "invalid pin")
+	u.Fill("#vm-pin", "24680")
+	u.Click("#pin-save")
+	u.WaitText(".toast", "PIN changed")
 	if !p.vm.CheckPIN("2001", "24680") {
 		t.Fatal("the PIN was not set")
 	}
 
 	// Call history: 30 calls, 25 on the first page, newest first.
 	p.nav("my-calls")
-	u.wait("#calls-pager")
+	u.Wait("#calls-pager")
 	var rows int
-	u.eval(`document.querySelectorAll('.main tbody tr').length`, &rows)
-	if rows != 25 || !strings.Contains(u.text("#calls-pager"), "1–25 of 30") {
-		t.Fatalf("first page: %d rows, %q", rows, u.text("#calls-pager"))
+	u.Eval(`document.querySelectorAll('.main tbody tr').length`, &rows)
+	if rows != 25 || !strings.Contains(u.Text("#calls-pager"), "1–25 of 30") {
+		t.Fatalf("first page: %d rows, %q", rows, u.Text("#calls-pager"))
 	}
-	if first := u.text(".main tbody tr:first-child"); !strings.Contains(first, "2002") || !strings.Contains(first, "out") {
+	if first := u.Text(".main tbody tr:first-child"); !strings.Contains(first, "2002") || !strings.Contains(first, "out") {
 		t.Errorf("newest call (29: 2001 -> 2002): %q", first)
 	}
-	u.shot("portal-calls")
-	u.click("#calls-next")
-	u.waitText("#calls-pager", "26–30 of 30")
-	u.eval(`document.querySelectorAll('.main tbody tr').length`, &rows)
+	u.Shot("portal-calls")
+	u.Click("#calls-next")
+	u.WaitText("#calls-pager", "26–30 of 30")
+	u.Eval(`document.querySelectorAll('.main tbody tr').length`, &rows)
 	if rows != 5 {
 		t.Fatalf("second page: %d rows", rows)
 	}
 	var nextDisabled bool
-	u.eval(`document.querySelector('#calls-next').disabled`, &nextDisabled)
+	u.Eval(`document.querySelector('#calls-next').disabled`, &nextDisabled)
 	if !nextDisabled {
 		t.Error("Older stays enabled on the last page")
 	}
-	u.click("#calls-prev")
-	u.waitText("#calls-pager", "1–25 of 30")
+	u.Click("#calls-prev")
+	u.WaitText("#calls-pager", "1–25 of 30")
 
 	// Forwarding and DND: a bad target is refused at its field.
 	p.nav("my-forwarding")
-	u.click("#fwd-dnd")
-	u.fill("[id='fwd-forward.busy']", "12ab")
-	u.click("#fwd-save")
-	u.waitText("[id='fwd-forward.busy-error']", "invalid forward.busy")
-	u.fill("[id='fwd-forward.busy']", "2002")
-	u.fill("[id='fwd-forward.no_answer']", "+4930999")
-	u.click("#fwd-save")
-	u.waitText(".toast", "Forwarding saved")
+	u.Click("#fwd-dnd")
+	u.Fill("[id='fwd-forward.busy']", "12ab")
+	u.Click("#fwd-save")
+	u.WaitText("[id='fwd-forward.busy-error']", "invalid forward.busy")
+	u.Fill("[id='fwd-forward.busy']", "2002")
+	u.Fill("[id='fwd-forward.no_answer']", "+4930999")
+	u.Click("#fwd-save")
+	u.WaitText(".toast", "Forwarding saved")
 	e, err := p.st.GetExtension("2001")
 	must(t, err)
 	if f := e.Features; !f.DND || f.Forward["busy"] != "2002" || f.Forward["no_answer"] != "+4930999" || len(f.Forward) != 2 {
 		t.Fatalf("features: %+v", f)
 	}
-	u.shot("portal-forwarding")
+	u.Shot("portal-forwarding")
 
 	// Contacts: add (a bad number first), edit, delete.
 	p.nav("my-contacts")
-	u.wait(".main .empty")
-	u.click("#contact-add")
-	u.fill("#contact-name", "Alice Example")
-	u.fill("#contact-number", "call me")
-	u.click("#contact-save")
-	u.waitText("#contact-number-error", "invalid number")
-	u.fill("#contact-number", "+4930123456")
-	u.click("#contact-save")
-	u.waitText(".main tbody tr", "Alice Example")
+	u.Wait(".main .empty")
+	u.Click("#contact-add")
+	u.Fill("#contact-name", "Alice Example")
+	u.Fill("#contact-number", "call me")
+	u.Click("#contact-save")
+	u.WaitText("#contact-number-error", "invalid number")
+	u.Fill("#contact-number", "+4930123456")
+	u.Click("#contact-save")
+	u.WaitText(".main tbody tr", "Alice Example")
 	list, err := p.st.ListContacts("2001")
 	if err != nil || len(list) != 1 || list[0].Number != "+4930123456" {
 		t.Fatalf("contacts: %+v %v", list, err)
 	}
-	u.click("#contact-add")
-	u.fill("#contact-name", "Bob")
-	u.fill("#contact-number", "2002")
-	u.click("#contact-save")
-	u.waitText(".main tbody tr[data-id]:nth-child(2)", "Bob")
-	u.shot("portal-contacts")
-	u.click("tr[data-id='" + list[0].ID + "'] .contact-edit")
-	u.fill("#contact-name", "Alice Z")
-	u.click("#contact-save")
-	u.waitText("tr[data-id='"+list[0].ID+"']", "Alice Z")
-	u.click("tr[data-id='" + list[0].ID + "'] .contact-delete")
-	u.wait("#confirm[open]")
-	u.click("#confirm-ok")
-	u.waitHidden("tr[data-id='" + list[0].ID + "']")
+	u.Click("#contact-add")
+	u.Fill("#contact-name", "Bob")
+	u.Fill("#contact-number", "2002")
+	u.Click("#contact-save")
+	u.WaitText(".main tbody tr[data-id]:nth-child(2)", "Bob")
+	u.Shot("portal-contacts")
+	u.Click("tr[data-id='" + list[0].ID + "'] .contact-edit")
+	u.Fill("#contact-name", "Alice Z")
+	u.Click("#contact-save")
+	u.WaitText("tr[data-id='"+list[0].ID+"']", "Alice Z")
+	u.Click("tr[data-id='" + list[0].ID + "'] .contact-delete")
+	u.Wait("#confirm[open]")
+	u.Click("#confirm-ok")
+	u.WaitHidden("tr[data-id='" + list[0].ID + "']")
 	if list, _ := p.st.ListContacts("2001"); len(list) != 1 || list[0].Name != "Bob" {
 		t.Fatalf("contacts after edit and delete: %+v", list)
 	}
 
 	// The web phone's link: the HTTPS port on the host the browser used.
 	p.nav("my-phone")
-	u.wait("#phone-link")
+	u.Wait("#phone-link")
 	var host string
-	u.eval(`location.hostname`, &host)
-	if href := u.attr("#phone-link", "href"); href != "https://"+host+":8443/phone/" {
+	u.Eval(`location.hostname`, &host)
+	if href := u.Attr("#phone-link", "href"); href != "https://"+host+":8443/phone/" {
 		t.Errorf("web phone link %q", href)
 	}
-	u.shot("portal-phone")
+	u.Shot("portal-phone")
 
 	// The admin pages stay out of reach: an unknown page falls back to
 	// the portal's first.
-	u.open("/admin/#/extensions")
-	u.wait("html[data-page=my-voicemail] .page-head h1")
-	p.end()
+	u.Open("/admin/#/extensions")
+	u.Wait("html[data-page=my-voicemail] .page-head h1")
+	p.ui.End()
 }

@@ -1,7 +1,6 @@
 package admin
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,7 +9,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"testing/fstest"
 	"time"
 
 	"github.com/hookswitch/hookswitch/tests/browser"
@@ -19,7 +17,7 @@ import (
 
 // The admin UI against the real switch: the hookswitch binary with its
 // admin API and UI on --http, two real baresip phones, and Chromium
-// driven step by step (driver_test.go). TestAdminUI runs the same pages
+// driven step by step (browser.Env.Drive). TestAdminUI runs the same pages
 // against an in-process API with a fake switch; this one shows they hold
 // up against real registrations, calls, CDRs, script reloads and a
 // restore.
@@ -59,53 +57,37 @@ func TestAdminUIWithSwitch(t *testing.T) {
 	sw.Serve(t)
 	domain := "127.0.0.1:" + strconv.Itoa(sw.SIPUDP)
 
-	ctl := env.Serve(t, fstest.MapFS{})
-	d := newDriver(t)
-	ctl.Mux.Handle("/ctl/", d)
-	scenario, err := filepath.Abs("testdata/drive.mjs")
-	must(t, err)
-	s, err := env.Start(t, browser.Options{
-		Scenario: scenario,
-		URL:      "http://127.0.0.1:" + strconv.Itoa(sw.HTTP),
-		Params:   map[string]string{"control": ctl.URL + "/ctl"},
-		Timeout:  5 * time.Minute,
-	})
-	must(t, err)
-	go func() {
-		s.Wait()
-		close(d.ended)
-	}()
-	u := &ui{t: t, d: d}
-	a := &adminHarness{t: t, ui: u, s: s}
+	u := driveAdmin(t, env, "http://127.0.0.1:"+strconv.Itoa(sw.HTTP), nil, 5*time.Minute)
+	a := &adminHarness{t: t, ui: u}
 
 	// Log in with a user the CLI created.
-	u.open("/admin/")
-	u.wait("#login-form")
-	u.fill("#login-user", swAdmin)
-	u.fill("#login-password", swAdminPassword)
-	u.click("#login-submit")
-	u.wait("#nav a[data-page=dashboard]")
-	u.shot("switch-dashboard-empty")
+	u.Open("/admin/")
+	u.Wait("#login-form")
+	u.Fill("#login-user", swAdmin)
+	u.Fill("#login-password", swAdminPassword)
+	u.Click("#login-submit")
+	u.Wait("#nav a[data-page=dashboard]")
+	u.Shot("switch-dashboard-empty")
 
 	// Extensions 1001 and 1002, through the form with the passwords typed
 	// in (the phones register with them below).
 	for _, e := range []struct{ number, name, password string }{{"1001", "Alice", swPassword1001}, {"1002", "Bob", swPassword1002}} {
 		a.nav("extensions")
-		u.click("#ext-add")
-		u.wait("#ext-form")
-		u.fill("#ext-number", e.number)
-		u.fill("#ext-name", e.name)
-		u.fill("#ext-password", e.password)
-		u.click("#ext-save")
-		u.wait(fmt.Sprintf("tr[data-id='%s']", e.number))
+		u.Click("#ext-add")
+		u.Wait("#ext-form")
+		u.Fill("#ext-number", e.number)
+		u.Fill("#ext-name", e.name)
+		u.Fill("#ext-password", e.password)
+		u.Click("#ext-save")
+		u.Wait(fmt.Sprintf("tr[data-id='%s']", e.number))
 	}
-	u.shot("switch-extensions")
+	u.Shot("switch-extensions")
 
 	// The dashboard is open, on the event stream, before the phones
 	// register: their rows arrive live.
 	a.nav("dashboard")
-	u.until(`document.querySelector('.page-head .badge').textContent === 'live' && 1`, nil)
-	u.waitText("#live-regs .empty", "No phone is registered")
+	u.Until(`document.querySelector('.page-head .badge').textContent === 'live' && 1`, nil)
+	u.WaitText("#live-regs .empty", "No phone is registered")
 	account := func(ext, pw string) string {
 		return fmt.Sprintf("<sip:%s@%s;transport=udp>;auth_pass=%s;regint=300;audio_codecs=pcmu,pcma;answermode=auto", ext, domain, pw)
 	}
@@ -116,32 +98,32 @@ func TestAdminUIWithSwitch(t *testing.T) {
 			t.Fatalf("registration: %v", err)
 		}
 	}
-	u.wait("#live-regs tr[data-id^='1001 ']")
-	u.wait("#live-regs tr[data-id^='1002 ']")
-	u.shot("switch-dashboard-registrations")
+	u.Wait("#live-regs tr[data-id^='1001 ']")
+	u.Wait("#live-regs tr[data-id^='1002 ']")
+	u.Shot("switch-dashboard-registrations")
 
 	// 1001 calls 1002, which answers by itself: the call shows as talking.
 	b1.Command(t, "/dial 1002")
 	waitCount(t, b1.Proc, browser.BaresipEstablished, 1)
 	waitCount(t, b2.Proc, browser.BaresipEstablished, 1)
-	u.waitText("#live-calls tbody tr", "talking")
+	u.WaitText("#live-calls tbody tr", "talking")
 	var callID string
-	u.eval(`document.querySelector('#live-calls tbody tr').dataset.id`, &callID)
-	if row := u.text("#live-calls tbody tr"); !strings.Contains(row, "1001") || !strings.Contains(row, "1002") {
+	u.Eval(`document.querySelector('#live-calls tbody tr').dataset.id`, &callID)
+	if row := u.Text("#live-calls tbody tr"); !strings.Contains(row, "1001") || !strings.Contains(row, "1002") {
 		t.Errorf("live call row %q, want 1001 calling 1002", row)
 	}
-	u.shot("switch-dashboard-call")
+	u.Shot("switch-dashboard-call")
 
 	// Hung up from the UI, after the confirmation: both phones hear the
 	// end, and the row goes.
-	u.click("#live-calls tbody tr button.danger")
-	u.wait("#confirm[open]")
-	u.shot("switch-hangup-confirm")
-	u.click("#confirm-ok")
-	u.waitText(".toast", "Call hung up")
+	u.Click("#live-calls tbody tr button.danger")
+	u.Wait("#confirm[open]")
+	u.Shot("switch-hangup-confirm")
+	u.Click("#confirm-ok")
+	u.WaitText(".toast", "Call hung up")
 	waitCount(t, b1.Proc, swCallEnded, 1)
 	waitCount(t, b2.Proc, swCallEnded, 1)
-	u.waitText("#live-calls .empty", "No calls right now")
+	u.WaitText("#live-calls .empty", "No calls right now")
 
 	// The CDR page shows it; the record says the admin ended it.
 	cdr := waitCDR(t, sw, callID)
@@ -149,11 +131,11 @@ func TestAdminUIWithSwitch(t *testing.T) {
 		t.Errorf("CDR of the hung-up call: %v, want answered 1001 -> 1002 ended by admin_hangup", cdr)
 	}
 	a.nav("cdrs")
-	u.until(`document.querySelectorAll('#cdr-results tbody tr').length === 1 && 1`, nil)
-	if row := u.text("#cdr-results tbody tr"); !strings.Contains(row, "1001") || !strings.Contains(row, "1002") || !strings.Contains(row, "answered") {
+	u.Until(`document.querySelectorAll('#cdr-results tbody tr').length === 1 && 1`, nil)
+	if row := u.Text("#cdr-results tbody tr"); !strings.Contains(row, "1001") || !strings.Contains(row, "1002") || !strings.Contains(row, "answered") {
 		t.Errorf("CDR row %q, want an answered call from 1001 to 1002", row)
 	}
-	u.shot("switch-cdrs")
+	u.Shot("switch-cdrs")
 
 	// The dial plan with a syntax error: refused at its line, the file
 	// and the running generation unchanged.
@@ -162,26 +144,26 @@ func TestAdminUIWithSwitch(t *testing.T) {
 	must(t, err)
 	gen0 := scriptGeneration(u)
 	a.nav("scripts")
-	u.click("a[href='#/scripts/dialplan.lua']")
-	u.wait("#script-text")
+	u.Click("a[href='#/scripts/dialplan.lua']")
+	u.Wait("#script-text")
 	var shown string
-	u.eval(`document.querySelector('#script-text').value`, &shown)
+	u.Eval(`document.querySelector('#script-text').value`, &shown)
 	if shown != string(plan) {
 		t.Fatalf("the editor shows %d bytes, the file has %d", len(shown), len(plan))
 	}
 	bad := strings.TrimRight(string(plan), "\n") + "\nfunction broken(\n"
 	badLine := strings.Count(bad, "\n") // the unfinished function's line: the parser meets the end of file there
-	u.fill("#script-text", bad)
-	u.click("#script-save")
-	u.wait("#script-error")
-	line, _ := strconv.Atoi(u.text(".gutter .bad"))
+	u.Fill("#script-text", bad)
+	u.Click("#script-save")
+	u.Wait("#script-error")
+	line, _ := strconv.Atoi(u.Text(".gutter .bad"))
 	if line != badLine {
 		t.Errorf("the gutter marks line %d, want %d (the broken function)", line, badLine)
 	}
-	if msg := u.text("#script-error"); !strings.Contains(msg, fmt.Sprintf("line %d", line)) {
+	if msg := u.Text("#script-error"); !strings.Contains(msg, fmt.Sprintf("line %d", line)) {
 		t.Errorf("the error %q does not name line %d", msg, line)
 	}
-	u.shot("switch-script-error")
+	u.Shot("switch-script-error")
 	if now, _ := os.ReadFile(planPath); string(now) != string(plan) {
 		t.Errorf("the refused script changed dialplan.lua (%d bytes, was %d)", len(now), len(plan))
 	}
@@ -199,69 +181,61 @@ func TestAdminUIWithSwitch(t *testing.T) {
 
 	// A good change is saved and reloaded: a new generation.
 	good := "-- edited in the admin UI\n" + string(plan)
-	u.fill("#script-text", good)
-	u.click("#script-save")
-	u.waitText(".toast", "dialplan.lua checked, saved and reloaded: generation")
-	u.waitHidden("#script-error")
+	u.Fill("#script-text", good)
+	u.Click("#script-save")
+	u.WaitText(".toast", "dialplan.lua checked, saved and reloaded: generation")
+	u.WaitHidden("#script-error")
 	if g := scriptGeneration(u); g <= gen0 {
 		t.Errorf("generation after a good save = %d, want more than %d", g, gen0)
 	}
 	if now, _ := os.ReadFile(planPath); string(now) != good {
 		t.Errorf("dialplan.lua after the save is not the edited text (%d bytes)", len(now))
 	}
-	u.shot("switch-script-saved")
+	u.Shot("switch-script-saved")
 
-	// A backup downloaded from the UI. The page's download is a blob it
-	// makes an object URL of: keep that blob, to restore it below.
+	// A backup downloaded from the UI, kept to restore it below.
 	a.nav("backup")
-	u.eval(`(() => {
-		const make = URL.createObjectURL;
-		URL.createObjectURL = (b) => { window.hsBackup = b; return make.call(URL, b); };
-		return true;
-	})()`, nil)
-	u.click("#backup-download")
-	u.waitText(".toast", "Backup downloaded")
-	var head []int
-	u.eval(`window.hsBackup.slice(0, 2).arrayBuffer().then((b) => Array.from(new Uint8Array(b)))`, &head)
-	if len(head) != 2 || head[0] != 0x1f || head[1] != 0x8b {
-		t.Fatalf("the downloaded backup starts %v, want gzip's 1f 8b", head)
+	backup, name := u.Download("#backup-download", t.TempDir())
+	u.WaitText(".toast", "Backup downloaded")
+	if !strings.HasPrefix(name, "hookswitch-backup-") || !strings.HasSuffix(name, ".tar.gz") {
+		t.Errorf("the backup is offered as %q, want hookswitch-backup-*.tar.gz", name)
 	}
-	u.shot("switch-backup")
+	b, err := os.ReadFile(backup)
+	must(t, err)
+	if len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
+		t.Fatalf("the downloaded backup (%d bytes) does not start with gzip's 1f 8b", len(b))
+	}
+	u.Shot("switch-backup")
 
 	// 1002 deleted in the UI, after the confirmation.
 	a.nav("extensions")
-	u.click("button[aria-label='Delete extension 1002']")
-	u.wait("#confirm[open]")
-	u.click("#confirm-ok")
-	u.waitHidden("tr[data-id='1002']")
+	u.Click("button[aria-label='Delete extension 1002']")
+	u.Wait("#confirm[open]")
+	u.Click("#confirm-ok")
+	u.WaitHidden("tr[data-id='1002']")
 	if exts := extensionNumbers(u); strings.Join(exts, ",") != "1001" {
 		t.Fatalf("extensions after the delete: %v, want 1001 alone", exts)
 	}
 
 	// The backup restored in the UI, after its confirmation: 1002 is back.
 	a.nav("backup")
-	var picked int
-	u.eval(`(() => {
-		const dt = new DataTransfer();
-		dt.items.add(new File([window.hsBackup], 'hookswitch-backup.tar.gz', { type: 'application/gzip' }));
-		const input = document.querySelector('#restore-file');
-		input.files = dt.files;
-		return input.files.length;
-	})()`, &picked)
-	if picked != 1 {
-		t.Fatalf("the restore form holds %d files, want 1", picked)
+	u.SetInputFiles("#restore-file", backup)
+	var picked string
+	u.Eval(`Array.from(document.querySelector('#restore-file').files, (f) => f.name + ' ' + f.size).join()`, &picked)
+	if want := filepath.Base(backup) + " " + strconv.Itoa(len(b)); picked != want {
+		t.Fatalf("the restore form holds %q, want %q", picked, want)
 	}
-	u.click("#restore-submit")
-	u.wait("#confirm[open]")
-	u.shot("switch-restore-confirm")
-	u.click("#confirm-ok")
-	u.waitText(".toast", "Backup restored")
+	u.Click("#restore-submit")
+	u.Wait("#confirm[open]")
+	u.Shot("switch-restore-confirm")
+	u.Click("#confirm-ok")
+	u.WaitText(".toast", "Backup restored")
 	a.nav("extensions")
-	u.wait("tr[data-id='1002']")
+	u.Wait("tr[data-id='1002']")
 	if exts := extensionNumbers(u); strings.Join(exts, ",") != "1001,1002" {
 		t.Errorf("extensions after the restore: %v, want 1001,1002", exts)
 	}
-	u.shot("switch-restored")
+	u.Shot("switch-restored")
 	// The restore put the backup's dial plan back too: the edited one, as
 	// it was when the backup was taken.
 	if now, _ := os.ReadFile(planPath); string(now) != good {
@@ -273,23 +247,23 @@ func TestAdminUIWithSwitch(t *testing.T) {
 	// dashboard, and takes a call.
 	b2.Stop(syscall.SIGKILL, 5*time.Second)
 	a.nav("dashboard")
-	u.until(`document.querySelector('.page-head .badge').textContent === 'live' && 1`, nil)
-	u.wait("#live-regs tr[data-id^='1001 ']")
-	u.waitHidden("#live-regs tr[data-id^='1002 ']")
+	u.Until(`document.querySelector('.page-head .badge').textContent === 'live' && 1`, nil)
+	u.Wait("#live-regs tr[data-id^='1001 ']")
+	u.WaitHidden("#live-regs tr[data-id^='1002 ']")
 	b2 = browser.StartBaresip(t, bin, "baresip-1002-again", account("1002", swPassword1002), tone, "34000-34499")
 	if err := b2.WaitOutput(browser.BaresipRegistered, 10*time.Second); err != nil {
 		t.Fatalf("registration after the restore: %v", err)
 	}
-	u.wait("#live-regs tr[data-id^='1002 ']")
+	u.Wait("#live-regs tr[data-id^='1002 ']")
 	b1.Command(t, "/dial 1002")
 	waitCount(t, b1.Proc, browser.BaresipEstablished, 3)
 	waitCount(t, b2.Proc, browser.BaresipEstablished, 1)
-	u.waitText("#live-calls tbody tr", "talking")
-	u.shot("switch-after-restore")
+	u.WaitText("#live-calls tbody tr", "talking")
+	u.Shot("switch-after-restore")
 	b1.Command(t, "/hangup")
 	waitCount(t, b1.Proc, swCallEnded, 3)
 	waitCount(t, b2.Proc, swCallEnded, 1)
-	a.end()
+	u.End()
 }
 
 // waitCount waits until re matched n times in p's output (a second call
@@ -328,22 +302,16 @@ func waitCDR(t *testing.T, sw *browser.Switch, callID string) map[string]any {
 
 // scriptGeneration asks the API, with the page's session, for the running
 // scripts generation.
-func scriptGeneration(u *ui) uint64 {
-	u.t.Helper()
+func scriptGeneration(u *browser.UI) uint64 {
 	var g uint64
-	u.eval(`fetch('/api/v1/scripts').then((r) => r.json()).then((j) => j.generation)`, &g)
+	u.Eval(`fetch('/api/v1/scripts').then((r) => r.json()).then((j) => j.generation)`, &g)
 	return g
 }
 
 // extensionNumbers asks the API, with the page's session, for the
 // extensions' numbers.
-func extensionNumbers(u *ui) []string {
-	u.t.Helper()
-	var raw json.RawMessage
-	u.eval(`fetch('/api/v1/extensions').then((r) => r.json()).then((l) => l.map((e) => e.number).sort())`, &raw)
+func extensionNumbers(u *browser.UI) []string {
 	var nums []string
-	if err := json.Unmarshal(raw, &nums); err != nil {
-		u.t.Fatalf("extensions: %v (%s)", err, raw)
-	}
+	u.Eval(`fetch('/api/v1/extensions').then((r) => r.json()).then((l) => l.map((e) => e.number).sort())`, &nums)
 	return nums
 }

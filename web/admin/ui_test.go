@@ -82,23 +82,36 @@ type adminHarness struct {
 	t    *testing.T
 	st   *store.Store
 	live *fakeLive
-	ui   *ui
-	s    *browser.Session
+	ui   *browser.UI
 }
 
 func newAdminHarness(t *testing.T) *adminHarness {
 	t.Helper()
 	env := browser.Require(t)
+	st := memStore(t)
+	dir := t.TempDir()
+	must(t, os.WriteFile(filepath.Join(dir, "dialplan.lua"), []byte("-- the dial plan\nlocal M = {}\nreturn M\n"), 0o644))
+	live := &fakeLive{scripts: dir, gen: 1, calls: []call.CallInfo{{CallID: "call-1", Caller: "2001", CallerName: "Bob", Callee: "2002",
+		Direction: "internal", State: "talking", StartTime: time.Now().Add(-time.Minute), AnswerTime: time.Now().Add(-50 * time.Second)}}}
+	return &adminHarness{t: t, st: st, live: live, ui: serveAdmin(t, env, &web.API{B: st, L: live})}
+}
+
+// memStore is an in-memory store, closed when t ends.
+func memStore(t *testing.T) *store.Store {
+	t.Helper()
 	st, err := store.Open("", store.Options{InMemory: true, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	dir := t.TempDir()
-	must(t, os.WriteFile(filepath.Join(dir, "dialplan.lua"), []byte("-- the dial plan\nlocal M = {}\nreturn M\n"), 0o644))
-	live := &fakeLive{scripts: dir, gen: 1, calls: []call.CallInfo{{CallID: "call-1", Caller: "2001", CallerName: "Bob", Callee: "2002",
-		Direction: "internal", State: "talking", StartTime: time.Now().Add(-time.Minute), AnswerTime: time.Now().Add(-50 * time.Second)}}}
-	api := &web.API{B: st, L: live, Auth: func(u, p string) bool { return u == adminUser && p == adminPassword }}
+	return st
+}
+
+// serveAdmin serves the UI in front of api, which lets adminUser in, on a
+// page server and drives a browser on it.
+func serveAdmin(t *testing.T, env browser.Env, api *web.API) *browser.UI {
+	t.Helper()
+	api.Auth = func(u, p string) bool { return u == adminUser && p == adminPassword }
 	h, err := With(api.Handler())
 	if err != nil {
 		t.Fatal(err)
@@ -107,64 +120,39 @@ func newAdminHarness(t *testing.T) *adminHarness {
 	for _, p := range []string{"/admin", "/admin/", "/api/"} {
 		srv.Mux.Handle(p, h)
 	}
-	d := newDriver(t)
-	srv.Mux.Handle("/ctl/", d)
-	scenario, err := filepath.Abs("testdata/drive.mjs")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := env.Start(t, browser.Options{Scenario: scenario, URL: srv.URL, Params: map[string]string{"control": srv.URL + "/ctl"}, Timeout: 3 * time.Minute})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() {
-		s.Wait()
-		close(d.ended)
-	}()
-	return &adminHarness{t: t, st: st, live: live, ui: &ui{t: t, d: d}, s: s}
+	return driveAdmin(t, env, srv.URL, srv, 0)
 }
 
-// end finishes the run and checks that no page error happened and that
-// the console logged nothing but the failed loads the test provoked (a
-// wrong password's 401, a 503 of a feature this API runs without).
-func (a *adminHarness) end() {
-	a.t.Helper()
-	select {
-	case a.ui.d.steps <- step{"op": "end"}:
-	case <-a.ui.d.ended:
-	}
-	r := a.s.Wait()
-	if !r.OK {
-		a.t.Fatalf("browser run: %v", r.Err)
-	}
-	for _, ev := range r.Of(browser.EventPageError) {
-		a.t.Errorf("page error: %s", ev.Text)
-	}
-	for _, ev := range r.Of(browser.EventConsole) {
-		if ev.Level == "error" && !strings.HasPrefix(ev.Text, "Failed to load resource: the server responded with a status of") {
-			a.t.Errorf("console error: %s (%s:%d)", ev.Text, ev.URL, ev.Line)
-		}
-	}
+// driveAdmin starts the browser on the admin pages at origin (timeout
+// zero: browser.DefaultDriveTimeout). The console
+// may log the failed loads a test provokes (a wrong password's 401, a 503
+// of a feature an API runs without), nothing else.
+func driveAdmin(t *testing.T, env browser.Env, origin string, ctl *browser.PageServer, timeout time.Duration) *browser.UI {
+	t.Helper()
+	return env.Drive(t, browser.DriveOptions{URL: origin, Control: ctl, Timeout: timeout,
+		IgnoreConsole: func(ev browser.Event) bool {
+			return strings.HasPrefix(ev.Text, "Failed to load resource: the server responded with a status of")
+		}})
 }
 
 func (a *adminHarness) login() {
 	a.t.Helper()
 	u := a.ui
-	u.open("/admin/")
-	u.wait("#login-form")
-	u.fill("#login-user", adminUser)
-	u.fill("#login-password", adminPassword)
-	u.click("#login-submit")
-	u.wait("#nav a[data-page=dashboard]")
+	u.Open("/admin/")
+	u.Wait("#login-form")
+	u.Fill("#login-user", adminUser)
+	u.Fill("#login-password", adminPassword)
+	u.Click("#login-submit")
+	u.Wait("#nav a[data-page=dashboard]")
 }
 
 // nav opens a page from the navigation and waits until it has loaded.
 func (a *adminHarness) nav(page string) {
 	a.t.Helper()
 	u := a.ui
-	u.click(fmt.Sprintf("#nav a[data-page=%s]", page))
-	u.wait(fmt.Sprintf("html[data-page=%s] .page-head h1", page))
-	u.until(`!document.querySelector('.main .loading') && 1`, nil)
+	u.Click(fmt.Sprintf("#nav a[data-page=%s]", page))
+	u.Wait(fmt.Sprintf("html[data-page=%s] .page-head h1", page))
+	u.Until(`!document.querySelector('.main .loading') && 1`, nil)
 }
 
 // The brief's main flow: log in (a wrong password first), the live
@@ -185,31 +173,31 @@ func TestAdminUI(t *testing.T) {
 	}
 
 	// Login: a wrong password is refused on the page.
-	u.open("/admin/")
-	u.wait("#login-form")
-	u.shot("login")
-	u.fill("#login-user", adminUser)
-	u.fill("#login-password", "wrong-password-1")
-	u.click("#login-submit")
-	u.waitText("#login-error", "Wrong user or password")
-	u.fill("#login-password", adminPassword)
-	u.click("#login-submit")
-	u.wait("#nav a[data-page=dashboard]")
-	if me := u.text("#me"); !strings.Contains(me, adminUser) {
+	u.Open("/admin/")
+	u.Wait("#login-form")
+	u.Shot("login")
+	u.Fill("#login-user", adminUser)
+	u.Fill("#login-password", "wrong-password-1")
+	u.Click("#login-submit")
+	u.WaitText("#login-error", "Wrong user or password")
+	u.Fill("#login-password", adminPassword)
+	u.Click("#login-submit")
+	u.Wait("#nav a[data-page=dashboard]")
+	if me := u.Text("#me"); !strings.Contains(me, adminUser) {
 		t.Errorf("top bar shows %q, want the user", me)
 	}
 
 	// Dashboard: the registration and the call arrive live; hang it up.
-	u.wait("#live-regs tr[data-id^='2001']")
-	u.wait("#live-calls tr[data-id=call-1]")
-	if mode := u.text(".page-head .badge"); mode != "live" {
+	u.Wait("#live-regs tr[data-id^='2001']")
+	u.Wait("#live-calls tr[data-id=call-1]")
+	if mode := u.Text(".page-head .badge"); mode != "live" {
 		t.Errorf("dashboard mode %q, want live (the event stream)", mode)
 	}
-	u.shot("dashboard")
-	u.click("#live-calls tr[data-id=call-1] button.danger")
-	u.wait("#confirm[open]")
-	u.click("#confirm-ok")
-	u.waitHidden("#live-calls tr[data-id=call-1]")
+	u.Shot("dashboard")
+	u.Click("#live-calls tr[data-id=call-1] button.danger")
+	u.Wait("#confirm[open]")
+	u.Click("#confirm-ok")
+	u.WaitHidden("#live-calls tr[data-id=call-1]")
 	a.live.mu.Lock()
 	hung := slices.Clone(a.live.hungUp)
 	a.live.mu.Unlock()
@@ -219,56 +207,56 @@ func TestAdminUI(t *testing.T) {
 
 	// Extensions: a bad number shows the API's error at the field.
 	a.nav("extensions")
-	u.waitText(".pager", "1–25 of 30")
-	u.click("#ext-add")
-	u.wait("#ext-form")
-	u.fill("#ext-number", "12a")
-	u.fill("#ext-name", "Alice Example")
-	u.click("#ext-save")
-	u.waitText("[data-field=number] .field-error", "invalid number")
-	if v := u.attr("#ext-number", "aria-invalid"); v != "true" {
+	u.WaitText(".pager", "1–25 of 30")
+	u.Click("#ext-add")
+	u.Wait("#ext-form")
+	u.Fill("#ext-number", "12a")
+	u.Fill("#ext-name", "Alice Example")
+	u.Click("#ext-save")
+	u.WaitText("[data-field=number] .field-error", "invalid number")
+	if v := u.Attr("#ext-number", "aria-invalid"); v != "true" {
 		t.Errorf("the number field's aria-invalid = %q, want true", v)
 	}
-	u.shot("extension-invalid")
+	u.Shot("extension-invalid")
 	if _, err := a.st.GetExtension("12a"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("the bad extension: %v, want not found", err)
 	}
-	u.fill("#ext-number", "1001")
-	u.click("#ext-save")
-	u.wait("tr[data-id='1001']")
+	u.Fill("#ext-number", "1001")
+	u.Click("#ext-save")
+	u.Wait("tr[data-id='1001']")
 	e, err := a.st.GetExtension("1001")
 	if err != nil || e.Name != "Alice Example" || e.MaxContacts != 2 {
 		t.Fatalf("created extension: %+v, %v", e, err)
 	}
 
 	// Search finds it alone.
-	u.fill(".list .search", "alice")
-	u.until(`document.querySelectorAll('.list tbody tr').length === 1 && 1`, nil)
-	if n := u.text(".list tbody tr td"); n != "1001" {
+	u.Fill(".list .search", "alice")
+	u.Until(`document.querySelectorAll('.list tbody tr').length === 1 && 1`, nil)
+	if n := u.Text(".list tbody tr td"); n != "1001" {
 		t.Errorf("search found %q, want 1001", n)
 	}
-	u.shot("extensions")
+	u.Shot("extensions")
 
 	// Features: forwarding saved through the form.
-	u.click("tr[data-id='1001'] a.btn")
-	u.wait("#features-form")
-	u.fill("#feat-fwd_busy", "3005")
-	u.click("#feat-dnd")
-	u.click("#features-save")
-	u.waitText(".toast", "Features of 1001 saved")
-	u.shot("extension-features")
+	u.Click("tr[data-id='1001'] a.btn")
+	u.Wait("#features-form")
+	u.Fill("#feat-fwd_busy", "3005")
+	u.Click("#feat-dnd")
+	u.Click("#features-save")
+	u.WaitText(".toast", "Features of 1001 saved")
+	u.Shot("extension-features")
 	if e, err := a.st.GetExtension("1001"); err != nil || !e.Features.DND || e.Features.Forward["busy"] != "3005" {
 		t.Errorf("features: %+v, %v", e.Features, err)
 	}
 
 	// Delete, after the confirmation.
 	a.nav("extensions")
-	u.fill(".list .search", "alice")
-	u.click("button[aria-label='Delete extension 1001']")
-	u.wait("#confirm[open]")
-	u.shot("extension-delete-confirm")
-	u.click("#confirm-ok")
-	u.waitHidden("tr[data-id='1001']")
+	u.Fill(".list .search", "alice")
+	u.Click("button[aria-label='Delete extension 1001']")
+	u.Wait("#confirm[open]")
+	u.Shot("extension-delete-confirm")
+	u.Click("#confirm-ok")
+	u.WaitHidden("tr[data-id='1001']")
 	if _, err := a.st.GetExtension("1001"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("deleted extension: %v, want not found", err)
 	}
@@ -276,104 +264,104 @@ func TestAdminUI(t *testing.T) {
 	// Scripts: a syntax error is refused with its line marked; the file
 	// is unchanged.
 	a.nav("scripts")
-	u.click("a[href='#/scripts/dialplan.lua']")
-	u.wait("#script-text")
-	u.fill("#script-text", "local M = {}\nfunction M.route(\nreturn M\n")
-	u.click("#script-save")
-	u.wait("#script-error")
-	if line := u.text(".gutter .bad"); line == "" {
+	u.Click("a[href='#/scripts/dialplan.lua']")
+	u.Wait("#script-text")
+	u.Fill("#script-text", "local M = {}\nfunction M.route(\nreturn M\n")
+	u.Click("#script-save")
+	u.Wait("#script-error")
+	if line := u.Text(".gutter .bad"); line == "" {
 		t.Error("no line marked in the gutter")
 	}
-	u.shot("script-error")
+	u.Shot("script-error")
 	if b, _ := os.ReadFile(filepath.Join(a.live.scripts, "dialplan.lua")); !strings.Contains(string(b), "the dial plan") {
 		t.Errorf("a refused script changed the file: %q", b)
 	}
-	u.focus("#script-text")
-	u.press("Control+End")
-	u.press("Tab")
+	u.Focus("#script-text")
+	u.Press("Control+End")
+	u.Press("Tab")
 	var val string
-	u.eval(`document.querySelector('#script-text').value`, &val)
+	u.Eval(`document.querySelector('#script-text').value`, &val)
 	if !strings.HasSuffix(val, "\n  ") {
 		t.Errorf("Tab in the editor: value ends %q, want two spaces", val[max(0, len(val)-8):])
 	}
 
 	// Calls & CDRs.
 	a.nav("cdrs")
-	u.until(`document.querySelectorAll('#cdr-results tbody tr').length === 3 && 1`, nil)
-	u.shot("cdrs")
+	u.Until(`document.querySelectorAll('#cdr-results tbody tr').length === 3 && 1`, nil)
+	u.Shot("cdrs")
 
 	// The generic form: the API's error at the field it names, then a
 	// ring group created.
 	a.nav("groups")
-	u.waitText(".empty", "No ring groups yet")
-	u.click("#groups-add")
-	u.wait("#groups-form")
-	u.fill("#groups-members", "3001\n3002")
-	u.click("#groups-save")
-	u.waitText("[data-field=number] .field-error", "number")
-	u.shot("group-invalid")
-	u.fill("#groups-number", "600")
-	u.fill("#groups-name", "Sales")
-	u.click("#groups-save")
-	u.wait("tr[data-id='600']")
+	u.WaitText(".empty", "No ring groups yet")
+	u.Click("#groups-add")
+	u.Wait("#groups-form")
+	u.Fill("#groups-members", "3001\n3002")
+	u.Click("#groups-save")
+	u.WaitText("[data-field=number] .field-error", "number")
+	u.Shot("group-invalid")
+	u.Fill("#groups-number", "600")
+	u.Fill("#groups-name", "Sales")
+	u.Click("#groups-save")
+	u.Wait("tr[data-id='600']")
 	if g, err := a.st.GetGroup("600"); err != nil || g.Name != "Sales" || !slices.Equal(g.Members, []string{"3001", "3002"}) {
 		t.Errorf("created group: %+v, %v", g, err)
 	}
-	u.shot("groups")
+	u.Shot("groups")
 
 	// A user, through the same generic form.
 	a.nav("users")
-	u.click("#users-add")
-	u.wait("#users-form")
-	u.fill("#users-name", "ann")
-	u.eval(`document.querySelector('#users-role').value = 'operator'`, nil)
-	u.fill("#users-password", "Tr0pical-Kettle-92")
-	u.click("#users-save")
-	u.wait("tr[data-id=ann]")
-	if r := u.text("tr[data-id=ann] .badge"); r != "operator" {
+	u.Click("#users-add")
+	u.Wait("#users-form")
+	u.Fill("#users-name", "ann")
+	u.Eval(`document.querySelector('#users-role').value = 'operator'`, nil)
+	u.Fill("#users-password", "Tr0pical-Kettle-92")
+	u.Click("#users-save")
+	u.Wait("tr[data-id=ann]")
+	if r := u.Text("tr[data-id=ann] .badge"); r != "operator" {
 		t.Errorf("user ann's role shows %q, want operator", r)
 	}
 
 	// An empty state, and every other page.
 	a.nav("trunks")
-	u.waitText(".empty", "No trunks yet. Add one to call outside.")
-	u.shot("trunks")
+	u.WaitText(".empty", "No trunks yet. Add one to call outside.")
+	u.Shot("trunks")
 	for _, p := range []string{"queues", "inbound", "outbound", "timeconditions", "tenants", "pinsets", "dialpolicy",
 		"plugins", "recordings", "voicemail", "backup", "audit", "users"} {
 		a.nav(p)
-		u.shot(p)
+		u.Shot(p)
 	}
 
 	// Narrow screens: the navigation opens over the page.
-	u.viewport(390, 844)
-	u.click("#nav-toggle")
-	u.wait("#nav.open")
-	u.shot("mobile-nav")
-	u.press("Escape")
-	u.waitHidden("#nav.open")
-	u.click("#nav-toggle")
+	u.Viewport(390, 844)
+	u.Click("#nav-toggle")
+	u.Wait("#nav.open")
+	u.Shot("mobile-nav")
+	u.Press("Escape")
+	u.WaitHidden("#nav.open")
+	u.Click("#nav-toggle")
 	a.nav("dashboard")
-	u.until(`getComputedStyle(document.querySelector('#nav')).visibility === 'hidden' && 1`, nil)
-	u.shot("mobile-dashboard")
+	u.Until(`getComputedStyle(document.querySelector('#nav')).visibility === 'hidden' && 1`, nil)
+	u.Shot("mobile-dashboard")
 
 	// Log out: back to the login page, and the session is gone.
-	u.viewport(1280, 900)
-	u.click("#logout")
-	u.wait("#login-form")
+	u.Viewport(1280, 900)
+	u.Click("#logout")
+	u.Wait("#login-form")
 	var status int
-	u.eval(`fetch('/api/v1/auth/me').then(r => r.status)`, &status)
+	u.Eval(`fetch('/api/v1/auth/me').then(r => r.status)`, &status)
 	if status != http.StatusUnauthorized {
 		t.Errorf("after log-out /api/v1/auth/me = %d, want 401", status)
 	}
-	a.end()
+	a.ui.End()
 }
 
 // Every module parses and loads in Chromium under the page's CSP.
 func TestModulesLoad(t *testing.T) {
 	a := newAdminHarness(t)
 	u := a.ui
-	u.open("/admin/")
-	u.wait("#login-form")
+	u.Open("/admin/")
+	u.Wait("#login-form")
 	var mods []string
 	for _, n := range embedded(t) {
 		if strings.HasSuffix(n, ".js") {
@@ -382,11 +370,11 @@ func TestModulesLoad(t *testing.T) {
 	}
 	js := fmt.Sprintf(`Promise.all(%s.map(f => import('/admin/' + f).then(() => '', e => f + ': ' + e.message))).then(r => r.filter(Boolean))`, jsonList(mods))
 	var failed []string
-	u.eval(js, &failed)
+	u.Eval(js, &failed)
 	if len(failed) > 0 {
 		t.Errorf("modules failed to load: %q", failed)
 	}
-	a.end()
+	a.ui.End()
 }
 
 func jsonList(xs []string) string {

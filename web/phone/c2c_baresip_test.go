@@ -3,17 +3,12 @@ package phone
 import (
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
-	"syscall"
 	"testing"
-	"testing/fstest"
 	"time"
 
 	"github.com/hookswitch/hookswitch/tests/browser"
-	"github.com/hookswitch/hookswitch/tests/e2e"
 )
 
 const (
@@ -38,77 +33,35 @@ var ccINVITE = regexp.MustCompile(`INVITE sip:`)
 // in the widget (ACK 2011 code -1) and its phone never rings.
 func TestClickToCallReachesBaresip(t *testing.T) {
 	t.Parallel()
-	env := browser.Require(t)
-	bin := browser.RequireBaresip(t)
-
-	dir := t.TempDir()
-	pageWAV := filepath.Join(dir, "page-tone.wav")
-	baresipWAV := filepath.Join(dir, "baresip-tone.wav")
-	must(t, e2e.WriteWAVFile(pageWAV, 48000, e2e.Tone(48000, bcPageTone, 120*time.Second, 0.5)))
-	must(t, e2e.WriteWAVFile(baresipWAV, 8000, e2e.Tone(8000, bcBaresipTone, 120*time.Second, 0.5)))
-	env, err := env.WithFlags(t, "--use-file-for-fake-audio-capture="+pageWAV)
-	must(t, err)
-
-	sw := browser.BuildSwitch(t, env)
-	sw.Admin(t, "ext", "add", ccGuestExt, "--password", ccGuestPassword)
-	sw.Admin(t, "ext", "add", "1002", "--password", ccTargetPassword)
-	sw.Admin(t, "ext", "add", ccClosedExtension, "--password", ccClosedPassword)
-	sw.Admin(t, "cert", "generate", "--host", "127.0.0.1,localhost")
-	sw.Serve(t, "--c2c-ext", ccGuestExt, "--c2c-allow", "1002,2000")
-
-	domain := "127.0.0.1:" + strconv.Itoa(sw.SIPUDP)
-	b := browser.StartBaresip(t, bin, "baresip-1002",
-		fmt.Sprintf("<sip:1002@%s;transport=udp>;auth_pass=%s;regint=300;audio_codecs=pcmu,pcma;answermode=auto", domain, ccTargetPassword),
-		baresipWAV, "32000-32999")
+	w := newBCWorld(t, map[string]string{ccGuestExt: ccGuestPassword, "1002": ccTargetPassword, ccClosedExtension: ccClosedPassword},
+		false, "--c2c-ext", ccGuestExt, "--c2c-allow", "1002,2000")
+	sw := w.sw
+	b := w.baresip("1002", ccTargetPassword, true, bcBaresipTone, "32000-32999")
 	// 1003 would answer at once too: that it never sees an INVITE shows the
 	// refused guest call rang nothing.
-	closed := browser.StartBaresip(t, bin, "baresip-1003",
-		fmt.Sprintf("<sip:%s@%s;transport=udp>;auth_pass=%s;regint=300;audio_codecs=pcmu,pcma;answermode=auto", ccClosedExtension, domain, ccClosedPassword),
-		baresipWAV, "33000-33999")
-	for _, p := range []*browser.Baresip{b, closed} {
-		if err := p.WaitOutput(browser.BaresipRegistered, 10*time.Second); err != nil {
-			t.Fatalf("%s registration: %v", p.Name, err)
-		}
-	}
-
-	ctl := env.Serve(t, fstest.MapFS{})
-	d := newDriver(t)
-	ctl.Mux.Handle("/ctl/", d)
-	scenario, err := filepath.Abs("testdata/drive.mjs")
-	must(t, err)
-	s, err := env.Start(t, browser.Options{
-		Scenario: scenario,
-		URL:      "https://127.0.0.1:" + strconv.Itoa(sw.HTTPS),
-		Params:   map[string]string{"control": ctl.URL + "/ctl"},
-		Timeout:  3 * time.Minute,
-	})
-	must(t, err)
-	go func() {
-		s.Wait()
-		close(d.ended)
-	}()
-	u := &ui{t: t, d: d}
+	closed := w.baresip(ccClosedExtension, ccClosedPassword, true, bcBaresipTone, "33000-33999")
+	u := w.drive()
 
 	// A number the switch does not open to guests: the widget says so and
 	// can be clicked again; nothing was dialled.
-	u.open("/phone/c2c-test.html?to=" + ccClosedExtension)
-	u.waitText("#widget button.main", "Call us")
-	u.click("#widget button.main")
-	u.wait(`#events li[data-state="failed"]`)
-	u.waitText("#widget .status", "Calling is not available right now")
-	u.waitText("#widget button.main", "Call us")
+	u.Open("/phone/c2c-test.html?to=" + ccClosedExtension)
+	u.WaitText("#widget button.main", "Call us")
+	u.Click("#widget button.main")
+	u.Wait(`#events li[data-state="failed"]`)
+	u.WaitText("#widget .status", "Calling is not available right now")
+	u.WaitText("#widget button.main", "Call us")
 	var disabled bool
-	u.eval("document.getElementById('widget').shadowRoot.querySelector('button.main').disabled", &disabled)
+	u.Eval("document.getElementById('widget').shadowRoot.querySelector('button.main').disabled", &disabled)
 	if disabled {
 		t.Error("after the refusal the call button stays disabled")
 	}
 
 	// An allowed number: the guest calls 1002, whose baresip answers.
-	u.open("/phone/c2c-test.html?to=1002&disp=Web%20guest&label=Call%20support")
-	u.waitText("#widget button.main", "Call support")
-	u.click("#widget button.main")
-	u.waitText("#widget .status", "Connected")
-	u.wait(`#events li[data-state="connected"]`)
+	u.Open("/phone/c2c-test.html?to=1002&disp=Web%20guest&label=Call%20support")
+	u.WaitText("#widget button.main", "Call support")
+	u.Click("#widget button.main")
+	u.WaitText("#widget .status", "Connected")
+	u.Wait(`#events li[data-state="connected"]`)
 	if err := b.WaitOutput(browser.BaresipEstablished, 10*time.Second); err != nil {
 		t.Fatal(err)
 	}
@@ -131,12 +84,12 @@ func TestClickToCallReachesBaresip(t *testing.T) {
 	}
 
 	// The widget's keypad: baresip receives the digits, each once.
-	u.wait("#widget .pad")
-	u.click(`#widget .pad button[data-key="7"]`)
+	u.Wait("#widget .pad")
+	u.Click(`#widget .pad button[data-key="7"]`)
 	if err := b.WaitOutput(browser.BaresipDTMF, 10*time.Second); err != nil {
 		t.Errorf("baresip did not report the widget's DTMF: %v", err)
 	}
-	u.click(`#widget .pad button[data-key="#"]`)
+	u.Click(`#widget .pad button[data-key="#"]`)
 	if err := b.WaitOutput(regexp.MustCompile(`received DTMF: '#'`), 10*time.Second); err != nil {
 		t.Errorf("baresip did not report the widget's second key: %v", err)
 	}
@@ -145,13 +98,13 @@ func TestClickToCallReachesBaresip(t *testing.T) {
 	}
 
 	// Hang up from the widget.
-	u.click("#widget button.main")
-	u.wait(`#events li[data-state="ended"]`)
-	u.waitText("#widget button.main", "Call support")
+	u.Click("#widget button.main")
+	u.Wait(`#events li[data-state="ended"]`)
+	u.WaitText("#widget button.main", "Call support")
 	if err := b.WaitOutput(browser.BaresipTerminated, 10*time.Second); err != nil {
 		t.Error(err)
 	}
-	bcEnd(t, u, s)
+	u.End()
 
 	browser.CheckBaresipRTPFromSwitch(t, b)
 	if !ccINVITE.MatchString(b.Output()) { // the check below can see an INVITE
@@ -160,33 +113,18 @@ func TestClickToCallReachesBaresip(t *testing.T) {
 	if ccINVITE.MatchString(closed.Output()) {
 		t.Errorf("%s, not open to guests, was offered a call", closed.Name)
 	}
-	for _, p := range []*browser.Baresip{b, closed} {
-		if !p.Stop(syscall.SIGTERM, 5*time.Second) {
-			t.Logf("%s needed SIGKILL", p.Name)
-		}
-	}
+	stopBaresips(t, b, closed)
 	checkStretches(t, b, []bcStretch{{"talking", talkFrom, talkTo, bcPageTone}})
-
-	if !sw.Proc.Stop(syscall.SIGTERM, 10*time.Second) {
-		t.Errorf("switch did not stop within 10s of SIGTERM")
-	}
+	w.stop()
 	checkGuestCDR(t, sw.CDRs(t))
 }
 
 // ccStats polls the widget's call media stats until cond (an expression
 // of s) holds. The test page's widget is reached through c2c.js's mount,
 // which returns the widget already mounted on the host.
-func ccStats(u *ui, cond string) bcStats {
-	u.t.Helper()
-	var raw json.RawMessage
-	u.until("import('/phone/c2c.js').then(m => m.mount(document.getElementById('widget')))"+
-		".then(w => w.media ? w.media.stats() : null)"+
-		".then(s => ("+cond+") ? JSON.stringify(s) : false)", &raw)
-	var js string
-	u.decode(raw, &js)
-	var st bcStats
-	u.decode(json.RawMessage(js), &st)
-	return st
+func ccStats(u *browser.UI, cond string) bcStats {
+	return pollStats(u, "import('/phone/c2c.js').then(m => m.mount(document.getElementById('widget')))"+
+		".then(w => w.media ? w.media.stats() : null)", cond)
 }
 
 // checkGuestCDR asserts exactly one CDR shows the guest extension's

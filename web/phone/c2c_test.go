@@ -15,15 +15,15 @@ func TestClickToCall(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, &peer{})
 	u := h.ui
-	u.open("/phone/c2c-test.html?to=2000&disp=Web%20guest&label=Call%20sales")
-	u.waitText("#widget button.main", "Call sales")
+	u.Open("/phone/c2c-test.html?to=2000&disp=Web%20guest&label=Call%20sales")
+	u.WaitText("#widget button.main", "Call sales")
 	var snippet string
-	u.eval("document.getElementById('snippet').textContent", &snippet)
+	u.Eval("document.getElementById('snippet').textContent", &snippet)
 	if want := `<script type="module" src="` + h.srv.URL + `/phone/c2c.js"></script>`; !strings.Contains(snippet, want) || !strings.Contains(snippet, `data-hookswitch-call="2000"`) {
 		t.Errorf("snippet %q lacks %q and the number", snippet, want)
 	}
-	u.shot("c2c-idle")
-	u.click("#widget button.main")
+	u.Shot("c2c-idle")
+	u.Click("#widget button.main")
 
 	c := h.peer.accept(t)
 	c.next(t, callproto.OpConnect)
@@ -39,27 +39,27 @@ func TestClickToCall(t *testing.T) {
 	f := newFar(t)
 	answer := f.answer(t, g.Get("sdp"))
 	c.event(callproto.EvCallState, ev("cid", cid), ev("state", "1"))
-	u.waitText("#widget .status", "Ringing")
+	u.WaitText("#widget .status", "Ringing")
 	c.event(callproto.EvMediaChange, ev("cid", cid), ev("sdp", answer))
 	c.event(callproto.EvCallState, ev("cid", cid), ev("state", "2"))
-	u.waitText("#widget .status", "Connected")
+	u.WaitText("#widget .status", "Connected")
 	f.waitRTP(t)
-	u.waitText("#events", "connected")
-	u.shot("c2c-connected")
+	u.WaitText("#events", "connected")
+	u.Shot("c2c-connected")
 
-	u.click(`#widget .pad button[data-key="7"]`)
+	u.Click(`#widget .pad button[data-key="7"]`)
 	if d := c.next(t, callproto.OpDTMF); d.Get("dtmf") != "7" || d.Get("cid") != cid {
 		t.Errorf("the widget's key 7 sent %v", d)
 	}
-	u.click("#widget button.main")
+	u.Click("#widget button.main")
 	if d := c.next(t, callproto.OpDisconnect); d.Get("cid") != cid {
 		t.Errorf("hang-up sent %v, want 1010 cid=%s", d, cid)
 	}
 	if rest := c.closed(t); len(rest) != 0 {
 		t.Errorf("after hanging up the widget sent %v", rest)
 	}
-	u.waitText("#widget button.main", "Call sales")
-	u.wait(`#events li[data-state="ended"]`)
+	u.WaitText("#widget button.main", "Call sales")
+	u.Wait(`#events li[data-state="ended"]`)
 	h.end()
 }
 
@@ -69,17 +69,17 @@ func TestClickToCallRefused(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, &peer{refuseGuests: true})
 	u := h.ui
-	u.open("/phone/c2c-test.html?to=2000")
-	u.click("#widget button.main")
+	u.Open("/phone/c2c-test.html?to=2000")
+	u.Click("#widget button.main")
 	c := h.peer.accept(t)
 	c.next(t, callproto.OpConnect)
 	c.next(t, callproto.OpGuestCall)
-	u.wait(`#events li[data-state="failed"]`)
-	u.waitText("#widget .status", "Calling is not available right now")
-	u.shot("c2c-refused")
+	u.Wait(`#events li[data-state="failed"]`)
+	u.WaitText("#widget .status", "Calling is not available right now")
+	u.Shot("c2c-refused")
 	if rest := c.closed(t); len(rest) != 0 {
 		t.Errorf("after the refusal the widget sent %v", rest)
 	}
-	u.waitText("#widget button.main", "Call us")
+	u.WaitText("#widget button.main", "Call us")
 	h.end()
 }

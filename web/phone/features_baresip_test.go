@@ -7,11 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
-	"syscall"
 	"testing"
-	"testing/fstest"
 	"time"
 
 	"github.com/hookswitch/hookswitch/tests/browser"
@@ -33,115 +30,67 @@ var ftIncoming = regexp.MustCompile(`(?i)incoming call from`)
 // leaves a recording that holds the call's audio.
 func TestWebPhoneFeaturesWithBaresip(t *testing.T) {
 	t.Parallel()
-	env := browser.Require(t)
-	bin := browser.RequireBaresip(t)
-
-	dir := t.TempDir()
-	pageWAV := filepath.Join(dir, "page-tone.wav")
-	baresipWAV := filepath.Join(dir, "baresip-tone.wav")
-	must(t, e2e.WriteWAVFile(pageWAV, 48000, e2e.Tone(48000, bcPageTone, 120*time.Second, 0.5)))
-	must(t, e2e.WriteWAVFile(baresipWAV, 8000, e2e.Tone(8000, bcBaresipTone, 120*time.Second, 0.5)))
-	env, err := env.WithFlags(t, "--use-file-for-fake-audio-capture="+pageWAV)
-	must(t, err)
-
-	sw := browser.BuildSwitch(t, env)
-	sw.Admin(t, "ext", "add", "1001", "--password", ftPagePassword)
-	sw.Admin(t, "ext", "add", "1002", "--password", ftBaresipPassword)
-	sw.Admin(t, "cert", "generate", "--host", "127.0.0.1,localhost")
-	sw.Serve(t)
-
-	domain := "127.0.0.1:" + strconv.Itoa(sw.SIPUDP)
+	w := newBCWorld(t, map[string]string{"1001": ftPagePassword, "1002": ftBaresipPassword}, false)
+	sw := w.sw
 	// No auto-answer: the test answers, so the lamp can be seen ringing.
-	b := browser.StartBaresip(t, bin, "baresip-1002",
-		fmt.Sprintf("<sip:1002@%s;transport=udp>;auth_pass=%s;regint=300;audio_codecs=pcmu,pcma", domain, ftBaresipPassword),
-		baresipWAV, "32000-32999")
-	if err := b.WaitOutput(browser.BaresipRegistered, 10*time.Second); err != nil {
-		t.Fatalf("baresip registration: %v", err)
-	}
+	b := w.baresip("1002", ftBaresipPassword, false, bcBaresipTone, "32000-32999")
+	u := w.drive()
 
-	ctl := env.Serve(t, fstest.MapFS{})
-	d := newDriver(t)
-	ctl.Mux.Handle("/ctl/", d)
-	scenario, err := filepath.Abs("testdata/drive.mjs")
-	must(t, err)
-	s, err := env.Start(t, browser.Options{
-		Scenario: scenario,
-		URL:      "https://127.0.0.1:" + strconv.Itoa(sw.HTTPS),
-		Params:   map[string]string{"control": ctl.URL + "/ctl"},
-		Timeout:  3 * time.Minute,
-	})
-	must(t, err)
-	go func() {
-		s.Wait()
-		close(d.ended)
-	}()
-	u := &ui{t: t, d: d}
-
-	u.open("/phone/")
-	u.wait("html[data-ready]")
-	var registered bool
-	u.eval(fmt.Sprintf("HookswitchPhone.login({ext: '1001', password: %q}).then(() => HookswitchPhone.state().registered)", ftPagePassword), &registered)
-	if !registered {
-		t.Fatal("the page is not registered after login")
-	}
+	u.Open("/phone/")
+	u.Wait("html[data-ready]")
+	w.login(u, "1001", ftPagePassword)
 
 	// The phone book watches 1002 (op 1014); the switch's first 9012 says
 	// idle.
-	u.fill("#book-number", "1002")
-	u.fill("#book-name", "Baresip")
-	u.click("#book-add button")
+	u.Fill("#book-number", "1002")
+	u.Fill("#book-name", "Baresip")
+	u.Click("#book-add button")
 	lamp := func(state string) string { return `#book li[data-ext="1002"] .blf[data-state="` + state + `"]` }
-	u.wait(lamp("idle"))
+	u.Wait(lamp("idle"))
 
 	// The page calls 1002: the lamp rings, then shows busy once baresip
 	// answers.
-	u.eval("HookswitchPhone.dial('1002').then(() => true)", nil)
+	u.Eval("HookswitchPhone.dial('1002').then(() => true)", nil)
 	if err := b.WaitOutput(ftIncoming, 10*time.Second); err != nil {
 		t.Fatal(err)
 	}
-	u.wait(lamp("ringing"))
+	u.Wait(lamp("ringing"))
 	b.Command(t, "/accept")
 	if err := b.WaitOutput(browser.BaresipEstablished, 10*time.Second); err != nil {
 		t.Fatal(err)
 	}
-	u.waitText("#call-state", "Connected")
-	u.wait(lamp("busy"))
-	first := u.stats("s && s.connectionState === 'connected' && s.packetsReceived > 0")
+	u.WaitText("#call-state", "Connected")
+	u.Wait(lamp("busy"))
+	first := stats(u, "s && s.connectionState === 'connected' && s.packetsReceived > 0")
 
 	// Record on demand for a few seconds of talk.
 	var rec bool
-	u.eval("HookswitchPhone.record(true).then(() => HookswitchPhone.state().calls[0].recording)", &rec)
+	u.Eval("HookswitchPhone.record(true).then(() => HookswitchPhone.state().calls[0].recording)", &rec)
 	if !rec {
 		t.Error("the page does not show the call as recording")
 	}
 	from := recorded(t, b)
 	waitRecorded(t, b, from+bcTalk)
-	u.stats(fmt.Sprintf("s && s.packetsReceived > %d", first.PacketsReceived))
-	u.eval("HookswitchPhone.record(false).then(() => HookswitchPhone.state().calls[0].recording)", &rec)
+	stats(u, fmt.Sprintf("s && s.packetsReceived > %d", first.PacketsReceived))
+	u.Eval("HookswitchPhone.record(false).then(() => HookswitchPhone.state().calls[0].recording)", &rec)
 	if rec {
 		t.Error("the page still shows the call as recording")
 	}
 
 	// Hang up: the lamp goes out.
-	u.eval("HookswitchPhone.hangup().then(() => true)", nil)
-	u.waitHidden("#call")
+	u.Eval("HookswitchPhone.hangup().then(() => true)", nil)
+	u.WaitHidden("#call")
 	if err := b.WaitOutput(browser.BaresipTerminated, 10*time.Second); err != nil {
 		t.Error(err)
 	}
-	u.wait(lamp("idle"))
+	u.Wait(lamp("idle"))
 	var ph phoneState
-	u.eval("HookswitchPhone.state()", &ph)
+	u.Eval("HookswitchPhone.state()", &ph)
 	if len(ph.History) == 0 || ph.History[0].Dir != "out" || ph.History[0].Number != "1002" || ph.History[0].Result != "answered" {
 		t.Errorf("history after the call: %+v, want out 1002 answered first", ph.History)
 	}
-	bcEnd(t, u, s)
-
-	if !b.Stop(syscall.SIGTERM, 5*time.Second) {
-		t.Logf("baresip needed SIGKILL")
-	}
-	if !sw.Proc.Stop(syscall.SIGTERM, 10*time.Second) {
-		t.Errorf("switch did not stop within 10s of SIGTERM")
-	}
+	u.End()
+	w.stop(b)
 	checkOnDemandRecording(t, sw)
 }
 

@@ -55,7 +55,7 @@ type phoneState struct {
 func (h *harness) state() phoneState {
 	h.t.Helper()
 	var s phoneState
-	h.ui.eval("HookswitchPhone.state()", &s)
+	h.ui.Eval("HookswitchPhone.state()", &s)
 	return s
 }
 
@@ -66,31 +66,31 @@ func TestPhoneLogin(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, &peer{password: "s3cret-Pa55"})
 	u := h.ui
-	u.open("/phone/")
-	u.wait("html[data-ready]")
+	u.Open("/phone/")
+	u.Wait("html[data-ready]")
 	var server string
-	u.eval("document.getElementById('login-server').value", &server)
+	u.Eval("document.getElementById('login-server').value", &server)
 	if want := "ws://" + strings.TrimPrefix(h.srv.URL, "http://") + "/wcp"; server != want {
 		t.Errorf("default server %q, want %q", server, want)
 	}
-	u.shot("login")
+	u.Shot("login")
 	c := h.login("1001", "s3cret-Pa55")
 	if !c.proofOK {
 		t.Error("the page's password proof does not pass callproto.CheckProof")
 	}
-	u.waitText("#status", "Registered as 1001")
-	u.wait("#dial-form")
-	u.waitHidden("#login-view")
+	u.WaitText("#status", "Registered as 1001")
+	u.Wait("#dial-form")
+	u.WaitHidden("#login-view")
 	s := h.state()
 	if !s.Registered || s.Ext != "1001" {
 		t.Errorf("state after login: %+v", s)
 	}
 	var stored string
-	u.eval("JSON.stringify(localStorage)", &stored)
+	u.Eval("JSON.stringify(localStorage)", &stored)
 	if strings.Contains(stored, "s3cret-Pa55") {
 		t.Errorf("the password is in localStorage: %s", stored)
 	}
-	u.shot("registered")
+	u.Shot("registered")
 	h.end()
 }
 
@@ -103,15 +103,15 @@ func TestPhoneLoginRefused(t *testing.T) {
 	if c.proofOK {
 		t.Fatal("a wrong password passed CheckProof")
 	}
-	h.ui.waitText("#login-error", "Wrong extension or password")
+	h.ui.WaitText("#login-error", "Wrong extension or password")
 	if rest := c.closed(t); len(rest) != 0 {
 		t.Errorf("after the refusal the page sent %v", rest)
 	}
-	h.ui.wait("#login-form")
+	h.ui.Wait("#login-form")
 	if s := h.state(); s.Registered {
 		t.Errorf("registered after -403: %+v", s)
 	}
-	h.ui.shot("login-refused")
+	h.ui.Shot("login-refused")
 	h.end()
 }
 
@@ -138,8 +138,8 @@ func ev(k, v string) callproto.Field { return callproto.F(k, v) }
 func (h *harness) call(c *wconn, number string) (string, *far) {
 	h.t.Helper()
 	u := h.ui
-	u.fill("#number", number)
-	u.click("#call-button")
+	u.Fill("#number", number)
+	u.Click("#call-button")
 	m := c.next(h.t, callproto.OpCall)
 	if m.Get("to") != number {
 		h.t.Fatalf("1003 to=%q, want %q", m.Get("to"), number)
@@ -149,12 +149,12 @@ func (h *harness) call(c *wconn, number string) (string, *far) {
 	f := newFar(h.t)
 	answer := f.answer(h.t, m.Get("sdp"))
 	c.event(callproto.EvCallState, ev("cid", cid), ev("state", "1"))
-	u.waitText("#call-state", "Ringing")
+	u.WaitText("#call-state", "Ringing")
 	c.event(callproto.EvMediaChange, ev("cid", cid), ev("sdp", answer))
 	c.event(callproto.EvCallState, ev("cid", cid), ev("state", "2"))
-	u.waitText("#call-state", "Connected")
+	u.WaitText("#call-state", "Connected")
 	f.waitRTP(h.t)
-	u.until("HookswitchPhone.stats().then(s => s && s.packetsReceived > 0 && s.connectionState === 'connected')", nil)
+	u.Until("HookswitchPhone.stats().then(s => s && s.packetsReceived > 0 && s.connectionState === 'connected')", nil)
 	return cid, f
 }
 
@@ -177,12 +177,12 @@ func TestPhoneOutgoingCall(t *testing.T) {
 	h := newHarness(t, &peer{password: "pw"})
 	c := h.login("1001", "pw")
 	u := h.ui
-	u.waitText("#status", "Registered")
+	u.WaitText("#status", "Registered")
 
 	// Digits typed outside any field go to the number; Enter dials.
-	u.click("h1.brand")
-	u.typeText("1002")
-	u.press("Enter")
+	u.Click("h1.brand")
+	u.TypeText("1002")
+	u.Press("Enter")
 	m := c.next(t, callproto.OpCall)
 	if m.Get("to") != "1002" {
 		t.Fatalf("1003 to=%q, want 1002", m.Get("to"))
@@ -192,100 +192,100 @@ func TestPhoneOutgoingCall(t *testing.T) {
 		t.Errorf("the offer lacks %q", missing)
 	}
 	cid := c.lastCID
-	u.waitText("#call-state", "Calling")
+	u.WaitText("#call-state", "Calling")
 	f := newFar(t)
 	answer := f.answer(t, m.Get("sdp"))
 	c.event(callproto.EvCallState, ev("cid", cid), ev("state", "1"))
-	u.waitText("#call-state", "Ringing")
+	u.WaitText("#call-state", "Ringing")
 	c.event(callproto.EvMediaChange, ev("cid", cid), ev("sdp", answer))
 	c.event(callproto.EvCallState, ev("cid", cid), ev("state", "2"))
-	u.waitText("#call-state", "Connected")
+	u.WaitText("#call-state", "Connected")
 	f.waitRTP(t)
 	var st struct {
 		ConnectionState string `json:"connectionState"`
 		PacketsReceived int    `json:"packetsReceived"`
 		Codec           string `json:"codec"`
 	}
-	u.until("HookswitchPhone.stats().then(s => s && s.packetsReceived > 0 && s)", &st)
+	u.Until("HookswitchPhone.stats().then(s => s && s.packetsReceived > 0 && s)", &st)
 	if st.Codec != "audio/PCMU" {
 		t.Errorf("the page receives %q, want audio/PCMU", st.Codec)
 	}
-	u.shot("in-call")
+	u.Shot("in-call")
 
 	// DTMF: keys typed during the call, and the keypad.
 	for _, k := range []string{"5", "#"} {
-		u.press(k)
+		u.Press(k)
 		if d := c.next(t, callproto.OpDTMF); d.Get("dtmf") != k || d.Get("cid") != cid {
 			t.Errorf("key %s sent %v", k, d)
 		}
 	}
-	u.click(`#keypad button[data-key="9"]`)
+	u.Click(`#keypad button[data-key="9"]`)
 	if d := c.next(t, callproto.OpDTMF); d.Get("dtmf") != "9" || d.Get("cid") != cid {
 		t.Errorf("keypad 9 sent %v", d)
 	}
-	u.waitText("#dtmf-sent", "5#9")
+	u.WaitText("#dtmf-sent", "5#9")
 
 	// Hold and resume.
-	u.click("#hold")
+	u.Click("#hold")
 	if d := c.next(t, callproto.OpModify); d.Get("type") != "1" || d.Get("cid") != cid {
 		t.Errorf("hold sent %v, want 1007 type=1", d)
 	}
 	c.event(callproto.EvCallState, ev("cid", cid), ev("state", "3"))
-	u.waitText("#call-state", "On hold")
-	if p := u.attr("#hold", "aria-pressed"); p != "true" {
+	u.WaitText("#call-state", "On hold")
+	if p := u.Attr("#hold", "aria-pressed"); p != "true" {
 		t.Errorf("hold button aria-pressed=%q while held", p)
 	}
-	u.shot("on-hold")
-	u.click("#hold")
+	u.Shot("on-hold")
+	u.Click("#hold")
 	if d := c.next(t, callproto.OpModify); d.Get("type") != "0" {
 		t.Errorf("resume sent %v, want 1007 type=0", d)
 	}
 	c.event(callproto.EvCallState, ev("cid", cid), ev("state", "2"))
-	u.waitText("#call-state", "Connected")
+	u.WaitText("#call-state", "Connected")
 
 	// Mute disables the microphone track and tells the switch nothing: the
 	// next command it gets is the recording's.
-	u.click("#mute")
-	u.until("HookswitchPhone.state().calls[0].micEnabled === false", nil)
-	u.click("#record")
+	u.Click("#mute")
+	u.Until("HookswitchPhone.state().calls[0].micEnabled === false", nil)
+	u.Click("#record")
 	if d := c.next(t, callproto.OpRecord); d.Get("rec") != "1" || d.Get("cid") != cid {
 		t.Errorf("record sent %v, want 1013 rec=1", d)
 	}
-	u.waitText("#call-state", "recording")
-	u.click("#record")
+	u.WaitText("#call-state", "recording")
+	u.Click("#record")
 	if d := c.next(t, callproto.OpRecord); d.Get("rec") != "0" {
 		t.Errorf("stop recording sent %v, want 1013 rec=0", d)
 	}
-	u.click("#mute")
-	u.until("HookswitchPhone.state().calls[0].micEnabled === true", nil)
+	u.Click("#mute")
+	u.Until("HookswitchPhone.state().calls[0].micEnabled === true", nil)
 
-	u.click("#hangup")
+	u.Click("#hangup")
 	if d := c.next(t, callproto.OpDisconnect); d.Get("cid") != cid {
 		t.Errorf("hang-up sent %v, want 1010 cid=%s", d, cid)
 	}
-	u.waitHidden("#call")
+	u.WaitHidden("#call")
 	if dir, n, r := h.lastHistory(); dir != "out" || n != "1002" || r != "answered" {
 		t.Errorf("history: %s %s %s, want out 1002 answered", dir, n, r)
 	}
 
 	// Redial, then hang up from the keyboard before the answer.
-	u.click("#redial")
+	u.Click("#redial")
 	if d := c.next(t, callproto.OpCall); d.Get("to") != "1002" {
 		t.Errorf("redial sent %v, want 1003 to=1002", d)
 	}
 	cid2 := c.lastCID
-	u.until("HookswitchPhone.state().calls[0]?.cid", nil)
-	u.press("Escape")
+	u.Until("HookswitchPhone.state().calls[0]?.cid", nil)
+	u.Press("Escape")
 	if d := c.next(t, callproto.OpDisconnect); d.Get("cid") != cid2 {
 		t.Errorf("Escape sent %v, want 1010 cid=%s", d, cid2)
 	}
-	u.waitHidden("#call")
+	u.WaitHidden("#call")
 	if _, _, r := h.lastHistory(); r != "cancelled" {
 		t.Errorf("history: %s, want cancelled", r)
 	}
-	u.click("#tab-history")
-	u.wait(`#history li[data-result="cancelled"]`)
-	u.shot("history")
+	u.Click("#tab-history")
+	u.Wait(`#history li[data-result="cancelled"]`)
+	u.Shot("history")
 	h.end()
 }
 
@@ -301,7 +301,7 @@ func TestPhoneIncomingCall(t *testing.T) {
 	h := newHarness(t, &peer{password: "pw"})
 	c := h.login("1001", "pw")
 	u := h.ui
-	u.waitText("#status", "Registered")
+	u.WaitText("#status", "Registered")
 
 	f := newFar(t)
 	cid := newCID()
@@ -310,12 +310,12 @@ func TestPhoneIncomingCall(t *testing.T) {
 	if r := c.next(t, callproto.OpRinging); r.Get("cid") != cid {
 		t.Errorf("ringing sent %v", r)
 	}
-	u.wait("#incoming")
-	if got := u.text("#incoming-from"); got != "Bob <b>&amp; (1003)" {
+	u.Wait("#incoming")
+	if got := u.Text("#incoming-from"); got != "Bob <b>&amp; (1003)" {
 		t.Errorf("banner shows %q", got)
 	}
-	u.shot("incoming")
-	u.click("#answer")
+	u.Shot("incoming")
+	u.Click("#answer")
 	a := c.next(t, callproto.OpAnswer)
 	if a.Get("cid") != cid {
 		t.Errorf("answer sent %v", a)
@@ -323,15 +323,15 @@ func TestPhoneIncomingCall(t *testing.T) {
 	wantWebRTCSDP(t, "the page's answer", a.Get("sdp"))
 	f.accept(t, a.Get("sdp"))
 	c.event(callproto.EvCallState, ev("cid", cid), ev("state", "2"))
-	u.waitText("#call-state", "Connected")
-	u.waitHidden("#incoming")
+	u.WaitText("#call-state", "Connected")
+	u.WaitHidden("#incoming")
 	f.waitRTP(t)
-	u.until("HookswitchPhone.stats().then(s => s && s.packetsReceived > 0)", nil)
-	u.shot("answered")
+	u.Until("HookswitchPhone.stats().then(s => s && s.packetsReceived > 0)", nil)
+	u.Shot("answered")
 
 	// The far end hangs up.
 	c.event(callproto.EvCallState, ev("cid", cid), ev("state", "0"))
-	u.waitHidden("#call")
+	u.WaitHidden("#call")
 	if dir, n, r := h.lastHistory(); dir != "in" || n != "1003" || r != "answered" {
 		t.Errorf("history: %s %s %s, want in 1003 answered", dir, n, r)
 	}
@@ -341,16 +341,16 @@ func TestPhoneIncomingCall(t *testing.T) {
 		cid := newCID()
 		c.event(callproto.EvIncomingCall, ev("from", "1004"), ev("to", "1001"), ev("cid", cid), ev("sdp", minimalOffer))
 		c.next(t, callproto.OpRinging)
-		u.wait("#incoming")
+		u.Wait("#incoming")
 		if how == "key" {
-			u.press("Escape")
+			u.Press("Escape")
 		} else {
-			u.click("#reject")
+			u.Click("#reject")
 		}
 		if r := c.next(t, callproto.OpReject); r.Get("cid") != cid || r.Get("rc") != "486" {
 			t.Errorf("reject by %s sent %v, want 1005 rc=486", how, r)
 		}
-		u.waitHidden("#incoming")
+		u.WaitHidden("#incoming")
 		if _, _, r := h.lastHistory(); r != "rejected" {
 			t.Errorf("history after reject by %s: %s", how, r)
 		}
@@ -360,9 +360,9 @@ func TestPhoneIncomingCall(t *testing.T) {
 	cid4 := newCID()
 	c.event(callproto.EvIncomingCall, ev("from", "anonymous"), ev("to", "1001"), ev("cid", cid4), ev("sdp", minimalOffer))
 	c.next(t, callproto.OpRinging)
-	u.waitText("#incoming-from", "Anonymous")
+	u.WaitText("#incoming-from", "Anonymous")
 	c.event(callproto.EvCallState, ev("cid", cid4), ev("state", "0"), ev("cause", "487"))
-	u.waitHidden("#incoming")
+	u.WaitHidden("#incoming")
 	if dir, _, r := h.lastHistory(); dir != "in" || r != "missed" {
 		t.Errorf("history: %s %s, want in missed", dir, r)
 	}
@@ -380,53 +380,53 @@ func TestPhoneTransfer(t *testing.T) {
 	h := newHarness(t, &peer{password: "pw"})
 	c := h.login("1001", "pw")
 	u := h.ui
-	u.waitText("#status", "Registered")
+	u.WaitText("#status", "Registered")
 	cid, _ := h.call(c, "1002")
 
 	// Cancelled: back to the caller.
-	u.click("#transfer")
-	u.fill("#transfer-to", "1005")
-	u.press("Enter")
+	u.Click("#transfer")
+	u.Fill("#transfer-to", "1005")
+	u.Press("Enter")
 	s := c.next(t, callproto.OpSecondCall)
 	if s.Get("cid") != cid || s.Get("rto") != "1005" {
 		t.Fatalf("transfer sent %v, want 1008 cid=%s rto=1005", s, cid)
 	}
 	wantWebRTCSDP(t, "the second call's offer", s.Get("sdp"))
 	second := c.lastCID
-	u.waitText("#transfer-status", "Calling 1005")
+	u.WaitText("#transfer-status", "Calling 1005")
 	h.consulting(second)
 	c.event(callproto.EvSecondCallState, ev("cid", second), ev("state", "1"))
-	u.waitText("#transfer-status", "Ringing 1005")
+	u.WaitText("#transfer-status", "Ringing 1005")
 	f := newFar(t)
 	c.event(callproto.EvMediaChange, ev("cid", second), ev("sdp", f.answer(t, s.Get("sdp"))))
 	c.event(callproto.EvSecondCallState, ev("cid", second), ev("state", "2"))
-	u.waitText("#transfer-status", "Talking to 1005")
+	u.WaitText("#transfer-status", "Talking to 1005")
 	f.waitRTP(t)
-	u.until("HookswitchPhone.secondStats().then(s => s && s.connectionState === 'connected' && s.packetsReceived > 0)", nil)
+	u.Until("HookswitchPhone.secondStats().then(s => s && s.connectionState === 'connected' && s.packetsReceived > 0)", nil)
 	// The switch reports the answer to its hold re-INVITE of the first
 	// call as 9003 (web/wcp does): the negotiated peer connection takes
 	// nothing from it and sends no 1004 (the next command must be 1007).
 	c.event(callproto.EvMediaChange, ev("cid", cid), ev("sdp", minimalOffer))
 	c.event(callproto.EvMediaChange, ev("cid", second), ev("sdp", minimalOffer))
-	u.click("#transfer-cancel")
+	u.Click("#transfer-cancel")
 	if m := c.next(t, callproto.OpModify); m.Get("cid") != cid || m.Get("type") != "2" {
 		t.Errorf("back to caller sent %v, want 1007 type=2", m)
 	}
-	u.waitHidden("#transfer-state")
+	u.WaitHidden("#transfer-state")
 	// The second peer connection is closed; the first call has its
 	// microphone and audio back.
-	u.until("HookswitchPhone.secondStats().then(s => s === null)", nil)
+	u.Until("HookswitchPhone.secondStats().then(s => s === null)", nil)
 	c.event(callproto.EvSecondCallState, ev("cid", second), ev("state", "0"))
 	c.event(callproto.EvCallState, ev("cid", cid), ev("state", "2"))
-	u.waitText("#call-state", "Connected")
+	u.WaitText("#call-state", "Connected")
 	if st := h.state(); len(st.Calls) != 1 || st.Calls[0].MicEnabled == nil || !*st.Calls[0].MicEnabled || st.FirstAudioMuted || st.Calls[0].Second != nil {
 		t.Errorf("after back to caller: %+v, want one call with its microphone and audio on", st)
 	}
 
 	// Completed.
-	u.click("#transfer")
-	u.fill("#transfer-to", "1006")
-	u.click("#transfer-call")
+	u.Click("#transfer")
+	u.Fill("#transfer-to", "1006")
+	u.Click("#transfer-call")
 	s = c.next(t, callproto.OpSecondCall)
 	if s.Get("rto") != "1006" {
 		t.Fatalf("transfer sent %v, want rto=1006", s)
@@ -437,28 +437,28 @@ func TestPhoneTransfer(t *testing.T) {
 	f2 := newFar(t)
 	c.event(callproto.EvMediaChange, ev("cid", second), ev("sdp", f2.answer(t, s.Get("sdp"))))
 	c.event(callproto.EvSecondCallState, ev("cid", second), ev("state", "2"))
-	u.waitText("#transfer-status", "Talking to 1006")
+	u.WaitText("#transfer-status", "Talking to 1006")
 	f2.waitRTP(t)
-	u.until("HookswitchPhone.secondStats().then(s => s && s.packetsReceived > 0)", nil)
+	u.Until("HookswitchPhone.secondStats().then(s => s && s.packetsReceived > 0)", nil)
 	// Mute during the consultation mutes the second call's microphone;
 	// the first call's stays off.
-	u.click("#mute")
-	u.until("HookswitchPhone.state().calls[0].second.micEnabled === false", nil)
-	u.click("#mute")
-	u.until("HookswitchPhone.state().calls[0].second.micEnabled === true && HookswitchPhone.state().calls[0].micEnabled === false", nil)
-	u.shot("transfer")
-	u.click("#transfer-complete")
+	u.Click("#mute")
+	u.Until("HookswitchPhone.state().calls[0].second.micEnabled === false", nil)
+	u.Click("#mute")
+	u.Until("HookswitchPhone.state().calls[0].second.micEnabled === true && HookswitchPhone.state().calls[0].micEnabled === false", nil)
+	u.Shot("transfer")
+	u.Click("#transfer-complete")
 	if m := c.next(t, callproto.OpDisconnect); m.Get("cid") != cid {
 		t.Errorf("complete sent %v, want 1010 cid=%s (the first call)", m, cid)
 	}
 	// The outcome is the first call's 9004 state=0: its cause is the
 	// transfer's final status. Until it comes, the page says it waits.
-	u.waitText("#transfer-status", "Transferring to 1006")
+	u.WaitText("#transfer-status", "Transferring to 1006")
 	c.event(callproto.EvSecondCallState, ev("cid", second), ev("state", "0"))
-	u.until("HookswitchPhone.secondStats().then(s => s === null)", nil)
+	u.Until("HookswitchPhone.secondStats().then(s => s === null)", nil)
 	c.event(callproto.EvCallState, ev("cid", cid), ev("state", "0"), ev("cause", "200"))
-	u.waitHidden("#call")
-	u.waitText("#status", "Transferred to 1006")
+	u.WaitHidden("#call")
+	u.WaitText("#status", "Transferred to 1006")
 	if _, _, r := h.lastHistory(); r != "transferred" {
 		t.Errorf("history: %s, want transferred", r)
 	}
@@ -473,7 +473,7 @@ func TestPhoneTransfer(t *testing.T) {
 // second call's microphone on.
 func (h *harness) consulting(second string) {
 	h.t.Helper()
-	h.ui.until(fmt.Sprintf("HookswitchPhone.state().calls[0]?.second?.cid === %q", second), nil)
+	h.ui.Until(fmt.Sprintf("HookswitchPhone.state().calls[0]?.second?.cid === %q", second), nil)
 	st := h.state()
 	if len(st.Calls) != 1 {
 		h.t.Fatalf("%d calls during the consultation, want 1", len(st.Calls))
@@ -497,78 +497,78 @@ func TestPhoneTransferFails(t *testing.T) {
 	h := newHarness(t, &peer{password: "pw"})
 	c := h.login("1001", "pw")
 	u := h.ui
-	u.waitText("#status", "Registered")
+	u.WaitText("#status", "Registered")
 	cid, _ := h.call(c, "1002")
-	u.click("#transfer")
-	u.fill("#transfer-to", "1007")
-	u.click("#transfer-call")
+	u.Click("#transfer")
+	u.Fill("#transfer-to", "1007")
+	u.Click("#transfer-call")
 	c.next(t, callproto.OpSecondCall)
 	second := c.lastCID
 	c.event(callproto.EvSecondCallState, ev("cid", second), ev("state", "1"))
-	u.waitText("#transfer-status", "Ringing 1007")
-	u.click("#transfer-complete")
+	u.WaitText("#transfer-status", "Ringing 1007")
+	u.Click("#transfer-complete")
 	if m := c.next(t, callproto.OpDisconnect); m.Get("cid") != cid {
 		t.Errorf("complete sent %v, want 1010 cid=%s", m, cid)
 	}
 	c.event(callproto.EvSecondCallState, ev("cid", second), ev("state", "0"), ev("cause", "487"))
 	c.event(callproto.EvCallState, ev("cid", cid), ev("state", "0"), ev("cause", "486"))
-	u.waitHidden("#call")
-	u.waitText("#status", "the transfer to 1007 failed: busy, 486")
+	u.WaitHidden("#call")
+	u.WaitText("#status", "the transfer to 1007 failed: busy, 486")
 	if _, _, r := h.lastHistory(); r != "answered" {
 		t.Errorf("history: %s, want answered (the transfer failed)", r)
 	}
 
 	// Attended, and failed: the page goes on talking to 1008.
 	cid, _ = h.call(c, "1002")
-	u.click("#transfer")
-	u.fill("#transfer-to", "1008")
-	u.click("#transfer-call")
+	u.Click("#transfer")
+	u.Fill("#transfer-to", "1008")
+	u.Click("#transfer-call")
 	s := c.next(t, callproto.OpSecondCall)
 	second = c.lastCID
 	f := newFar(t)
 	c.event(callproto.EvMediaChange, ev("cid", second), ev("sdp", f.answer(t, s.Get("sdp"))))
 	c.event(callproto.EvSecondCallState, ev("cid", second), ev("state", "2"))
-	u.waitText("#transfer-status", "Talking to 1008")
+	u.WaitText("#transfer-status", "Talking to 1008")
 	f.waitRTP(t)
-	u.click("#transfer-complete")
+	u.Click("#transfer-complete")
 	if m := c.next(t, callproto.OpDisconnect); m.Get("cid") != cid {
 		t.Errorf("complete sent %v, want 1010 cid=%s", m, cid)
 	}
 	c.event(callproto.EvCallState, ev("cid", cid), ev("state", "0"), ev("cause", "503"))
-	u.waitText("#status", "the transfer to 1008 failed")
-	u.until(fmt.Sprintf("HookswitchPhone.state().current === %q", second), nil)
-	u.waitText("#call-state", "Connected")
-	u.waitText("#call-peer", "1008")
+	u.WaitText("#status", "the transfer to 1008 failed")
+	u.Until(fmt.Sprintf("HookswitchPhone.state().current === %q", second), nil)
+	u.WaitText("#call-state", "Connected")
+	u.WaitText("#call-peer", "1008")
 	st := h.state()
 	if len(st.Calls) != 1 || !st.Calls[0].Consult || st.Calls[0].MicEnabled == nil || !*st.Calls[0].MicEnabled || st.FirstAudioMuted {
 		t.Errorf("after the failed transfer: %+v, want the second call alone, microphone and audio on", st)
 	}
 	before := 0
-	u.eval("HookswitchPhone.stats().then(s => s.packetsReceived)", &before)
-	u.until(fmt.Sprintf("HookswitchPhone.stats().then(s => s && s.packetsReceived > %d)", before), nil)
+	u.Eval("HookswitchPhone.stats().then(s => s.packetsReceived)", &before)
+	u.Until(fmt.Sprintf("HookswitchPhone.stats().then(s => s && s.packetsReceived > %d)", before), nil)
 	// It ends as its 9007 says.
 	c.event(callproto.EvSecondCallState, ev("cid", second), ev("state", "0"), ev("cause", "200"))
-	u.waitHidden("#call")
+	u.WaitHidden("#call")
 	if _, n, r := h.lastHistory(); n != "1008" || r != "answered" {
 		t.Errorf("history: %s %s, want 1008 answered", n, r)
 	}
 
 	// Hanging up during a consultation ends the consultation only.
 	cid, _ = h.call(c, "1002")
-	u.click("#transfer")
-	u.fill("#transfer-to", "1009")
-	u.click("#transfer-call")
+	u.Click("#transfer")
+	u.Fill("#transfer-to", "1009")
+	u.Click("#transfer-call")
 	c.next(t, callproto.OpSecondCall)
 	second = c.lastCID
-	u.waitText("#transfer-status", "Calling 1009")
-	u.click("#hangup")
+	u.WaitText("#transfer-status", "Calling 1009")
+	u.Click("#hangup")
 	if m := c.next(t, callproto.OpDisconnect); m.Get("cid") != second {
 		t.Errorf("hang-up during the consultation sent %v, want 1010 cid=%s (the second call)", m, second)
 	}
-	u.waitHidden("#transfer-state")
-	u.waitText("#call-state", "On hold")
+	u.WaitHidden("#transfer-state")
+	u.WaitText("#call-state", "On hold")
 	c.event(callproto.EvSecondCallState, ev("cid", second), ev("state", "0"))
-	u.click("#hold")
+	u.Click("#hold")
 	if m := c.next(t, callproto.OpModify); m.Get("cid") != cid || m.Get("type") != "0" {
 		t.Errorf("resume sent %v, want 1007 type=0 on the first call", m)
 	}
@@ -581,29 +581,29 @@ func TestPhoneVoicemail(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, &peer{password: "pw"})
 	u := h.ui
-	u.open("/phone/")
-	u.wait("html[data-ready]")
-	u.fill("#login-ext", "1001")
-	u.fill("#login-password", "pw")
-	u.click("#login-submit")
+	u.Open("/phone/")
+	u.Wait("html[data-ready]")
+	u.Fill("#login-ext", "1001")
+	u.Fill("#login-password", "pw")
+	u.Click("#login-submit")
 	c := h.peer.accept(t)
 	c.next(t, callproto.OpConnect)
 	if r := c.next(t, callproto.OpRegister); r.Get("mwi") != "1" {
 		t.Errorf("register mwi=%q, want 1", r.Get("mwi"))
 	}
-	u.waitText("#status", "Registered")
+	u.WaitText("#status", "Registered")
 	c.event(callproto.EvVoicemail, ev("vm", "2/8 (0/2)"))
-	u.wait("#vm.lit")
-	if got := u.text("#vm-text"); got != "2 new voicemails" {
+	u.Wait("#vm.lit")
+	if got := u.Text("#vm-text"); got != "2 new voicemails" {
 		t.Errorf("indicator says %q", got)
 	}
-	u.shot("voicemail")
+	u.Shot("voicemail")
 	c.event(callproto.EvVoicemail, ev("vm", "0/10 (0/0)"))
-	u.wait("#vm:not(.lit)")
-	if got := u.text("#vm-text"); got != "No new voicemail" {
+	u.Wait("#vm:not(.lit)")
+	if got := u.Text("#vm-text"); got != "No new voicemail" {
 		t.Errorf("indicator says %q", got)
 	}
-	u.click("#vm")
+	u.Click("#vm")
 	if m := c.next(t, callproto.OpCall); m.Get("to") != "*61" {
 		t.Errorf("the indicator called %v, want the own mailbox *61", m)
 	}
@@ -656,28 +656,28 @@ func TestPhoneBookBLF(t *testing.T) {
 	default:
 		t.Error("the phone book URL was not fetched")
 	}
-	u.wait(`#book li[data-ext="2003"]`)
-	if got := u.text(`#book li[data-ext="2002"] .name`); got != "Samuel <Tz>" {
+	u.Wait(`#book li[data-ext="2003"]`)
+	if got := u.Text(`#book li[data-ext="2002"] .name`); got != "Samuel <Tz>" {
 		t.Errorf("entry 2002 shows %q", got)
 	}
 	c.event(callproto.EvBLFState, ev("state", "0"), ev("ext", "2001"), ev("blfxml", dialogBusy))
-	u.wait(`#book li[data-ext="2001"] .blf[data-state="busy"]`)
+	u.Wait(`#book li[data-ext="2001"] .blf[data-state="busy"]`)
 	c.event(callproto.EvBLFState, ev("state", "0"), ev("ext", "2002"), ev("blfxml", dialogRinging))
-	u.wait(`#book li[data-ext="2002"] .blf[data-state="ringing"]`)
-	if got := u.text(`#book li[data-ext="2001"] .blf-text`); got != "busy" {
+	u.Wait(`#book li[data-ext="2002"] .blf[data-state="ringing"]`)
+	if got := u.Text(`#book li[data-ext="2001"] .blf-text`); got != "busy" {
 		t.Errorf("2001's state reads %q, want busy (as text, not only a colour)", got)
 	}
-	u.shot("phone-book")
+	u.Shot("phone-book")
 	c.event(callproto.EvBLFState, ev("state", "0"), ev("ext", "2001"), ev("blfxml", dialogIdle))
-	u.wait(`#book li[data-ext="2001"] .blf[data-state="idle"]`)
+	u.Wait(`#book li[data-ext="2001"] .blf[data-state="idle"]`)
 	c.event(callproto.EvBLFState, ev("state", "-404"), ev("ext", "2002"))
-	u.wait(`#book li[data-ext="2002"] .blf[data-state="unknown"]`)
+	u.Wait(`#book li[data-ext="2002"] .blf[data-state="unknown"]`)
 	var dots int
-	u.eval(`document.querySelectorAll('#book li[data-ext="2003"] .blf').length`, &dots)
+	u.Eval(`document.querySelectorAll('#book li[data-ext="2003"] .blf').length`, &dots)
 	if dots != 0 {
 		t.Errorf("2003 (Blf No) shows a BLF state")
 	}
-	u.click(`#book li[data-ext="2001"] button.call`)
+	u.Click(`#book li[data-ext="2001"] button.call`)
 	if m := c.next(t, callproto.OpCall); m.Get("to") != "2001" {
 		t.Errorf("calling from the phone book sent %v", m)
 	}
@@ -691,25 +691,25 @@ func TestPhoneBookLocal(t *testing.T) {
 	h := newHarness(t, &peer{password: "pw"})
 	c := h.login("1001", "pw")
 	u := h.ui
-	u.waitText("#status", "Registered")
-	u.fill("#book-number", "2005")
-	u.fill("#book-name", "Ann")
-	u.click("#book-add button")
+	u.WaitText("#status", "Registered")
+	u.Fill("#book-number", "2005")
+	u.Fill("#book-name", "Ann")
+	u.Click("#book-add button")
 	if b := c.next(t, callproto.OpBLF); b.Get("blf") != "1" || b.Get("ext") != "2005" {
 		t.Errorf("adding sent %v, want 1014 blf=1 ext=2005", b)
 	}
 	c.event(callproto.EvBLFState, ev("state", "0"), ev("ext", "2005"), ev("blfxml", strings.ReplaceAll(dialogBusy, "2001", "2005")))
-	u.wait(`#book li[data-ext="2005"] .blf[data-state="busy"]`)
+	u.Wait(`#book li[data-ext="2005"] .blf[data-state="busy"]`)
 	var stored string
-	u.eval("localStorage.getItem('hookswitch.phone.contacts.1001')", &stored)
+	u.Eval("localStorage.getItem('hookswitch.phone.contacts.1001')", &stored)
 	if !strings.Contains(stored, `"2005"`) {
 		t.Errorf("contacts not kept: %s", stored)
 	}
-	u.click(`#book li[data-ext="2005"] button.remove`)
+	u.Click(`#book li[data-ext="2005"] button.remove`)
 	if b := c.next(t, callproto.OpBLF); b.Get("blf") != "0" || b.Get("ext") != "2005" {
 		t.Errorf("removing sent %v, want 1014 blf=0 ext=2005", b)
 	}
-	u.waitHidden(`#book li[data-ext="2005"]`)
+	u.WaitHidden(`#book li[data-ext="2005"]`)
 	h.end()
 }
 
@@ -720,13 +720,13 @@ func TestPhonePage(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, &peer{password: "pw"})
 	u := h.ui
-	u.open("/blank.html")
+	u.Open("/blank.html")
 	var base []string
-	u.eval("Object.getOwnPropertyNames(window)", &base)
-	u.open("/phone/")
-	u.wait("html[data-ready]")
+	u.Eval("Object.getOwnPropertyNames(window)", &base)
+	u.Open("/phone/")
+	u.Wait("html[data-ready]")
 	var names []string
-	u.eval("Object.getOwnPropertyNames(window)", &names)
+	u.Eval("Object.getOwnPropertyNames(window)", &names)
 	var extra []string
 	for _, n := range names {
 		if !slices.Contains(base, n) {
@@ -737,29 +737,29 @@ func TestPhonePage(t *testing.T) {
 		t.Errorf("globals beyond a blank page: %q, want only HookswitchPhone", extra)
 	}
 	var unnamed []string
-	u.eval(`[...document.querySelectorAll('input, select, textarea')].filter(e => !e.labels.length && !e.getAttribute('aria-label')).map(e => e.id || e.outerHTML)
+	u.Eval(`[...document.querySelectorAll('input, select, textarea')].filter(e => !e.labels.length && !e.getAttribute('aria-label')).map(e => e.id || e.outerHTML)
 		.concat([...document.querySelectorAll('button')].filter(b => !(b.getAttribute('aria-label') || b.textContent.trim())).map(b => b.id || b.outerHTML))`, &unnamed)
 	if len(unnamed) > 0 {
 		t.Errorf("controls without a label: %q", unnamed)
 	}
 
 	// The extension field has the focus; Tab, type, Enter.
-	u.typeText("1001")
-	u.press("Tab")
-	u.typeText("pw")
-	u.press("Enter")
+	u.TypeText("1001")
+	u.Press("Tab")
+	u.TypeText("pw")
+	u.Press("Enter")
 	c := h.peer.accept(t)
 	c.next(t, callproto.OpConnect)
 	c.next(t, callproto.OpRegister)
-	u.waitText("#status", "Registered as 1001")
+	u.WaitText("#status", "Registered as 1001")
 
-	u.viewport(390, 844)
+	u.Viewport(390, 844)
 	var fits bool
-	u.eval("document.documentElement.scrollWidth <= window.innerWidth", &fits)
+	u.Eval("document.documentElement.scrollWidth <= window.innerWidth", &fits)
 	if !fits {
 		t.Error("the phone scrolls sideways at 390 px")
 	}
-	u.shot("phone-width")
+	u.Shot("phone-width")
 	h.end()
 }
 
@@ -772,7 +772,7 @@ func TestPhoneAutoAnswerAndMediaReset(t *testing.T) {
 	h := newHarness(t, &peer{password: "pw"})
 	c := h.login("1001", "pw")
 	u := h.ui
-	u.waitText("#status", "Registered")
+	u.WaitText("#status", "Registered")
 
 	f := newFar(t)
 	cid := newCID()
@@ -785,7 +785,7 @@ func TestPhoneAutoAnswerAndMediaReset(t *testing.T) {
 	}
 	f.accept(t, a.Get("sdp"))
 	c.event(callproto.EvCallState, ev("cid", cid), ev("state", "2"))
-	u.waitText("#call-state", "Connected")
+	u.WaitText("#call-state", "Connected")
 	f.waitRTP(t)
 
 	c.event(callproto.EvResetMedia, ev("cid", cid))
@@ -798,8 +798,8 @@ func TestPhoneAutoAnswerAndMediaReset(t *testing.T) {
 	wantWebRTCSDP(t, "the renegotiated answer", a2.Get("sdp"))
 	f2.accept(t, a2.Get("sdp"))
 	f2.waitRTP(t)
-	u.until("HookswitchPhone.stats().then(s => s && s.connectionState === 'connected' && s.packetsReceived > 0)", nil)
-	u.click("#hangup")
+	u.Until("HookswitchPhone.stats().then(s => s && s.connectionState === 'connected' && s.packetsReceived > 0)", nil)
+	u.Click("#hangup")
 	if d := c.next(t, callproto.OpDisconnect); d.Get("cid") != cid {
 		t.Errorf("hang-up sent %v", d)
 	}

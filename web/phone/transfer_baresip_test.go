@@ -3,17 +3,11 @@ package phone
 import (
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
-	"strconv"
 	"strings"
-	"syscall"
 	"testing"
-	"testing/fstest"
 	"time"
 
 	"github.com/hookswitch/hookswitch/tests/browser"
-	"github.com/hookswitch/hookswitch/tests/e2e"
 )
 
 const (
@@ -37,94 +31,43 @@ const (
 // call ending up between 1002 and 1003.
 func TestWebPhoneTransferWithBaresip(t *testing.T) {
 	t.Parallel()
-	env := browser.Require(t)
-	bin := browser.RequireBaresip(t)
-
-	dir := t.TempDir()
-	pageWAV := filepath.Join(dir, "page-tone.wav")
-	b2WAV := filepath.Join(dir, "1002-tone.wav")
-	b3WAV := filepath.Join(dir, "1003-tone.wav")
-	must(t, e2e.WriteWAVFile(pageWAV, 48000, e2e.Tone(48000, bcPageTone, 120*time.Second, 0.5)))
-	must(t, e2e.WriteWAVFile(b2WAV, 8000, e2e.Tone(8000, bcBaresipTone, 120*time.Second, 0.5)))
-	must(t, e2e.WriteWAVFile(b3WAV, 8000, e2e.Tone(8000, trTargetTone, 120*time.Second, 0.5)))
-	env, err := env.WithFlags(t, "--use-file-for-fake-audio-capture="+pageWAV)
-	must(t, err)
-
-	sw := browser.BuildSwitch(t, env)
-	sw.Admin(t, "ext", "add", "1001", "--password", trPagePassword)
-	sw.Admin(t, "ext", "add", "1002", "--password", trB2Password)
-	sw.Admin(t, "ext", "add", "1003", "--password", trB3Password)
-	sw.Admin(t, "cert", "generate", "--host", "127.0.0.1,localhost")
 	// A tone as the music on hold, so 1002's recording shows the hold.
-	mohDir := filepath.Join(sw.Data, "moh", "default")
-	must(t, os.MkdirAll(mohDir, 0o755))
-	must(t, e2e.WriteWAVFile(filepath.Join(mohDir, "tone.wav"), 8000, e2e.Tone(8000, bcMOHTone, 20*time.Second, 0.5)))
-	sw.Serve(t)
+	w := newBCWorld(t, map[string]string{"1001": trPagePassword, "1002": trB2Password, "1003": trB3Password}, true)
+	sw := w.sw
+	b2 := w.baresip("1002", trB2Password, true, bcBaresipTone, "34000-34499")
+	b3 := w.baresip("1003", trB3Password, true, trTargetTone, "34500-34999")
+	u := w.drive()
 
-	domain := "127.0.0.1:" + strconv.Itoa(sw.SIPUDP)
-	account := func(ext, pw string) string {
-		return fmt.Sprintf("<sip:%s@%s;transport=udp>;auth_pass=%s;regint=300;audio_codecs=pcmu,pcma;answermode=auto", ext, domain, pw)
-	}
-	b2 := browser.StartBaresip(t, bin, "baresip-1002", account("1002", trB2Password), b2WAV, "34000-34499")
-	b3 := browser.StartBaresip(t, bin, "baresip-1003", account("1003", trB3Password), b3WAV, "34500-34999")
-	for _, b := range []*browser.Baresip{b2, b3} {
-		if err := b.WaitOutput(browser.BaresipRegistered, 10*time.Second); err != nil {
-			t.Fatalf("%s registration: %v", b.Name, err)
-		}
-	}
-
-	ctl := env.Serve(t, fstest.MapFS{})
-	d := newDriver(t)
-	ctl.Mux.Handle("/ctl/", d)
-	scenario, err := filepath.Abs("testdata/drive.mjs")
-	must(t, err)
-	s, err := env.Start(t, browser.Options{
-		Scenario: scenario,
-		URL:      "https://127.0.0.1:" + strconv.Itoa(sw.HTTPS),
-		Params:   map[string]string{"control": ctl.URL + "/ctl"},
-		Timeout:  3 * time.Minute,
-	})
-	must(t, err)
-	go func() {
-		s.Wait()
-		close(d.ended)
-	}()
-	u := &ui{t: t, d: d}
-
-	u.open("/phone/")
-	u.wait("html[data-ready]")
-	var registered bool
-	u.eval(fmt.Sprintf("HookswitchPhone.login({ext: '1001', password: %q}).then(() => HookswitchPhone.state().registered)", trPagePassword), &registered)
-	if !registered {
-		t.Fatal("the page is not registered after login")
-	}
+	u.Open("/phone/")
+	u.Wait("html[data-ready]")
+	w.login(u, "1001", trPagePassword)
 
 	// The page calls 1002, which answers by itself.
-	u.eval("HookswitchPhone.dial('1002').then(() => true)", nil)
+	u.Eval("HookswitchPhone.dial('1002').then(() => true)", nil)
 	if err := b2.WaitOutput(browser.BaresipEstablished, 10*time.Second); err != nil {
 		t.Fatal(err)
 	}
-	u.waitText("#call-state", "Connected")
-	u.stats("s && s.connectionState === 'connected' && s.packetsReceived > 0")
+	u.WaitText("#call-state", "Connected")
+	stats(u, "s && s.connectionState === 'connected' && s.packetsReceived > 0")
 	talkFrom := recorded(t, b2)
 	waitRecorded(t, b2, talkFrom+bcTalk)
 	talkTo := recorded(t, b2)
 
 	// The consultation: 1002 held, the page talking to 1003 on its second
 	// peer connection.
-	u.eval("HookswitchPhone.transfer('1003').then(() => true)", nil)
+	u.Eval("HookswitchPhone.transfer('1003').then(() => true)", nil)
 	if err := b3.WaitOutput(browser.BaresipEstablished, 10*time.Second); err != nil {
 		t.Fatal(err)
 	}
-	u.waitText("#transfer-status", "Talking to 1003")
-	u.waitText("#call-state", "On hold")
-	first := u.secondStats("s && s.connectionState === 'connected' && s.packetsReceived > 0")
+	u.WaitText("#transfer-status", "Talking to 1003")
+	u.WaitText("#call-state", "On hold")
+	first := secondStats(u, "s && s.connectionState === 'connected' && s.packetsReceived > 0")
 	t.Logf("the page's second call: %+v", first)
 	if c := strings.ToLower(first.Codec); c != "audio/pcmu" && c != "audio/pcma" {
 		t.Errorf("the second call's codec = %q, want G.711", first.Codec)
 	}
 	var ph phoneState
-	u.eval("HookswitchPhone.state()", &ph)
+	u.Eval("HookswitchPhone.state()", &ph)
 	if len(ph.Calls) != 1 || ph.Calls[0].Second == nil || ph.Calls[0].Second.State != "connected" ||
 		ph.Calls[0].MicEnabled == nil || *ph.Calls[0].MicEnabled || !ph.FirstAudioMuted {
 		t.Errorf("the page during the consultation: %+v, want the first call's microphone and audio off, the second connected", ph)
@@ -133,16 +76,16 @@ func TestWebPhoneTransferWithBaresip(t *testing.T) {
 	waitRecorded(t, b3, consultFrom+bcTalk)
 	waitRecorded(t, b2, heldFrom+bcTalk)
 	heldTo, consultTo := recorded(t, b2), recorded(t, b3)
-	grown := u.secondStats(fmt.Sprintf("s && s.packetsReceived > %d", first.PacketsReceived))
+	grown := secondStats(u, fmt.Sprintf("s && s.packetsReceived > %d", first.PacketsReceived))
 	if grown.PacketsSent <= 0 {
 		t.Errorf("the page's second call sent no RTP: %+v", grown)
 	}
 
 	// Complete: 1002 and 1003 talk to each other, the page is out.
-	u.eval("HookswitchPhone.completeTransfer().then(() => true)", nil)
-	u.waitText("#status", "Transferred to 1003")
-	u.waitHidden("#call")
-	u.eval("HookswitchPhone.state()", &ph)
+	u.Eval("HookswitchPhone.completeTransfer().then(() => true)", nil)
+	u.WaitText("#status", "Transferred to 1003")
+	u.WaitHidden("#call")
+	u.Eval("HookswitchPhone.state()", &ph)
 	if len(ph.Calls) != 0 || ph.FirstAudioMuted {
 		t.Errorf("the page after the transfer: %+v, want no calls", ph)
 	}
@@ -165,14 +108,12 @@ func TestWebPhoneTransferWithBaresip(t *testing.T) {
 			t.Errorf("%s: %v", b.Name, err)
 		}
 	}
-	bcEnd(t, u, s)
+	u.End()
 
 	for _, b := range []*browser.Baresip{b2, b3} {
 		browser.CheckBaresipRTPFromSwitch(t, b)
-		if !b.Stop(syscall.SIGTERM, 5*time.Second) {
-			t.Logf("%s needed SIGKILL", b.Name)
-		}
 	}
+	stopBaresips(t, b2, b3)
 	t.Log("1002's recording:")
 	checkStretches(t, b2, []bcStretch{
 		{"talking to the page", talkFrom, talkTo, bcPageTone},
@@ -185,23 +126,8 @@ func TestWebPhoneTransferWithBaresip(t *testing.T) {
 		{"transferred to 1002", after3From, after3To, bcBaresipTone},
 	})
 
-	if !sw.Proc.Stop(syscall.SIGTERM, 10*time.Second) {
-		t.Errorf("switch did not stop within 10s of SIGTERM")
-	}
+	w.stop()
 	checkTransferCDRs(t, sw.CDRs(t))
-}
-
-// secondStats polls HookswitchPhone.secondStats() (the current call's
-// transfer's second call) until cond, an expression of s, holds.
-func (u *ui) secondStats(cond string) bcStats {
-	u.t.Helper()
-	var raw json.RawMessage
-	u.until("HookswitchPhone.secondStats().then(s => ("+cond+") ? JSON.stringify(s) : false)", &raw)
-	var js string
-	u.decode(raw, &js)
-	var st bcStats
-	u.decode(json.RawMessage(js), &st)
-	return st
 }
 
 // checkTransferCDRs: the page's call to 1002 was answered and ended up

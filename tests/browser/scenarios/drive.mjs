@@ -1,4 +1,4 @@
-// A scenario the Go test drives step by step (driver_test.go): it asks
+// A scenario a Go test drives step by step (driver.go: Env.Drive): it asks
 // params.control for the next step, runs it on the page with playwright,
 // and posts the outcome back, until the step "end". Playwright's locators
 // reach into open shadow roots, so the click-to-call widget is reachable.
@@ -55,6 +55,16 @@ async function run(ctx, s) {
         if (Date.now() > deadline) throw new Error(`${s.js} stayed falsy (${JSON.stringify(v)})`);
         await new Promise((r) => setTimeout(r, 50));
       }
+    }
+    case 'files': // choose files (paths here) in a file input
+      await loc().setInputFiles(s.paths);
+      return null;
+    case 'download': { // click sel, save the download it starts into s.dir
+      const [download] = await Promise.all([page.waitForEvent('download'), loc().click()]);
+      const name = download.suggestedFilename();
+      const file = path.join(s.dir, path.basename(name) || 'download');
+      await download.saveAs(file);
+      return { path: file, name };
     }
     case 'shot': {
       const file = path.join(ctx.artifacts, s.name + '.png');
