@@ -95,6 +95,7 @@ func TestQueueOrderAndAgentCodes(t *testing.T) {
 		t.Fatalf("the agent got %s's call first, want 1001's", from)
 	}
 	cd := in.dialog(t)
+	a.rtp.waitQuiet(t, 200*time.Millisecond) // the caller's music has stopped: only the agent counts
 	exchange(t, a, fd.Media(), c, cd.Media(), 25, 15)
 	cd.bye(t) // the agent ends the first call
 	in = c.waitIncoming(t)
@@ -102,6 +103,7 @@ func TestQueueOrderAndAgentCodes(t *testing.T) {
 		t.Fatalf("the agent's second call is from %s, want 1002", from)
 	}
 	cd = in.dialog(t)
+	b.rtp.waitQuiet(t, 200*time.Millisecond)
 	exchange(t, b, sd.Media(), c, cd.Media(), 25, 15)
 	cd.bye(t)
 	waitFor(t, "both calls answered", func() bool { return queueStatus(t, sw, "701").Counters.Answered == 2 })
