@@ -460,23 +460,8 @@ func (m *Manager) bye(l *leg) {
 func (m *Manager) send(req *gosip.Request, timeout time.Duration) *gosip.Response {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	tx, err := m.stack.Request(ctx, req)
-	if err != nil {
-		return nil
-	}
-	defer tx.Terminate()
-	for {
-		select {
-		case r := <-tx.Responses():
-			if r.StatusCode >= 200 {
-				return r
-			}
-		case <-tx.Done():
-			return nil
-		case <-ctx.Done():
-			return nil
-		}
-	}
+	res, _ := m.stack.Final(ctx, req)
+	return res
 }
 
 // end releases the call's resources and writes its CDR, once.

@@ -101,51 +101,21 @@ func (s *Server) request(m *msg, b store.Binding) (*gosip.Request, error) {
 // that cannot leave (a closed WebSocket, a refused connection) is 480
 // unless the stack names another status.
 func (s *Server) send(ctx context.Context, req *gosip.Request) (int, error) {
-	tx, err := s.stack.Request(ctx, req)
-	if err != nil {
-		if s.ctx.Err() != nil {
-			return 0, errClosed
-		}
-		var se *sip.Error
-		if errors.As(err, &se) {
-			return se.Code, fmt.Errorf("message: send: %w", err)
-		}
-		return 480, fmt.Errorf("message: send: %w", err)
+	res, err := s.stack.Final(ctx, req)
+	var se *sip.Error
+	switch {
+	case err == nil:
+		return res.StatusCode, nil
+	case s.ctx.Err() != nil:
+		return 0, errClosed
+	case errors.Is(err, context.Canceled):
+		return 487, err // another contact won; nobody reads this
+	case errors.Is(err, context.DeadlineExceeded):
+		return 408, fmt.Errorf("message: no final answer within %v", s.cfg.Timeout)
+	case errors.As(err, &se):
+		return se.Code, fmt.Errorf("message: %w", err)
 	}
-	defer tx.Terminate()
-	for {
-		select {
-		case r := <-tx.Responses():
-			if r.StatusCode >= 200 {
-				return r.StatusCode, nil
-			}
-		case <-tx.Done():
-			// The final response may be queued behind the termination.
-			select {
-			case r := <-tx.Responses():
-				if r.StatusCode >= 200 {
-					return r.StatusCode, nil
-				}
-			default:
-			}
-			err := tx.Err()
-			if errors.Is(err, gosip.ErrTransactionTimeout) {
-				return 408, fmt.Errorf("message: %w", err)
-			}
-			if err == nil {
-				err = gosip.ErrTransactionTerminated
-			}
-			return 480, fmt.Errorf("message: %w", err)
-		case <-ctx.Done():
-			if s.ctx.Err() != nil {
-				return 0, errClosed
-			}
-			if errors.Is(ctx.Err(), context.Canceled) {
-				return 487, ctx.Err() // another contact won; nobody reads this
-			}
-			return 408, fmt.Errorf("message: no final answer within %v", s.cfg.Timeout)
-		}
-	}
+	return 480, fmt.Errorf("message: %w", err)
 }
 
 // bestFailure picks the answer for the sender when every contact refused,
