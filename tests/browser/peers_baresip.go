@@ -13,9 +13,9 @@ import (
 	"time"
 )
 
-// baresip as the far end of a browser call, configured as tests/e2e does
-// (baresip_test.go there): loopback only, G.711, a WAV as the microphone,
-// sndfile recording what it hears, and commands typed into its stdin.
+// baresip as the far end of a browser call or a phone of tests/e2e:
+// loopback only, G.711, a WAV as the microphone, sndfile recording what it
+// hears, and commands typed into its stdin.
 
 // What baresip logs, for Proc.WaitOutput.
 var (
@@ -46,8 +46,18 @@ func RequireBaresip(t testing.TB) string {
 // Baresip is a running baresip.
 type Baresip struct {
 	*Proc
+	Port   int      // its SIP port on 127.0.0.1 (UDP and TCP; TLS on Port+1)
 	RecDir string   // where sndfile records
 	stdin  *os.File // baresip's stdio module reads commands from it
+}
+
+// BaresipConfig describes one baresip for StartBaresipConfig.
+type BaresipConfig struct {
+	Name     string   // label in logs, e.g. "baresip-1001"
+	Account  string   // one line of its accounts file; empty for none (added later by /uanew)
+	ToneWAV  string   // played as the microphone
+	RTPPorts string   // e.g. "31000-31999"
+	Modules  []string // extra application modules, e.g. "mwi.so"
 }
 
 // StartBaresip starts baresip with one account line on a free loopback
@@ -55,21 +65,27 @@ type Baresip struct {
 // retries when another process took the port meanwhile.
 func StartBaresip(t testing.TB, bin, name, account, toneWAV, rtpPorts string) *Baresip {
 	t.Helper()
+	return StartBaresipConfig(t, bin, BaresipConfig{Name: name, Account: account, ToneWAV: toneWAV, RTPPorts: rtpPorts})
+}
+
+// StartBaresipConfig is StartBaresip with every option.
+func StartBaresipConfig(t testing.TB, bin string, c BaresipConfig) *Baresip {
+	t.Helper()
 	var lastErr error
 	for attempt := range 3 {
 		port, err := FreePort()
 		if err != nil {
 			t.Fatal(err)
 		}
-		dir := filepath.Join(t.TempDir(), fmt.Sprintf("%s-%d", name, attempt))
+		dir := filepath.Join(t.TempDir(), fmt.Sprintf("%s-%d", c.Name, attempt))
 		recDir := filepath.Join(dir, "rec")
 		if err := os.MkdirAll(recDir, 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(filepath.Join(dir, "config"), []byte(baresipConfig(port, toneWAV, rtpPorts, recDir)), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, "config"), []byte(baresipConfig(port, c, recDir)), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(filepath.Join(dir, "accounts"), []byte(account+"\n"), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, "accounts"), []byte(c.Account+"\n"), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		// stdin stays open (a pipe Command types into): baresip's stdio
@@ -80,22 +96,22 @@ func StartBaresip(t testing.TB, bin, name, account, toneWAV, rtpPorts string) *B
 		}
 		t.Cleanup(func() { _ = w.Close() })
 		// -s traces SIP into the log printed on failure.
-		p := StartProc(t, name, r, bin, "-s", "-f", dir)
+		p := StartProc(t, c.Name, r, bin, "-s", "-f", dir)
 		_ = r.Close()
 		if lastErr = p.WaitOutput(BaresipReady, 10*time.Second); lastErr == nil {
-			return &Baresip{Proc: p, RecDir: recDir, stdin: w}
+			return &Baresip{Proc: p, Port: port, RecDir: recDir, stdin: w}
 		}
 		p.Stop(syscall.SIGKILL, time.Second)
-		t.Logf("%s did not start on port %d (attempt %d): %v\n%s", name, port, attempt+1, lastErr, p.Output())
+		t.Logf("%s did not start on port %d (attempt %d): %v\n%s", c.Name, port, attempt+1, lastErr, p.Output())
 	}
-	t.Fatalf("%s: %v", name, lastErr)
+	t.Fatalf("%s: %v", c.Name, lastErr)
 	return nil
 }
 
-// baresipConfig pins baresip to loopback, G.711 and files: toneWAV is the
-// microphone, sndfile records both directions into recDir, and the player
-// is a dummy aubridge device (no sound card).
-func baresipConfig(port int, toneWAV, rtpPorts, recDir string) string {
+// baresipConfig pins baresip to loopback, G.711 and files: the tone WAV is
+// the microphone, sndfile records both directions into recDir, and the
+// player is a dummy aubridge device (no sound card).
+func baresipConfig(port int, c BaresipConfig, recDir string) string {
 	lines := []string{
 		"poll_method epoll",
 		fmt.Sprintf("sip_listen 127.0.0.1:%d", port),
@@ -104,12 +120,12 @@ func baresipConfig(port int, toneWAV, rtpPorts, recDir string) string {
 		"call_max_calls 2",
 		"audio_player aubridge,nil",
 		"audio_alert aubridge,nil",
-		"audio_source aufile," + toneWAV,
+		"audio_source aufile," + c.ToneWAV,
 		"ausrc_srate 8000",
 		"auplay_srate 8000",
 		"ausrc_channels 1",
 		"auplay_channels 1",
-		"rtp_ports " + rtpPorts,
+		"rtp_ports " + c.RTPPorts,
 		"rtcp_mux no",
 		"statmode_default off",
 		"module stdio.so",
@@ -120,6 +136,9 @@ func baresipConfig(port int, toneWAV, rtpPorts, recDir string) string {
 		"module_tmp account.so",
 		"module_app menu.so",
 		"snd_path " + recDir,
+	}
+	for _, m := range c.Modules {
+		lines = append(lines, "module_app "+m)
 	}
 	if _, err := os.Stat(baresipModules); err == nil {
 		lines = append(lines, "module_path "+baresipModules)
@@ -132,6 +151,16 @@ func (b *Baresip) Command(t testing.TB, cmd string) {
 	t.Helper()
 	if _, err := b.stdin.WriteString(cmd + "\n"); err != nil {
 		t.Fatalf("%s: type %q: %v", b.Name, cmd, err)
+	}
+}
+
+// Key presses a key during a call: baresip's menu sends a character typed
+// outside a /command as a DTMF digit (RFC 4733 when the peer's SDP offers
+// telephone-event).
+func (b *Baresip) Key(t testing.TB, digit byte) {
+	t.Helper()
+	if _, err := b.stdin.Write([]byte{digit}); err != nil {
+		t.Fatalf("%s: key %c: %v", b.Name, digit, err)
 	}
 }
 

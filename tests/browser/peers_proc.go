@@ -14,7 +14,7 @@ import (
 
 // Proc is a child process of a call test (the switch, baresip): its output
 // is kept for the failure log and the test's cleanup kills it whatever
-// happens. A small copy of tests/e2e's proc, whose file is a test file.
+// happens. tests/e2e and the web packages' baresip tests use it too.
 type Proc struct {
 	Name string // label in logs and errors
 	cmd  *exec.Cmd
@@ -49,6 +49,10 @@ func StartProc(t testing.TB, label string, stdin *os.File, name string, args ...
 
 // Output returns everything the process wrote to stdout and stderr so far.
 func (p *Proc) Output() string { return p.out.String() }
+
+// Note appends a line of the test's own to the output, so the failure log
+// shows it in order with what the process wrote.
+func (p *Proc) Note(line string) { _, _ = p.out.Write([]byte("\n" + line + "\n")) }
 
 // Exited reports whether the process has ended.
 func (p *Proc) Exited() bool {

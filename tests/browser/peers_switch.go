@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -22,8 +23,8 @@ const (
 	SwitchRTPMax = 30999
 )
 
-// Switch is the real hookswitch binary with its data directory, as
-// tests/e2e runs it, plus the browser-facing ports (set by Serve).
+// Switch is the real hookswitch binary with its data directory, plus the
+// ports Serve chose (browser-facing ones, or SIP TCP with SIPOnly).
 type Switch struct {
 	Bin, Data string
 	Proc      *Proc // the running switch, after Serve
@@ -34,13 +35,30 @@ type Switch struct {
 	// on a free loopback port, HTTP, rather than disabling them.
 	AdminHTTP bool
 	HTTP      int // that port, after Serve
+	// SIPOnly, set before Serve, serves SIP over UDP and TCP alone, with
+	// neither HTTPS nor the WebRTC gateway (tests/e2e's plain SIP switch).
+	SIPOnly bool
+	SIPTCP  int // SIP over TCP with SIPOnly, after Serve
 }
 
 // BuildSwitch compiles cmd/hookswitch of the repository holding e (e.Dir
 // is tests/browser).
 func BuildSwitch(t testing.TB, e Env) *Switch {
 	t.Helper()
-	root := filepath.Dir(filepath.Dir(e.Dir))
+	return BuildSwitchIn(t, filepath.Dir(filepath.Dir(e.Dir)))
+}
+
+// BuildSwitchIn compiles cmd/hookswitch of the repository at root (for
+// tests that need no browser harness, such as tests/e2e).
+func BuildSwitchIn(t testing.TB, root string) *Switch {
+	t.Helper()
+	root, err := filepath.Abs(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(root, "go.mod")); err != nil {
+		t.Fatalf("repository root not found at %s: %v", root, err)
+	}
 	goBin, err := exec.LookPath("go")
 	if err != nil {
 		t.Fatalf("go tool not found: %v", err)
@@ -57,41 +75,56 @@ func BuildSwitch(t testing.TB, e Env) *Switch {
 // it is stopped, through its control socket while it runs).
 func (s *Switch) Admin(t testing.TB, args ...string) string {
 	t.Helper()
-	out, err := RunCmd(20*time.Second, "", s.Bin, append(args, "--data", s.Data)...)
+	out, err := s.TryAdmin(args...)
 	if err != nil {
-		t.Fatalf("hookswitch %s: %v\n%s", strings.Join(args, " "), err, out)
+		t.Fatal(err)
 	}
 	return out
 }
 
+// TryAdmin is Admin for checks that should not end the test.
+func (s *Switch) TryAdmin(args ...string) (string, error) {
+	out, err := RunCmd(20*time.Second, "", s.Bin, append(args, "--data", s.Data)...)
+	if err != nil {
+		return out, fmt.Errorf("hookswitch %s: %w\n%s", strings.Join(args, " "), err, out)
+	}
+	return out, nil
+}
+
 // Serve starts the switch on free loopback ports with SIP over UDP, HTTPS
-// and the WebRTC gateway, plus the extra flags, and waits until it
-// answers OPTIONS, retrying when a port was taken meanwhile.
+// and the WebRTC gateway (SIP over UDP and TCP with SIPOnly), plus the
+// extra flags, and waits until it answers OPTIONS, retrying when a port
+// was taken meanwhile.
 func (s *Switch) Serve(t testing.TB, extra ...string) {
 	t.Helper()
 	var lastErr error
 	for attempt := range 3 {
-		n := 3
-		if s.AdminHTTP {
-			n = 4
-		}
+		n := 4 // SIP UDP, HTTPS or SIP TCP, WebRTC, admin HTTP
 		ports, err := FreePorts(n)
 		if err != nil {
 			t.Fatal(err)
 		}
-		s.SIPUDP, s.HTTPS, s.WebRTC = ports[0], ports[1], ports[2]
-		httpAddr := ""
+		addr := func(port int) string { return "127.0.0.1:" + strconv.Itoa(port) }
+		s.SIPUDP = ports[0]
+		sipTCP, https, webrtc, httpAddr := "", "", "", ""
+		if s.SIPOnly {
+			s.SIPTCP = ports[1]
+			sipTCP = addr(s.SIPTCP)
+		} else {
+			s.HTTPS, s.WebRTC = ports[1], ports[2]
+			https, webrtc = addr(s.HTTPS), addr(s.WebRTC)
+		}
 		if s.AdminHTTP {
 			s.HTTP = ports[3]
-			httpAddr = "127.0.0.1:" + strconv.Itoa(s.HTTP)
+			httpAddr = addr(s.HTTP)
 		}
 		args := append([]string{"serve",
 			"--data", s.Data,
-			"--sip-udp", "127.0.0.1:" + strconv.Itoa(s.SIPUDP),
-			"--sip-tcp", "",
+			"--sip-udp", addr(s.SIPUDP),
+			"--sip-tcp", sipTCP,
 			"--sip-tls", "",
-			"--https", "127.0.0.1:" + strconv.Itoa(s.HTTPS),
-			"--webrtc", "127.0.0.1:" + strconv.Itoa(s.WebRTC),
+			"--https", https,
+			"--webrtc", webrtc,
 			"--advertise", "127.0.0.1",
 			"--rtp-ports", fmt.Sprintf("%d-%d", SwitchRTPMin, SwitchRTPMax),
 			"--rtp-ip", "127.0.0.1",
@@ -107,33 +140,51 @@ func (s *Switch) Serve(t testing.TB, extra ...string) {
 }
 
 // waitReady waits until the switch answers OPTIONS over UDP and accepts
-// TCP on its HTTPS port (and its admin HTTP port, when served).
+// TCP on its HTTPS port (or SIP TCP port with SIPOnly, and its admin HTTP
+// port, when served).
 func (s *Switch) waitReady(timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
-	addr := "127.0.0.1:" + strconv.Itoa(s.SIPUDP)
+	if err := WaitOptions(s.Proc, "127.0.0.1:"+strconv.Itoa(s.SIPUDP), timeout); err != nil {
+		return err
+	}
 	var lastErr error
 	for time.Now().Before(deadline) {
-		if s.Proc.Exited() {
-			return fmt.Errorf("switch exited: %v", s.Proc.Err())
-		}
-		status, err := sipOptions(addr, 500*time.Millisecond)
-		switch {
-		case err != nil:
-			lastErr = err
-		case status != 200:
-			lastErr = fmt.Errorf("OPTIONS answered %d", status)
-		default:
+		if s.SIPOnly {
+			lastErr = tcpOpen("sip tcp", s.SIPTCP)
+		} else {
 			lastErr = tcpOpen("https", s.HTTPS)
-			if lastErr == nil && s.AdminHTTP {
-				lastErr = tcpOpen("admin http", s.HTTP)
-			}
-			if lastErr == nil {
-				return nil
-			}
+		}
+		if lastErr == nil && s.AdminHTTP {
+			lastErr = tcpOpen("admin http", s.HTTP)
+		}
+		if lastErr == nil {
+			return nil
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
 	return fmt.Errorf("switch not ready within %v: %w", timeout, lastErr)
+}
+
+// WaitOptions sends SIP OPTIONS over UDP to addr until a 200 comes back,
+// p (the switch) exits or timeout passes.
+func WaitOptions(p *Proc, addr string, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	var lastErr error
+	for time.Now().Before(deadline) {
+		if p.Exited() {
+			return fmt.Errorf("switch exited: %v", p.Err())
+		}
+		status, err := sipOptions(addr, 500*time.Millisecond)
+		if err == nil && status == 200 {
+			return nil
+		}
+		lastErr = err
+		if err == nil {
+			lastErr = fmt.Errorf("OPTIONS answered %d", status)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return fmt.Errorf("no 200 to OPTIONS at %s within %v: %w", addr, timeout, lastErr)
 }
 
 // tcpOpen checks that a loopback TCP port accepts.

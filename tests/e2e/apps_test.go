@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/hookswitch/hookswitch/tests/browser"
 )
 
 // The default PBX applications (scripts/apps.lua) with real baresip
@@ -49,20 +51,20 @@ func TestBaresipIVR(t *testing.T) {
 	b := r.phone(t, "1002", wav1002, "33100-33199", ";answermode=auto")
 	a := r.phone(t, "1001", wav1001, "33000-33099", "")
 
-	a.command(t, "/dial sip:5000@"+r.domain)
-	if err := a.waitOutput(reCallEstablised, 15*time.Second); err != nil {
+	a.Command(t, "/dial sip:5000@"+r.domain)
+	if err := a.WaitOutput(browser.BaresipEstablished, 15*time.Second); err != nil {
 		t.Fatalf("the attendant did not answer: %v", err)
 	}
 	waitRecorded(t, a, 2*time.Second, 15*time.Second) // into the greeting
-	a.key(t, '2')
-	if err := b.waitOutput(reCallEstablised, 20*time.Second); err != nil {
+	a.Key(t, '2')
+	if err := b.WaitOutput(browser.BaresipEstablished, 20*time.Second); err != nil {
 		t.Fatalf("1002 not reached after key 2: %v", err)
 	}
 	through := waitHeard(t, a, tone1002, time.Second, 15*time.Second)
 	waitHeard(t, b, tone1001, time.Second, 15*time.Second)
 	time.Sleep(3 * time.Second)
 	hangUp(t, a)
-	if err := b.waitOutput(reCallTerminated, 10*time.Second); err != nil {
+	if err := b.WaitOutput(browser.BaresipTerminated, 10*time.Second); err != nil {
 		t.Error(err)
 	}
 	stopUA(a)
@@ -93,8 +95,8 @@ func TestBaresipVoicemail(t *testing.T) {
 	wav1001, wav1002 := writeTones(t)
 	a := r.phone(t, "1001", wav1001, "33200-33299", "")
 
-	a.command(t, "/dial sip:1002@"+r.domain)
-	if err := a.waitOutput(reCallEstablised, 15*time.Second); err != nil {
+	a.Command(t, "/dial sip:1002@"+r.domain)
+	if err := a.WaitOutput(browser.BaresipEstablished, 15*time.Second); err != nil {
 		t.Fatalf("voicemail did not answer: %v", err)
 	}
 	beep := waitHeard(t, a, 1000, beepRun, 40*time.Second)
@@ -108,19 +110,19 @@ func TestBaresipVoicemail(t *testing.T) {
 	}
 
 	b := r.mwiPhone(t, "1002", wav1002, "33300-33399")
-	if err := b.waitOutput(reMWINotify, 15*time.Second); err != nil {
+	if err := b.WaitOutput(reMWINotify, 15*time.Second); err != nil {
 		t.Fatalf("no MWI NOTIFY reported by baresip's mwi module: %v", err)
 	}
-	checkMWI(t, b.out.String())
+	checkMWI(t, b.Output())
 
 	// *61: the counts, then the main menu; 1 (typed ahead) plays the new
 	// message.
-	b.command(t, "/dial sip:*61@"+r.domain)
-	if err := b.waitOutput(reCallEstablised, 15*time.Second); err != nil {
+	b.Command(t, "/dial sip:*61@"+r.domain)
+	if err := b.WaitOutput(browser.BaresipEstablished, 15*time.Second); err != nil {
 		t.Fatalf("*61 did not answer: %v", err)
 	}
 	waitRecorded(t, b, 3*time.Second, 15*time.Second)
-	b.key(t, '1')
+	b.Key(t, '1')
 	at := waitHeard(t, b, tone1001, time.Second, 40*time.Second)
 	time.Sleep(3 * time.Second) // the rest of the message
 	hangUp(t, b)
@@ -131,7 +133,7 @@ func TestBaresipVoicemail(t *testing.T) {
 	checkRFC4733(t, b, '1')
 	checkTones(t, "1002 (listening to the message)", heardB, tone1001, tone1002)
 
-	if !r.srv.stop(syscall.SIGTERM, 10*time.Second) {
+	if !r.srv.Stop(syscall.SIGTERM, 10*time.Second) {
 		t.Errorf("switch did not stop within 10s of SIGTERM")
 	}
 	switchErrors(t, r)
@@ -167,13 +169,13 @@ func TestBaresipConference(t *testing.T) {
 	exts := []string{"1001", "1002", "1003"}
 	r := startAppsRig(t, exts...)
 	ports := map[string]string{"1001": "33400-33499", "1002": "33500-33599", "1003": "33600-33699"}
-	phones := map[string]*ua{}
+	phones := map[string]*browser.Baresip{}
 	for _, e := range exts {
 		phones[e] = r.phone(t, e, toneWAVFile(t, confTones[e], confAmplitude), ports[e], "")
 	}
 	for _, e := range exts {
-		phones[e].command(t, "/dial sip:8000@"+r.domain)
-		if err := phones[e].waitOutput(reCallEstablised, 15*time.Second); err != nil {
+		phones[e].Command(t, "/dial sip:8000@"+r.domain)
+		if err := phones[e].WaitOutput(browser.BaresipEstablished, 15*time.Second); err != nil {
 			t.Fatalf("room 8000 did not answer %s: %v", e, err)
 		}
 	}
@@ -213,8 +215,8 @@ func TestBaresipConference(t *testing.T) {
 // appsRig is a running switch with the default scripts and extensions.
 type appsRig struct {
 	baresip string
-	sw      *hookswitch
-	srv     *proc
+	sw      *browser.Switch
+	srv     *browser.Proc
 	domain  string
 }
 
@@ -223,23 +225,23 @@ func startAppsRig(t *testing.T, exts ...string) *appsRig {
 	bin := requireBaresip(t)
 	sw := buildSwitch(t)
 	for _, e := range exts {
-		sw.addExtension(t, e, passwords[e])
+		sw.Admin(t, "ext", "add", e, "--password", passwords[e])
 	}
-	srv, port := sw.serve(t)
-	return &appsRig{baresip: bin, sw: sw, srv: srv, domain: "127.0.0.1:" + strconv.Itoa(port)}
+	sw.Serve(t)
+	return &appsRig{baresip: bin, sw: sw, srv: sw.Proc, domain: "127.0.0.1:" + strconv.Itoa(sw.SIPUDP)}
 }
 
 // phone starts a baresip for ext playing toneWAV, with extra account
 // parameters, and waits for its registration.
-func (r *appsRig) phone(t *testing.T, ext, toneWAV, rtpPorts, params string) *ua {
+func (r *appsRig) phone(t *testing.T, ext, toneWAV, rtpPorts, params string) *browser.Baresip {
 	t.Helper()
-	u := startUA(t, r.baresip, uaConfig{
-		name:     "baresip-" + ext,
-		account:  account(ext, r.domain, passwords[ext]) + params,
-		toneWAV:  toneWAV,
-		rtpPorts: rtpPorts,
+	u := browser.StartBaresipConfig(t, r.baresip, browser.BaresipConfig{
+		Name:     "baresip-" + ext,
+		Account:  account(ext, r.domain, passwords[ext]) + params,
+		ToneWAV:  toneWAV,
+		RTPPorts: rtpPorts,
 	})
-	if err := u.waitOutput(reRegistered, 15*time.Second); err != nil {
+	if err := u.WaitOutput(browser.BaresipRegistered, 15*time.Second); err != nil {
 		t.Fatalf("%s registration: %v", ext, err)
 	}
 	return u
@@ -253,16 +255,16 @@ func (r *appsRig) phone(t *testing.T, ext, toneWAV, rtpPorts, params string) *ua
 // time, so when registration completes before that timer fires it loops
 // forever sending SUBSCRIBEs. The account is therefore added only once
 // baresip is up (menu command /uanew), long after the timer fired.
-func (r *appsRig) mwiPhone(t *testing.T, ext, toneWAV, rtpPorts string) *ua {
+func (r *appsRig) mwiPhone(t *testing.T, ext, toneWAV, rtpPorts string) *browser.Baresip {
 	t.Helper()
-	u := startUA(t, r.baresip, uaConfig{
-		name:     "baresip-" + ext,
-		toneWAV:  toneWAV,
-		rtpPorts: rtpPorts,
-		modules:  []string{"mwi.so"},
+	u := browser.StartBaresipConfig(t, r.baresip, browser.BaresipConfig{
+		Name:     "baresip-" + ext,
+		ToneWAV:  toneWAV,
+		RTPPorts: rtpPorts,
+		Modules:  []string{"mwi.so"},
 	})
-	u.command(t, "/uanew "+account(ext, r.domain, passwords[ext])+";mwi=yes")
-	if err := u.waitOutput(reRegistered, 15*time.Second); err != nil {
+	u.Command(t, "/uanew "+account(ext, r.domain, passwords[ext])+";mwi=yes")
+	if err := u.WaitOutput(browser.BaresipRegistered, 15*time.Second); err != nil {
 		t.Fatalf("%s registration: %v", ext, err)
 	}
 	return u
@@ -272,49 +274,39 @@ func (r *appsRig) mwiPhone(t *testing.T, ext, toneWAV, rtpPorts string) *ua {
 // but worth seeing.
 func switchErrors(t *testing.T, r *appsRig) {
 	t.Helper()
-	for _, l := range strings.Split(r.srv.out.String(), "\n") {
+	for _, l := range strings.Split(r.srv.Output(), "\n") {
 		if strings.Contains(l, "level=ERROR") {
 			t.Logf("switch: %s", l)
 		}
 	}
 }
 
-// key presses a key during u's call: baresip's menu sends a character
-// typed outside a /command as a DTMF digit, by RFC 4733 when the peer's
-// SDP offers telephone-event.
-func (u *ua) key(t *testing.T, digit byte) {
-	t.Helper()
-	if _, err := u.stdin.Write([]byte{digit}); err != nil {
-		t.Fatalf("%s: key %c: %v", u.name, digit, err)
-	}
-}
-
 // checkRFC4733 asserts that u sent digit in RTP (baresip logs "send DTMF
 // digit" for telephone-event packets) and sent no SIP INFO.
-func checkRFC4733(t *testing.T, u *ua, digit byte) {
+func checkRFC4733(t *testing.T, u *browser.Baresip, digit byte) {
 	t.Helper()
-	out := u.out.String()
+	out := u.Output()
 	if !strings.Contains(out, fmt.Sprintf("send DTMF digit: '%c'", digit)) {
-		t.Errorf("%s did not report sending DTMF %c in RTP (RFC 4733)", u.name, digit)
+		t.Errorf("%s did not report sending DTMF %c in RTP (RFC 4733)", u.Name, digit)
 	}
 	if strings.Contains(out, "INFO sip:") {
-		t.Errorf("%s sent a SIP INFO; keys should go as RFC 4733 (the switch offers telephone-event)", u.name)
+		t.Errorf("%s sent a SIP INFO; keys should go as RFC 4733 (the switch offers telephone-event)", u.Name)
 	}
 }
 
 // hangUp ends u's call.
-func hangUp(t *testing.T, u *ua) {
+func hangUp(t *testing.T, u *browser.Baresip) {
 	t.Helper()
-	u.command(t, "/hangup")
-	if err := u.waitOutput(reCallTerminated, 10*time.Second); err != nil {
+	u.Command(t, "/hangup")
+	if err := u.WaitOutput(browser.BaresipTerminated, 10*time.Second); err != nil {
 		t.Error(err)
 	}
 }
 
 // stopUA stops u so that its recordings are complete.
-func stopUA(u *ua) {
-	if !u.stop(syscall.SIGTERM, 5*time.Second) {
-		u.out.Write([]byte("\n(needed SIGKILL)\n"))
+func stopUA(u *browser.Baresip) {
+	if !u.Stop(syscall.SIGTERM, 5*time.Second) {
+		u.Note("(needed SIGKILL)")
 	}
 }
 
@@ -330,23 +322,23 @@ func toneWAVFile(t *testing.T, freq, amplitude float64) string {
 
 // readHeard reads what u heard so far: sndfile writes as it goes, and
 // ReadWAV takes the data up to EOF while the header is still unpatched.
-func readHeard(u *ua) ([]int16, error) {
-	path, err := u.heard()
+func readHeard(u *browser.Baresip) ([]int16, error) {
+	path, err := u.Heard()
 	if err != nil {
 		return nil, err
 	}
 	rate, samples, err := ReadWAVFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", u.name, err)
+		return nil, fmt.Errorf("%s: %w", u.Name, err)
 	}
 	if rate != sampleRate {
-		return nil, fmt.Errorf("%s: recording at %d Hz, want %d", u.name, rate, sampleRate)
+		return nil, fmt.Errorf("%s: recording at %d Hz, want %d", u.Name, rate, sampleRate)
 	}
 	return samples, nil
 }
 
 // recording is readHeard that fails the test on an error.
-func recording(t *testing.T, u *ua) []int16 {
+func recording(t *testing.T, u *browser.Baresip) []int16 {
 	t.Helper()
 	s, err := readHeard(u)
 	if err != nil {
@@ -356,7 +348,7 @@ func recording(t *testing.T, u *ua) []int16 {
 }
 
 // waitRecorded polls u's recording until it holds d of audio.
-func waitRecorded(t *testing.T, u *ua, d, timeout time.Duration) {
+func waitRecorded(t *testing.T, u *browser.Baresip, d, timeout time.Duration) {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for {
@@ -364,8 +356,8 @@ func waitRecorded(t *testing.T, u *ua, d, timeout time.Duration) {
 		if err == nil && len(s) >= framesLen(sampleRate, d) {
 			return
 		}
-		if time.Now().After(deadline) || u.exited() {
-			t.Fatalf("%s: recording did not reach %v within %v (last error: %v)", u.name, d, timeout, err)
+		if time.Now().After(deadline) || u.Exited() {
+			t.Fatalf("%s: recording did not reach %v within %v (last error: %v)", u.Name, d, timeout, err)
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
@@ -373,7 +365,7 @@ func waitRecorded(t *testing.T, u *ua, d, timeout time.Duration) {
 
 // waitHeard polls u's recording until it holds run of freq, and returns
 // the offset (samples) where that run starts.
-func waitHeard(t *testing.T, u *ua, freq float64, run, timeout time.Duration) int {
+func waitHeard(t *testing.T, u *browser.Baresip, freq float64, run, timeout time.Duration) int {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for {
@@ -383,8 +375,8 @@ func waitHeard(t *testing.T, u *ua, freq float64, run, timeout time.Duration) in
 				return at
 			}
 		}
-		if time.Now().After(deadline) || u.exited() {
-			t.Fatalf("%s: no %v of %.0f Hz heard within %v (last error: %v)", u.name, run, freq, timeout, err)
+		if time.Now().After(deadline) || u.Exited() {
+			t.Fatalf("%s: no %v of %.0f Hz heard within %v (last error: %v)", u.Name, run, freq, timeout, err)
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
@@ -392,7 +384,7 @@ func waitHeard(t *testing.T, u *ua, freq float64, run, timeout time.Duration) in
 
 // waitMix polls u's recording until its last second holds every tone of
 // freqs at minConfTone, and returns the recording's length then.
-func waitMix(t *testing.T, u *ua, freqs []float64, timeout time.Duration) int {
+func waitMix(t *testing.T, u *browser.Baresip, freqs []float64, timeout time.Duration) int {
 	t.Helper()
 	second := framesLen(sampleRate, time.Second)
 	deadline := time.Now().Add(timeout)
@@ -408,8 +400,8 @@ func waitMix(t *testing.T, u *ua, freqs []float64, timeout time.Duration) int {
 				return len(s)
 			}
 		}
-		if time.Now().After(deadline) || u.exited() {
-			t.Fatalf("%s: did not hear %v Hz together within %v (last error: %v)", u.name, freqs, timeout, err)
+		if time.Now().After(deadline) || u.Exited() {
+			t.Fatalf("%s: did not hear %v Hz together within %v (last error: %v)", u.Name, freqs, timeout, err)
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
@@ -528,9 +520,9 @@ var reVoicemailRow = regexp.MustCompile(`^(\S+)\s+(\S+)\s+(new|saved)\s+(\S+)\s.
 // checkVoicemailList asserts, on the stopped switch's data dir, that box
 // holds exactly one message, from caller, listened to (saved), about
 // messageTalk long; it returns the message's ID.
-func checkVoicemailList(t *testing.T, sw *hookswitch, box, caller string) string {
+func checkVoicemailList(t *testing.T, sw *browser.Switch, box, caller string) string {
 	t.Helper()
-	out, err := runCmd(20*time.Second, "", sw.bin, "voicemail", "list", box, "--data", sw.data)
+	out, err := browser.RunCmd(20*time.Second, "", sw.Bin, "voicemail", "list", box, "--data", sw.Data)
 	if err != nil {
 		t.Fatalf("voicemail list: %v\n%s", err, out)
 	}
@@ -560,10 +552,10 @@ func checkVoicemailList(t *testing.T, sw *hookswitch, box, caller string) string
 
 // checkStoredMessage exports the message and asserts that it is the
 // caller's tone throughout: no greeting, no beep.
-func checkStoredMessage(t *testing.T, sw *hookswitch, box, id string, tone float64) {
+func checkStoredMessage(t *testing.T, sw *browser.Switch, box, id string, tone float64) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "message.wav")
-	if out, err := runCmd(20*time.Second, "", sw.bin, "voicemail", "export", box, id, "-o", path, "--data", sw.data); err != nil {
+	if out, err := browser.RunCmd(20*time.Second, "", sw.Bin, "voicemail", "export", box, id, "-o", path, "--data", sw.Data); err != nil {
 		t.Fatalf("voicemail export: %v\n%s", err, out)
 	}
 	rate, msg, err := ReadWAVFile(path)

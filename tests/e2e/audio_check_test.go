@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/hookswitch/hookswitch/tests/browser"
 )
 
 const (
@@ -41,9 +43,9 @@ func writeTones(t *testing.T) (wav1001, wav1002 string) {
 
 // checkHeard asserts that the recording of what who heard holds the tone
 // want, clearly above the tone other (its own), for at least minActive.
-func checkHeard(t *testing.T, who string, u *ua, want, other float64) {
+func checkHeard(t *testing.T, who string, u *browser.Baresip, want, other float64) {
 	t.Helper()
-	path, err := u.heard()
+	path, err := u.Heard()
 	if err != nil {
 		t.Error(err)
 		return

@@ -3,12 +3,13 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/hookswitch/hookswitch/tests/browser"
 )
 
 const (
@@ -27,27 +28,28 @@ const (
 func TestBaresipCallThroughSwitch(t *testing.T) {
 	bin := requireBaresip(t)
 	sw := buildSwitch(t)
-	sw.addExtension(t, "1001", password1001)
-	sw.addExtension(t, "1002", password1002)
-	srv, port := sw.serve(t)
+	sw.Admin(t, "ext", "add", "1001", "--password", password1001)
+	sw.Admin(t, "ext", "add", "1002", "--password", password1002)
+	sw.Serve(t)
+	srv, port := sw.Proc, sw.SIPUDP
 	wav1001, wav1002 := writeTones(t)
 
 	domain := "127.0.0.1:" + strconv.Itoa(port)
-	b := startUA(t, bin, uaConfig{
-		name:     "baresip-1002",
-		account:  account("1002", domain, password1002) + ";answermode=auto",
-		toneWAV:  wav1002,
-		rtpPorts: "32000-32999",
+	b := browser.StartBaresipConfig(t, bin, browser.BaresipConfig{
+		Name:     "baresip-1002",
+		Account:  account("1002", domain, password1002) + ";answermode=auto",
+		ToneWAV:  wav1002,
+		RTPPorts: "32000-32999",
 	})
-	a := startUA(t, bin, uaConfig{
-		name:     "baresip-1001",
-		account:  account("1001", domain, password1001),
-		toneWAV:  wav1001,
-		rtpPorts: "31000-31999",
+	a := browser.StartBaresipConfig(t, bin, browser.BaresipConfig{
+		Name:     "baresip-1001",
+		Account:  account("1001", domain, password1001),
+		ToneWAV:  wav1001,
+		RTPPorts: "31000-31999",
 	})
-	for _, u := range []*ua{a, b} {
-		if err := u.waitOutput(reRegistered, 10*time.Second); err != nil {
-			if strings.Contains(u.out.String(), "Register: Function not implemented") {
+	for _, u := range []*browser.Baresip{a, b} {
+		if err := u.WaitOutput(browser.BaresipRegistered, 10*time.Second); err != nil {
+			if strings.Contains(u.Output(), "Register: Function not implemented") {
 				// libre before 2.x aborts on any non-MD5 WWW-Authenticate,
 				// even when an MD5 one is offered too.
 				err = fmt.Errorf("%w (baresip 1.0.0 rejects a 401 that carries any non-MD5 digest challenge)", err)
@@ -56,34 +58,17 @@ func TestBaresipCallThroughSwitch(t *testing.T) {
 		}
 	}
 
-	a.command(t, "/dial sip:1002@"+domain)
+	a.Command(t, "/dial sip:1002@"+domain)
 	runCall(t, a, b, callTalk)
 	checkHeard(t, "1001", a, tone1002, tone1001)
 	checkHeard(t, "1002", b, tone1001, tone1002)
-	checkAnchored(t, a)
-	checkAnchored(t, b)
+	browser.CheckBaresipRTPFromSwitch(t, a)
+	browser.CheckBaresipRTPFromSwitch(t, b)
 
-	if !srv.stop(syscall.SIGTERM, 10*time.Second) {
+	if !srv.Stop(syscall.SIGTERM, 10*time.Second) {
 		t.Errorf("switch did not stop within 10s of SIGTERM")
 	}
-	checkCDR(t, sw.cdrs(t))
-}
-
-var reRTPFrom = regexp.MustCompile(`incoming rtp for 'audio' established, receiving from ([0-9.]+):(\d+)`)
-
-// checkAnchored asserts that u received its RTP from the switch's RTP
-// range (media anchored by the B2BUA), not straight from the other peer.
-func checkAnchored(t *testing.T, u *ua) {
-	t.Helper()
-	m := reRTPFrom.FindStringSubmatch(u.out.String())
-	if m == nil {
-		t.Errorf("%s: no incoming RTP reported", u.name)
-		return
-	}
-	port, _ := strconv.Atoi(m[2])
-	if m[1] != "127.0.0.1" || port < switchRTPMin || port > switchRTPMax {
-		t.Errorf("%s: RTP came from %s:%s, want the switch's 127.0.0.1:%d-%d", u.name, m[1], m[2], switchRTPMin, switchRTPMax)
-	}
+	checkCDR(t, sw.CDRs(t))
 }
 
 // account is a baresip account line registering over UDP to the switch.

@@ -5,6 +5,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/hookswitch/hookswitch/tests/browser"
 )
 
 // TestBaresipHarnessDirect validates the harness without the switch: two
@@ -14,19 +16,19 @@ import (
 func TestBaresipHarnessDirect(t *testing.T) {
 	bin := requireBaresip(t)
 	wav1001, wav1002 := writeTones(t)
-	b := startUA(t, bin, uaConfig{
-		name:     "baresip-1002",
-		account:  "<sip:1002@127.0.0.1>;regint=0;answermode=auto;audio_codecs=pcmu,pcma",
-		toneWAV:  wav1002,
-		rtpPorts: "32000-32999",
+	b := browser.StartBaresipConfig(t, bin, browser.BaresipConfig{
+		Name:     "baresip-1002",
+		Account:  "<sip:1002@127.0.0.1>;regint=0;answermode=auto;audio_codecs=pcmu,pcma",
+		ToneWAV:  wav1002,
+		RTPPorts: "32000-32999",
 	})
-	a := startUA(t, bin, uaConfig{
-		name:     "baresip-1001",
-		account:  "<sip:1001@127.0.0.1>;regint=0;audio_codecs=pcmu,pcma",
-		toneWAV:  wav1001,
-		rtpPorts: "31000-31999",
+	a := browser.StartBaresipConfig(t, bin, browser.BaresipConfig{
+		Name:     "baresip-1001",
+		Account:  "<sip:1001@127.0.0.1>;regint=0;audio_codecs=pcmu,pcma",
+		ToneWAV:  wav1001,
+		RTPPorts: "31000-31999",
 	})
-	a.command(t, fmt.Sprintf("/dial sip:1002@127.0.0.1:%d", b.port))
+	a.Command(t, fmt.Sprintf("/dial sip:1002@127.0.0.1:%d", b.Port))
 	runCall(t, a, b, 4*time.Second)
 	checkHeard(t, "1001", a, tone1002, tone1001)
 	checkHeard(t, "1002", b, tone1001, tone1002)
@@ -35,23 +37,23 @@ func TestBaresipHarnessDirect(t *testing.T) {
 // runCall waits until a (the caller) and b are both in the call, lets it
 // run for talk, hangs up from a and stops both baresips so their
 // recordings are complete.
-func runCall(t *testing.T, a, b *ua, talk time.Duration) {
+func runCall(t *testing.T, a, b *browser.Baresip, talk time.Duration) {
 	t.Helper()
-	for _, u := range []*ua{a, b} {
-		if err := u.waitOutput(reCallEstablised, 10*time.Second); err != nil {
+	for _, u := range []*browser.Baresip{a, b} {
+		if err := u.WaitOutput(browser.BaresipEstablished, 10*time.Second); err != nil {
 			t.Fatal(err)
 		}
 	}
 	time.Sleep(talk)
-	a.command(t, "/hangup")
-	for _, u := range []*ua{a, b} {
-		if err := u.waitOutput(reCallTerminated, 5*time.Second); err != nil {
+	a.Command(t, "/hangup")
+	for _, u := range []*browser.Baresip{a, b} {
+		if err := u.WaitOutput(browser.BaresipTerminated, 5*time.Second); err != nil {
 			t.Error(err)
 		}
 	}
-	for _, u := range []*ua{a, b} {
-		if !u.stop(syscall.SIGTERM, 5*time.Second) {
-			t.Logf("%s needed SIGKILL", u.name)
+	for _, u := range []*browser.Baresip{a, b} {
+		if !u.Stop(syscall.SIGTERM, 5*time.Second) {
+			t.Logf("%s needed SIGKILL", u.Name)
 		}
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/hookswitch/hookswitch/tests/browser"
 )
 
 // Two switches on loopback for trunk tests: the PBX (extensions, phones)
@@ -17,7 +19,7 @@ import (
 const (
 	pbxIP  = "127.0.0.1"
 	provIP = "127.0.0.2"
-	// The provider's RTP range, apart from the PBX's (switchRTPMin..Max)
+	// The provider's RTP range, apart from the PBX's (browser.SwitchRTPMin..Max)
 	// and the phones' (34500-34699).
 	provRTPPorts = "34000-34499"
 )
@@ -25,11 +27,11 @@ const (
 // trunkSide is one switch of a trunk rig.
 type trunkSide struct {
 	label string
-	sw    *hookswitch
+	sw    *browser.Switch
 	ip    string
 	rtp   string
 	port  int // SIP UDP
-	srv   *proc
+	srv   *browser.Proc
 	// trunk is the `hookswitch` command that points this side's trunk at
 	// the peer's SIP port; run again when the peer moves to another port.
 	trunk func(peerPort int) []string
@@ -52,15 +54,15 @@ func newTrunkRig(t *testing.T, pbxTrunk, provTrunk func(peerPort int) []string) 
 	t.Helper()
 	bin := requireBaresip(t)
 	sw := buildSwitch(t)
-	prov := &hookswitch{bin: sw.bin, data: filepath.Join(t.TempDir(), "provider-data")}
+	prov := &browser.Switch{Bin: sw.Bin, Data: filepath.Join(t.TempDir(), "provider-data")}
 	r := &trunkRig{
 		baresip: bin,
-		pbx:     &trunkSide{label: "pbx", sw: sw, ip: pbxIP, rtp: fmt.Sprintf("%d-%d", switchRTPMin, switchRTPMax), trunk: pbxTrunk},
+		pbx:     &trunkSide{label: "pbx", sw: sw, ip: pbxIP, rtp: fmt.Sprintf("%d-%d", browser.SwitchRTPMin, browser.SwitchRTPMax), trunk: pbxTrunk},
 		prov:    &trunkSide{label: "provider", sw: prov, ip: provIP, rtp: provRTPPorts, trunk: provTrunk},
 	}
 	for _, s := range []*trunkSide{r.pbx, r.prov} {
 		for s.port == 0 || s == r.prov && s.port == r.pbx.port {
-			p, err := freeSIPPort()
+			p, err := browser.FreePort()
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -86,9 +88,9 @@ func (s *trunkSide) admin(t *testing.T, args ...string) string {
 
 // tryAdmin is admin for checks that should not end the test.
 func (s *trunkSide) tryAdmin(args ...string) (string, error) {
-	out, err := runCmd(20*time.Second, "", s.sw.bin, append(args, "--data", s.sw.data)...)
+	out, err := s.sw.TryAdmin(args...)
 	if err != nil {
-		return out, fmt.Errorf("%s: hookswitch %s: %w\n%s", s.label, strings.Join(args, " "), err, out)
+		return out, fmt.Errorf("%s: %w", s.label, err)
 	}
 	return out, nil
 }
@@ -106,7 +108,7 @@ func (r *trunkRig) start(t *testing.T) {
 				break
 			}
 			t.Logf("%s not ready on %s (attempt %d): %v", s.label, s.addr(), attempt+1, err)
-			port, perr := freeSIPPort()
+			port, perr := browser.FreePort()
 			if perr != nil {
 				t.Fatal(perr)
 			}
@@ -121,19 +123,19 @@ func (r *trunkRig) start(t *testing.T) {
 
 // serve starts the side's switch with SIP and RTP bound to its address
 // (TCP off: the trunks use UDP) and waits until it answers OPTIONS.
-func (s *trunkSide) serve(t *testing.T, attempt int) (*proc, error) {
+func (s *trunkSide) serve(t *testing.T, attempt int) (*browser.Proc, error) {
 	t.Helper()
-	p := startProc(t, fmt.Sprintf("hookswitch-%s#%d", s.label, attempt+1), nil, s.sw.bin, "serve",
-		"--data", s.sw.data,
+	p := browser.StartProc(t, fmt.Sprintf("hookswitch-%s#%d", s.label, attempt+1), nil, s.sw.Bin, "serve",
+		"--data", s.sw.Data,
 		"--sip-udp", s.addr(),
 		"--sip-tcp", "",
 		"--advertise", s.ip,
 		"--rtp-ports", s.rtp,
 		"--rtp-ip", s.ip,
 		"--http", "")
-	if err := waitOptions(p, s.addr(), 15*time.Second); err != nil {
-		p.stop(syscall.SIGKILL, time.Second)
-		return nil, fmt.Errorf("%w\n%s", err, p.out.String())
+	if err := browser.WaitOptions(p, s.addr(), 15*time.Second); err != nil {
+		p.Stop(syscall.SIGKILL, time.Second)
+		return nil, fmt.Errorf("%w\n%s", err, p.Output())
 	}
 	return p, nil
 }
@@ -143,22 +145,22 @@ func (s *trunkSide) serve(t *testing.T, attempt int) (*proc, error) {
 func (r *trunkRig) stop(t *testing.T) {
 	t.Helper()
 	for _, s := range []*trunkSide{r.pbx, r.prov} {
-		if !s.srv.stop(syscall.SIGTERM, 10*time.Second) {
+		if !s.srv.Stop(syscall.SIGTERM, 10*time.Second) {
 			t.Errorf("%s switch did not stop within 10s of SIGTERM", s.label)
 		}
 	}
 }
 
 // phone starts a baresip registered to the PBX as ext.
-func (r *trunkRig) phone(t *testing.T, ext, toneWAV, rtpPorts, params string) *ua {
+func (r *trunkRig) phone(t *testing.T, ext, toneWAV, rtpPorts, params string) *browser.Baresip {
 	t.Helper()
-	u := startUA(t, r.baresip, uaConfig{
-		name:     "baresip-" + ext,
-		account:  account(ext, r.pbx.addr(), passwords[ext]) + params,
-		toneWAV:  toneWAV,
-		rtpPorts: rtpPorts,
+	u := browser.StartBaresipConfig(t, r.baresip, browser.BaresipConfig{
+		Name:     "baresip-" + ext,
+		Account:  account(ext, r.pbx.addr(), passwords[ext]) + params,
+		ToneWAV:  toneWAV,
+		RTPPorts: rtpPorts,
 	})
-	if err := u.waitOutput(reRegistered, 15*time.Second); err != nil {
+	if err := u.WaitOutput(browser.BaresipRegistered, 15*time.Second); err != nil {
 		t.Fatalf("%s registration: %v", ext, err)
 	}
 	return u
@@ -169,7 +171,7 @@ func (r *trunkRig) phone(t *testing.T, ext, toneWAV, rtpPorts, params string) *u
 func (r *trunkRig) logWarnings(t *testing.T) {
 	t.Helper()
 	for _, s := range []*trunkSide{r.pbx, r.prov} {
-		for _, l := range strings.Split(s.srv.out.String(), "\n") {
+		for _, l := range strings.Split(s.srv.Output(), "\n") {
 			if strings.Contains(l, "level=ERROR") || strings.Contains(l, "level=WARN") {
 				t.Logf("%s: %s", s.label, l)
 			}
@@ -187,9 +189,9 @@ type tracedMsg struct {
 }
 
 // tracedINVITE returns the first INVITE u received (in) or sent, or nil.
-func tracedINVITE(u *ua, in bool) *tracedMsg {
-	out := u.out.String()
-	self := "127.0.0.1:" + strconv.Itoa(u.port)
+func tracedINVITE(u *browser.Baresip, in bool) *tracedMsg {
+	out := u.Output()
+	self := "127.0.0.1:" + strconv.Itoa(u.Port)
 	for _, m := range reTraced.FindAllStringSubmatchIndex(out, -1) {
 		src, dst, body := out[m[2]:m[3]], out[m[4]:m[5]], out[m[1]:]
 		if !strings.HasPrefix(body, "INVITE ") || (dst == self) != in {

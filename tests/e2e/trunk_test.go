@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hookswitch/hookswitch/tests/browser"
 )
 
 // The numbers of the trunk tests: the PBX's DID at the provider, what
@@ -68,7 +70,7 @@ func TestBaresipTrunkRegister(t *testing.T) {
 	r.configureRoutes(t)
 	r.start(t)
 
-	if err := r.pbx.srv.waitOutput(reTrunkRegistered, 15*time.Second); err != nil {
+	if err := r.pbx.srv.WaitOutput(reTrunkRegistered, 15*time.Second); err != nil {
 		t.Fatalf("the register trunk did not register: %v", err)
 	}
 	// Both through the running switches' control sockets.
@@ -101,8 +103,8 @@ var reTrunkRegistered = regexp.MustCompile(`msg="trunk registration" trunk=prov 
 // 4930123400, which no dial rule matches, and fail.
 func (r *trunkRig) configureRoutes(t *testing.T) {
 	t.Helper()
-	r.pbx.sw.addExtension(t, "1001", password1001)
-	r.pbx.sw.addExtension(t, "1002", password1002)
+	r.pbx.sw.Admin(t, "ext", "add", "1001", "--password", password1001)
+	r.pbx.sw.Admin(t, "ext", "add", "1002", "--password", password1002)
 	r.pbx.admin(t, "route", "inbound", "add", "office", "--did", trunkDID, "--trunk", "prov", "--dest", "extension:1002")
 	r.prov.admin(t, "route", "inbound", "add", "pbx-did", "--did", trunkDID, "--trunk", "pbx", "--dest", "external:00"+trunkDID)
 	r.prov.admin(t, "route", "outbound", "add", "to-pbx", "--pattern", "00:49X.", "--trunk", "pbx")
@@ -116,14 +118,14 @@ func (r *trunkRig) configureRoutes(t *testing.T) {
 // dial the DID's national number, waits until each hears the other's
 // tone, talks a while, and hangs up from 1001. It stops the phones and
 // then the switches, so recordings and CDRs are complete.
-func (r *trunkRig) trunkCall(t *testing.T) (a, b *ua) {
+func (r *trunkRig) trunkCall(t *testing.T) (a, b *browser.Baresip) {
 	t.Helper()
 	wav1001, wav1002 := writeTones(t)
 	b = r.phone(t, "1002", wav1002, "34600-34699", ";answermode=auto")
 	a = r.phone(t, "1001", wav1001, "34500-34599", "")
-	a.command(t, "/dial sip:"+trunkDialled+"@"+r.pbx.addr())
-	for _, u := range []*ua{a, b} {
-		if err := u.waitOutput(reCallEstablised, 20*time.Second); err != nil {
+	a.Command(t, "/dial sip:"+trunkDialled+"@"+r.pbx.addr())
+	for _, u := range []*browser.Baresip{a, b} {
+		if err := u.WaitOutput(browser.BaresipEstablished, 20*time.Second); err != nil {
 			t.Fatalf("the call did not come through: %v", err)
 		}
 	}
@@ -131,7 +133,7 @@ func (r *trunkRig) trunkCall(t *testing.T) (a, b *ua) {
 	waitHeard(t, b, tone1001, time.Second, 15*time.Second)
 	time.Sleep(3 * time.Second)
 	hangUp(t, a)
-	if err := b.waitOutput(reCallTerminated, 10*time.Second); err != nil {
+	if err := b.WaitOutput(browser.BaresipTerminated, 10*time.Second); err != nil {
 		t.Error(err)
 	}
 	stopUA(a)
@@ -144,15 +146,15 @@ func (r *trunkRig) trunkCall(t *testing.T) (a, b *ua) {
 // checkTrunkCall checks the round trip after the fact: the tones each
 // phone heard, the SIP the phones saw, and both switches' CDRs. caller is
 // the number the PBX sent on its trunk, which the provider passes back.
-func checkTrunkCall(t *testing.T, r *trunkRig, a, b *ua, caller string) {
+func checkTrunkCall(t *testing.T, r *trunkRig, a, b *browser.Baresip, caller string) {
 	t.Helper()
 	heardA, heardB := recording(t, a), recording(t, b)
 	t.Logf("1001: %v recorded; %v of 1002's tone, %v of its own", samplesDur(len(heardA)), toneTime(heardA, tone1002), toneTime(heardA, tone1001))
 	t.Logf("1002: %v recorded; %v of 1001's tone, %v of its own", samplesDur(len(heardB)), toneTime(heardB, tone1001), toneTime(heardB, tone1002))
 	checkTones(t, "1001", heardA, tone1002, tone1001)
 	checkTones(t, "1002", heardB, tone1001, tone1002)
-	checkAnchored(t, a)
-	checkAnchored(t, b)
+	browser.CheckBaresipRTPFromSwitch(t, a)
+	browser.CheckBaresipRTPFromSwitch(t, b)
 
 	out := tracedINVITE(a, false)
 	if out == nil {
@@ -170,7 +172,7 @@ func checkTrunkCall(t *testing.T, r *trunkRig, a, b *ua, caller string) {
 		t.Errorf("1002 sees the caller as %q (From: %s), want %s as the provider sent it", u, in.header("From"), caller)
 	}
 
-	pbx, prov := r.pbx.sw.cdrs(t), r.prov.sw.cdrs(t)
+	pbx, prov := r.pbx.sw.CDRs(t), r.prov.sw.CDRs(t)
 	for _, c := range []struct {
 		label string
 		recs  []map[string]any
