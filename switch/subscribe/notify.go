@@ -7,8 +7,6 @@ import (
 	"time"
 
 	gosip "github.com/emiago/sipgo/sip"
-
-	"github.com/hookswitch/hookswitch/switch/sip"
 )
 
 // run sends the NOTIFYs a subscription owes, one transaction at a time,
@@ -87,17 +85,42 @@ func (s *Server) run(sub *subscription) {
 func (s *Server) send(req *gosip.Request) (int, error) {
 	ctx, cancel := context.WithTimeout(s.ctx, s.cfg.NotifyTimeout)
 	defer cancel()
-	res, err := s.stack.Final(ctx, req)
-	var se *sip.Error
-	switch {
-	case err == nil:
-		return res.StatusCode, nil
-	case s.ctx.Err() != nil:
-		return 0, errClosed
-	case errors.As(err, &se):
-		return se.Code, fmt.Errorf("notify: %w", err)
-	case errors.Is(err, context.DeadlineExceeded):
-		return 408, fmt.Errorf("notify: no final answer within %v", s.cfg.NotifyTimeout)
+	tx, err := s.stack.Request(ctx, req)
+	if err != nil {
+		if s.ctx.Err() != nil {
+			return 0, errClosed
+		}
+		return 0, fmt.Errorf("notify: send: %w", err)
 	}
-	return 0, fmt.Errorf("notify: %w", err)
+	defer tx.Terminate()
+	for {
+		select {
+		case r := <-tx.Responses():
+			if r.StatusCode >= 200 {
+				return r.StatusCode, nil
+			}
+		case <-tx.Done():
+			// The final response may be queued behind the termination.
+			select {
+			case r := <-tx.Responses():
+				if r.StatusCode >= 200 {
+					return r.StatusCode, nil
+				}
+			default:
+			}
+			err := tx.Err()
+			if errors.Is(err, gosip.ErrTransactionTimeout) {
+				return 408, fmt.Errorf("notify: %w", err)
+			}
+			if err == nil {
+				err = gosip.ErrTransactionTerminated
+			}
+			return 0, fmt.Errorf("notify: %w", err)
+		case <-ctx.Done():
+			if s.ctx.Err() != nil {
+				return 0, errClosed
+			}
+			return 408, fmt.Errorf("notify: no final answer within %v", s.cfg.NotifyTimeout)
+		}
+	}
 }
