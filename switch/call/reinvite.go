@@ -212,6 +212,13 @@ func (c *Call) answerReinvite(l *leg, req *gosip.Request, tx gosip.ServerTransac
 		l.learn(offer)
 		c.sess.SetHold(offer.Audio().Hold)
 	}
+	c.okReinvite(l, req, tx, body)
+}
+
+// okReinvite answers l's re-INVITE with our own 200 and SDP body and waits
+// for its ACK, holding the call's pending slot meanwhile so another
+// re-INVITE gets 491. It reports false (and hangs up) when no ACK came.
+func (c *Call) okReinvite(l *leg, req *gosip.Request, tx gosip.ServerTransaction, body []byte) bool {
 	ok := gosip.NewResponseFromRequest(req, 200, "OK", body)
 	ok.AppendHeader(&gosip.ContactHeader{Address: l.d.contact})
 	ok.AppendHeader(gosip.NewHeader("Content-Type", "application/sdp"))
@@ -231,7 +238,9 @@ func (c *Call) answerReinvite(l *leg, req *gosip.Request, tx gosip.ServerTransac
 	tx.Respond(ok)
 	if !c.waitAck(req, tx, ok, acked) {
 		c.hangup("no_ack")
+		return false
 	}
+	return true
 }
 
 // ack forwards the caller-side ACK of a relayed re-INVITE; when the offer

@@ -148,25 +148,7 @@ func (c *Call) browserReinvite(l *leg, req *gosip.Request, tx gosip.ServerTransa
 		sip.Respond(tx, req, 488, "", nil)
 		return
 	}
-	ok := gosip.NewResponseFromRequest(req, 200, "OK", body)
-	ok.AppendHeader(&gosip.ContactHeader{Address: l.d.contact})
-	ok.AppendHeader(gosip.NewHeader("Content-Type", "application/sdp"))
-	acked := make(chan struct{})
-	c.mu.Lock()
-	c.pending = &reinvite{from: l, acked: acked, finished: make(chan struct{})}
-	p := c.pending
-	c.mu.Unlock()
-	defer func() {
-		c.mu.Lock()
-		if c.pending == p {
-			c.pending = nil
-		}
-		c.mu.Unlock()
-		close(p.finished)
-	}()
-	tx.Respond(ok)
-	if !c.waitAck(req, tx, ok, acked) {
-		c.hangup("no_ack")
+	if !c.okReinvite(l, req, tx, body) {
 		return
 	}
 	c.holdChanged(l, dir == media.DirectionSendOnly || dir == media.DirectionInactive)
