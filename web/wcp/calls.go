@@ -58,16 +58,23 @@ func (ss *session) answer(m callproto.Message) {
 		ss.reply(refused(m, callproto.CodeNoSuchCall, "no such call"))
 		return
 	}
-	err := c.Answer([]byte(m.Get(callproto.KeySDP)))
+	ss.replyUA(m, c.Answer([]byte(m.Get(callproto.KeySDP))), callproto.CodeNoSuchCall,
+		"cid: the call has no offer to answer (answered already, or placed by you)")
+}
+
+// replyUA acknowledges an in-call command by what the UA said: done, a bad
+// argument or a call in the wrong state (-2, state saying why), or a call
+// that ended meanwhile (gone).
+func (ss *session) replyUA(m callproto.Message, err error, gone int, state string) {
 	switch {
 	case err == nil:
 		ss.reply(callproto.Ack(m, callproto.CodeProcessing))
 	case errors.Is(err, ua.ErrInvalid):
 		ss.reply(refused(m, callproto.CodeParamError, strings.TrimPrefix(err.Error(), "ua: invalid argument: ")))
 	case errors.Is(err, ua.ErrCallState):
-		ss.reply(refused(m, callproto.CodeParamError, "cid: the call has no offer to answer (answered already, or placed by you)"))
+		ss.reply(refused(m, callproto.CodeParamError, state))
 	default:
-		ss.reply(refused(m, callproto.CodeNoSuchCall, "no such call: it ended"))
+		ss.reply(refused(m, gone, "no such call: it ended"))
 	}
 }
 
@@ -78,17 +85,8 @@ func (ss *session) reject(m callproto.Message) {
 		return
 	}
 	rc, _ := strconv.Atoi(m.Get(callproto.KeyRC)) // Validate checked it
-	err := c.Reject(rc, m.Get(callproto.KeyMTo))
-	switch {
-	case err == nil:
-		ss.reply(callproto.Ack(m, callproto.CodeProcessing))
-	case errors.Is(err, ua.ErrInvalid):
-		ss.reply(refused(m, callproto.CodeParamError, strings.TrimPrefix(err.Error(), "ua: invalid argument: ")))
-	case errors.Is(err, ua.ErrCallState):
-		ss.reply(refused(m, callproto.CodeParamError, "cid: only an incoming call not yet answered can be rejected (hang up with 1010)"))
-	default:
-		ss.reply(refused(m, callproto.CodeRefused, "no such call: it ended"))
-	}
+	ss.replyUA(m, c.Reject(rc, m.Get(callproto.KeyMTo)), callproto.CodeRefused,
+		"cid: only an incoming call not yet answered can be rejected (hang up with 1010)")
 }
 
 func (ss *session) ringing(m callproto.Message) {
@@ -97,14 +95,7 @@ func (ss *session) ringing(m callproto.Message) {
 		ss.reply(refused(m, callproto.CodeNoSuchCall, "no such call"))
 		return
 	}
-	switch err := c.Ringing(); {
-	case err == nil:
-		ss.reply(callproto.Ack(m, callproto.CodeProcessing))
-	case errors.Is(err, ua.ErrCallState):
-		ss.reply(refused(m, callproto.CodeParamError, "cid: only an incoming call not yet answered can ring"))
-	default:
-		ss.reply(refused(m, callproto.CodeNoSuchCall, "no such call: it ended"))
-	}
+	ss.replyUA(m, c.Ringing(), callproto.CodeNoSuchCall, "cid: only an incoming call not yet answered can ring")
 }
 
 // modify holds and unholds; the outcome is the 9004 that follows (3 held,
