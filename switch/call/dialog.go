@@ -34,6 +34,13 @@ func key(callID, localTag string) string { return callID + "\x00" + localTag }
 
 func (d *dialog) key() string { return key(d.callID, d.localTag) }
 
+// peerTag is the remote tag, which a 2xx may set (confirm).
+func (d *dialog) peerTag() string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.remoteTag
+}
+
 // uasDialog is the caller's side, built from its INVITE.
 func uasDialog(req *gosip.Request, localTag string, contact gosip.Uri) *dialog {
 	d := &dialog{

@@ -363,7 +363,7 @@ func (x *transfer) attended() error {
 	m.mu.Lock()
 	lr := m.dialogs[key(rp.callID, rp.toTag)]
 	m.mu.Unlock()
-	if lr == nil || lr.d.remoteTag != rp.fromTag {
+	if lr == nil || lr.d.peerTag() != rp.fromTag {
 		return &sip.Error{Code: 481, Reason: "Call/Transaction Does Not Exist (Replaces)"}
 	}
 	c2 := lr.call
