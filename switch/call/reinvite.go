@@ -212,19 +212,19 @@ func (c *Call) answerReinvite(l *leg, req *gosip.Request, tx gosip.ServerTransac
 		l.learn(offer)
 		c.sess.SetHold(offer.Audio().Hold)
 	}
-	c.okReinvite(l, req, tx, body)
+	c.okReinvite(l, req, tx, body, nil)
 }
 
 // okReinvite answers l's re-INVITE with our own 200 and SDP body and waits
 // for its ACK, holding the call's pending slot meanwhile so another
-// re-INVITE gets 491. It reports false (and hangs up) when no ACK came.
-func (c *Call) okReinvite(l *leg, req *gosip.Request, tx gosip.ServerTransaction, body []byte) bool {
+// re-INVITE (or a transfer) gets 491; then, still holding it, it runs
+// acked if not nil. It reports false (and hangs up) when no ACK came.
+func (c *Call) okReinvite(l *leg, req *gosip.Request, tx gosip.ServerTransaction, body []byte, acked func()) bool {
 	ok := gosip.NewResponseFromRequest(req, 200, "OK", body)
 	ok.AppendHeader(&gosip.ContactHeader{Address: l.d.contact})
 	ok.AppendHeader(gosip.NewHeader("Content-Type", "application/sdp"))
-	acked := make(chan struct{})
 	c.mu.Lock()
-	c.pending = &reinvite{from: l, acked: acked, finished: make(chan struct{})}
+	c.pending = &reinvite{from: l, acked: make(chan struct{}), finished: make(chan struct{})}
 	p := c.pending
 	c.mu.Unlock()
 	defer func() {
@@ -236,9 +236,12 @@ func (c *Call) okReinvite(l *leg, req *gosip.Request, tx gosip.ServerTransaction
 		close(p.finished)
 	}()
 	tx.Respond(ok)
-	if !c.waitAck(req, tx, ok, acked) {
+	if !c.waitAck(req, tx, ok, p.acked) {
 		c.hangup("no_ack")
 		return false
+	}
+	if acked != nil {
+		acked()
 	}
 	return true
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	gosip "github.com/emiago/sipgo/sip"
 
@@ -146,6 +147,7 @@ func (c *Call) onRefer(t *leg, req *gosip.Request, tx gosip.ServerTransaction) {
 		sip.Respond(tx, req, 500, "Server Internal Error (CSeq out of order)", nil)
 		return
 	}
+	c.settle(false)
 	c.mu.Lock()
 	ready := c.answered && !c.ended && c.b != nil && c.pending == nil && !t.moved
 	ext := c.callerExt
@@ -230,6 +232,7 @@ func (c *Call) release(t *leg) {
 		delete(c.m.dialogs, t.d.key())
 	}
 	c.m.mu.Unlock()
+	t.media.NewPeer() // the next callee gets this media leg
 	go func() {
 		c.m.bye(t)
 		t.closeWeb()
@@ -412,6 +415,7 @@ func (x *transfer) attended() error {
 	// The target moves onto the media the transferrer had in c1: re-INVITE
 	// it there with the transferee's media, resumed.
 	nl := &leg{call: c1, d: lc.d, media: x.t.media, sessID: lc.sessID, version: lc.version}
+	x.t.media.NewPeer()
 	se := e.remote.Load()
 	if se == nil {
 		return &sip.Error{Code: 500, Err: errors.New("transfer: the transferee has no SDP")}
@@ -489,15 +493,35 @@ func (x *transfer) attended() error {
 
 // lockMedia keeps re-INVITEs off the call while a transfer moves its
 // media; they get 491 meanwhile (RFC 3261 14.2).
-func (c *Call) lockMedia() bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.pending != nil || c.ended {
-		return false
+func (c *Call) lockMedia() bool { return c.settle(true) }
+
+// settle waits up to lockWait for a re-INVITE under way to finish (a phone
+// holds, then transfers at once) and, with take, holds the slot itself. It
+// reports false when the call ended or the re-INVITE did not finish.
+func (c *Call) settle(take bool) bool {
+	deadline := time.NewTimer(lockWait)
+	defer deadline.Stop()
+	for {
+		c.mu.Lock()
+		p, ended := c.pending, c.ended
+		if p == nil && !ended && take {
+			c.pending = &reinvite{acked: make(chan struct{}), finished: make(chan struct{})}
+		}
+		c.mu.Unlock()
+		if p == nil || ended {
+			return !ended
+		}
+		select {
+		case <-p.finished:
+		case <-c.done:
+			return false
+		case <-deadline.C:
+			return false
+		}
 	}
-	c.pending = &reinvite{acked: make(chan struct{}), finished: make(chan struct{})}
-	return true
 }
+
+const lockWait = 2 * time.Second
 
 func (c *Call) unlockMedia() {
 	c.mu.Lock()

@@ -148,10 +148,11 @@ func (c *Call) browserReinvite(l *leg, req *gosip.Request, tx gosip.ServerTransa
 		sip.Respond(tx, req, 488, "", nil)
 		return
 	}
-	if !c.okReinvite(l, req, tx, body) {
-		return
-	}
-	c.holdChanged(l, dir == media.DirectionSendOnly || dir == media.DirectionInactive)
+	// Music starts inside the re-INVITE's slot: a transfer, which stops
+	// the call's media, cannot run between the two.
+	c.okReinvite(l, req, tx, body, func() {
+		c.holdChanged(l, dir == media.DirectionSendOnly || dir == media.DirectionInactive)
+	})
 }
 
 // browserReanswer is l's answer to a browser's re-offer: the SDP it has,

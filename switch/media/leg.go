@@ -22,6 +22,7 @@ type LegStats struct {
 type peer struct {
 	sdp     netip.AddrPort // from the SDP; invalid: do not send before latching
 	latched netip.AddrPort // source of the first accepted packet; invalid: open
+	refused netip.AddrPort // a former peer's source, never latched (NewPeer)
 }
 
 // dest returns where to send: the latched source, else the SDP address.
@@ -79,8 +80,31 @@ func (l *Leg) SetRemote(addr netip.AddrPort) {
 	if addr.IsValid() && addr.Port() < 65535 {
 		rtcp = netip.AddrPortFrom(a, addr.Port()+1)
 	}
-	l.rtpPeer.Store(&peer{sdp: addr})
-	l.rtcpPeer.Store(&peer{sdp: rtcp})
+	l.rtpPeer.Store(&peer{sdp: addr, refused: stillRefused(l.rtpPeer.Load().refused, addr)})
+	l.rtcpPeer.Store(&peer{sdp: rtcp, refused: stillRefused(l.rtcpPeer.Load().refused, rtcp)})
+}
+
+// stillRefused keeps a refused source unless the new SDP names it.
+func stillRefused(refused, sdp netip.AddrPort) netip.AddrPort {
+	if refused == sdp {
+		return netip.AddrPort{}
+	}
+	return refused
+}
+
+// NewPeer says the leg is moving to another party (a transfer): the source
+// latched so far is never latched again, since the old party may go on
+// sending until its BYE arrives and would otherwise win the re-opened latch
+// against the new one.
+func (l *Leg) NewPeer() {
+	for _, pp := range []*atomic.Pointer[peer]{&l.rtpPeer, &l.rtcpPeer} {
+		p := pp.Load()
+		refused := p.latched
+		if !refused.IsValid() {
+			refused = p.refused
+		}
+		pp.Store(&peer{sdp: p.sdp, refused: refused})
+	}
 }
 
 // SetDTMFPayloadType sets the RFC 4733 telephone-event payload type this
@@ -117,6 +141,9 @@ func accept(pp *atomic.Pointer[peer], src netip.AddrPort) bool {
 		p := pp.Load()
 		if p.latched.IsValid() {
 			return p.latched == src
+		}
+		if src == p.refused {
+			return false
 		}
 		// One allocation per latch, not per packet.
 		if pp.CompareAndSwap(p, &peer{sdp: p.sdp, latched: src}) {

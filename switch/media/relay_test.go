@@ -162,6 +162,39 @@ func TestSetRemoteReopensLatching(t *testing.T) {
 	epA.expectNothing()
 }
 
+// A transfer moves leg A from one party to another: the old party, still
+// sending until its BYE, must not win the re-opened latch.
+func TestNewPeerRefusesTheOldSource(t *testing.T) {
+	s, epA, epB := call(t)
+	epA.send(legAddr(s.A()), rtpPacket(0, 1, 20))
+	epB.recv()
+
+	target := newEndpoint(t)
+	s.A().NewPeer()
+	s.A().SetRemote(target.addr())
+	epA.send(legAddr(s.A()), rtpPacket(0, 2, 20)) // the old party, first
+	waitFor(t, "old party dropped", func() bool { return s.A().Stats().Dropped == 1 })
+	if l := s.A().Stats().Latched; l.IsValid() {
+		t.Fatalf("latched %s after the old party's packet, want open", l)
+	}
+	pkt := rtpPacket(0, 3, 20)
+	target.send(legAddr(s.A()), pkt)
+	if got, _ := epB.recv(); !bytes.Equal(got, pkt) {
+		t.Fatalf("B got % x from the new party, want % x", got, pkt)
+	}
+	if l := s.A().Stats().Latched; l != target.addr() {
+		t.Fatalf("latched %s, want the new party %s", l, target.addr())
+	}
+	// A later re-INVITE naming the old address (the same party back) may
+	// latch it again.
+	s.A().SetRemote(epA.addr())
+	back := rtpPacket(0, 4, 20)
+	epA.send(legAddr(s.A()), back)
+	if got, _ := epB.recv(); !bytes.Equal(got, back) {
+		t.Fatalf("B got % x, want % x", got, back)
+	}
+}
+
 func TestUnusableRemoteSendsNothingUntilLatched(t *testing.T) {
 	s, epA, epB := call(t)
 	s.A().SetRemote(netip.MustParseAddrPort("0.0.0.0:4000")) // c=0.0.0.0 hold

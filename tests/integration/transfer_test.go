@@ -4,8 +4,11 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/emiago/sipgo/sip"
+
+	"github.com/hookswitch/hookswitch/switch/store"
 )
 
 // refer sends a REFER on d to number, with a Replaces naming dialog r when
@@ -147,4 +150,79 @@ func TestTransferRefused(t *testing.T) {
 		t.Fatalf("refer NOTIFYs %q, want a final 481", got)
 	}
 	exchange(t, a, da.Media(), b, db.Media(), 25, 15)
+}
+
+// Semi-attended: 1002 holds 1001, calls 1003 and transfers while 1003
+// still rings (Replaces names the early dialog). The switch ends 1002's
+// attempt with 487, and 1001 rings 1003 itself.
+func TestSemiAttendedTransfer(t *testing.T) {
+	t.Parallel()
+	_, a, b, c := trioPhones(t)
+	da := a.dial(t, "1002").answered(t)
+	db1 := b.waitIncoming(t).dialog(t)
+	if res := db1.reinvite(t, "sendonly"); res.StatusCode != 200 {
+		t.Fatalf("hold: %d", res.StatusCode)
+	}
+	da.waitReinvite(t)
+	c.setPolicy(policyManual, 0)
+	oc := b.dial(t, "1003")
+	first := c.waitIncoming(t)
+	var early *dialog
+	for early == nil {
+		r := oc.next(t)
+		if tag, _ := r.To().Params.Get("tag"); r.StatusCode == 180 && tag != "" {
+			early = &dialog{callID: oc.d.callID, localTag: oc.d.localTag, remoteTag: tag}
+		} else if r.StatusCode >= 200 {
+			t.Fatalf("1003's call ended %d before the transfer", r.StatusCode)
+		}
+	}
+
+	if res := refer(t, db1, "1003", early); res.StatusCode != 202 {
+		t.Fatalf("REFER: %d %s, want 202", res.StatusCode, res.Reason)
+	}
+	if res, _ := oc.final(t); res.StatusCode != 487 {
+		t.Fatalf("1002's call to 1003 ended %d, want 487", res.StatusCode)
+	}
+	if got := referOutcome(t, b); got[len(got)-1] != "SIP/2.0 200 OK" {
+		t.Fatalf("refer NOTIFYs %q, want a final 200 OK", got)
+	}
+	db1.waitBye(t)
+	first.waitCanceled(t)
+	again := c.waitIncoming(t)
+	if from := again.req.From().Address.User; from != "1001" {
+		t.Errorf("1003 rings again from %s, want the transferee 1001", from)
+	}
+	close(again.release)
+	dc := again.dialog(t)
+	if re := da.waitReinvite(t); !strings.Contains(string(re.Body()), "a=sendrecv") {
+		t.Errorf("1001's re-INVITE does not take it off hold:\n%s", re.Body())
+	}
+	exchange(t, a, da.Media(), c, dc.Media(), 25, 15)
+	dc.bye(t)
+	da.waitBye(t)
+}
+
+// Only an extension may transfer: a trunk's REFER is refused with 403 and
+// the call goes on.
+func TestTrunkReferForbidden(t *testing.T) {
+	t.Parallel()
+	sw := newSwitch(t)
+	b := newPhone(t, sw, "1002")
+	b.mustRegister(t)
+	b.setPolicy(policyAnswer, 50*time.Millisecond)
+	gw := newPhone(t, sw, "4930123456") // the provider's gateway
+	if err := sw.st.PutTrunk(store.Trunk{Name: "gw", Kind: store.TrunkIP, Host: "127.0.0.1", IPs: []string{"127.0.0.1"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := sw.srv.SyncTrunks(); err != nil {
+		t.Fatal(err)
+	}
+	dg := gw.dialWith(t, "1002", false, nil).answered(t)
+	db := b.waitIncoming(t).dialog(t)
+	if res := refer(t, dg, "1003", nil); res.StatusCode != 403 {
+		t.Fatalf("a trunk's REFER: %d %s, want 403", res.StatusCode, res.Reason)
+	}
+	exchange(t, gw, dg.Media(), b, db.Media(), 25, 15)
+	dg.bye(t)
+	db.waitBye(t)
 }
