@@ -27,7 +27,8 @@ type CallInfo struct {
 	AnswerTime time.Time `json:"answer_time,omitzero"`
 	// Trunk is the trunk the callee was reached through, else the one the
 	// caller came in on ("" for an internal call).
-	Trunk string `json:"trunk"`
+	Trunk  string `json:"trunk"`
+	Tenant string `json:"tenant,omitempty"` // as in the CDR
 }
 
 // Snapshot lists the calls in progress, oldest first.

@@ -67,6 +67,7 @@ type CDR struct {
 	EndedReason  string    `json:"ended_reason"` // e.g. caller_hangup, callee_hangup, rtp_timeout, shutdown
 	FailCode     int       `json:"fail_code,omitempty"`
 	FinalDest    string    `json:"final_dest,omitempty"`
+	Tenant       string    `json:"tenant,omitempty"` // the tenant the call counts against (SPEC P11)
 	// Extra holds what the cdr hook added (rating, account codes...).
 	Extra map[string]string `json:"extra,omitempty"`
 }

@@ -26,14 +26,18 @@ const (
 
 // Extension is a user's phone number on the switch (SPEC P1).
 type Extension struct {
-	Number      string    `json:"number"` // 2-11 digits (SPEC P1)
-	Name        string    `json:"name,omitempty"`
-	Password    string    `json:"password"` // SIP password, kept in clear: provisioning templates need it later
-	Email       string    `json:"email,omitempty"`
-	MaxContacts int       `json:"max_contacts"` // default 2, 1..5 (SPEC S2)
-	Features    Features  `json:"features,omitzero"`
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
+	Number      string `json:"number"` // 2-11 digits (SPEC P1)
+	Name        string `json:"name,omitempty"`
+	Password    string `json:"password"` // SIP password, kept in clear: provisioning templates need it later
+	Email       string `json:"email,omitempty"`
+	MaxContacts int    `json:"max_contacts"` // default 2, 1..5 (SPEC S2)
+	// Tenant names the tenant the extension belongs to (SPEC P11); ""
+	// is the switch's own (no tenant).
+	Tenant    string    `json:"tenant,omitempty"`
+	Settings            // SPEC P1's per-phone settings, flat in the JSON
+	Features  Features  `json:"features,omitzero"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // Validate checks the fields and fills defaults (MaxContacts 0 becomes 2).
@@ -62,6 +66,9 @@ func (e *Extension) Validate() error {
 	}
 	if e.MaxContacts < 1 || e.MaxContacts > MaxMaxContacts {
 		return invalid("max_contacts", fmt.Sprintf("must be 1..%d", MaxMaxContacts))
+	}
+	if err := e.Settings.Validate(); err != nil {
+		return err
 	}
 	return e.Features.Validate()
 }

@@ -31,6 +31,7 @@ const (
 type Group struct {
 	Number string `json:"number"` // digits; never an extension's number
 	Name   string `json:"name,omitempty"`
+	Tenant string `json:"tenant,omitempty"` // its members are the tenant's ("" no tenant)
 	// Strategy is one of group.Strategies; default ringall.
 	Strategy string `json:"strategy"`
 	// RingTime is in seconds: per member for the hunts, the total for

@@ -65,7 +65,8 @@ type QueueMember struct {
 type Queue struct {
 	Number   string `json:"number"` // 2-10 digits, not an extension's
 	Name     string `json:"name,omitempty"`
-	Strategy string `json:"strategy"` // Strategies; default ringall
+	Tenant   string `json:"tenant,omitempty"` // its agents are the tenant's ("" no tenant)
+	Strategy string `json:"strategy"`         // Strategies; default ringall
 	// StaticAgents are always in the queue (they may pause, not log
 	// out); DynamicAgents log in and out (*51*q, *52*q). Each is an
 	// extension, in one list only.

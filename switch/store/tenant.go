@@ -34,11 +34,14 @@ type TenantTrunk struct {
 // what inbound routing needs. Quotas, admins and the domain's own
 // extensions come with the tenants issue.
 type Tenant struct {
-	Name      string        `json:"name"`
-	Domain    string        `json:"domain"` // DNS name, lower case, unique across tenants
-	Trunks    []TenantTrunk `json:"trunks"`
-	CreatedAt time.Time     `json:"created_at"`
-	UpdatedAt time.Time     `json:"updated_at"`
+	Name   string        `json:"name"`
+	Domain string        `json:"domain"` // DNS name, lower case, unique across tenants
+	Trunks []TenantTrunk `json:"trunks"`
+	// Quotas (SPEC P11); 0 is no limit.
+	MaxExtensions int       `json:"max_extensions"`
+	MaxCalls      int       `json:"max_calls"` // calls in progress at once
+	CreatedAt     time.Time `json:"created_at"`
+	UpdatedAt     time.Time `json:"updated_at"`
 
 	pools []dialrule.Pool // compiled Trunks[i].DIDPool, set by Validate
 }
