@@ -337,6 +337,17 @@ func (c *Call) sendOK(body []byte, hold bool) {
 	res.AppendHeader(gosip.NewHeader("Allow", Allowed))
 	c.sess.SetHold(hold)
 	c.mu.Lock()
+	if c.ended {
+		// Ended from outside (CANCEL crossing, admin hang-up, shutdown)
+		// after the callee's 2xx was picked: hangup saw no answer, so the
+		// callee, ACKed by win, still needs its BYE.
+		b := c.b
+		c.mu.Unlock()
+		if b != nil {
+			go c.m.bye(b)
+		}
+		return
+	}
 	c.answered = true
 	c.final = true
 	c.status = "answered"
