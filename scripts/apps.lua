@@ -36,6 +36,10 @@ return {
     -- *52*<queue> or *52*; pause in every queue with *95, resume with *095.
     queue_login = "*51*", queue_logout = "*52*",
     queue_pause = "*95", queue_unpause = "*095",
+    -- Call pickup: *9 answers a call ringing a phone of your pickup group
+    -- (the extension's pickup_group setting); ** + extension answers a
+    -- call ringing that extension.
+    pickup = "*9", pickup_directed = "**",
   },
 
   -- The time condition (hookswitch timecond ...) that says when the office

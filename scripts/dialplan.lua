@@ -120,6 +120,13 @@ local function anonymous(call)
   return f == "" or f == "anonymous" or f == "unknown" or call.from_display:lower() == "anonymous"
 end
 
+-- has_mailbox reports whether calls to ext may go to its voicemail: it
+-- has a box and its voicemail setting is not off (SPEC P1).
+local function has_mailbox(ext)
+  local e = config.extension(ext)
+  return voicemail.box(ext) and not (e and e.voicemail == false)
+end
+
 -- forward sends a call on to a forwarding target: one hop only, so two
 -- extensions forwarding to each other cannot loop.
 local function forward(target, ext, reason, trunk)
@@ -149,7 +156,7 @@ local function follow_me(ext, steps)
         if r.answered then return end
       end
     end
-    if voicemail.box(ext) then
+    if has_mailbox(ext) then
       require("mailbox").deposit(call, ext, "unavailable")
     else
       call:hangup(480)
@@ -166,7 +173,7 @@ local function extension(ext, trunk)
   if not e then return {action = "bridge", targets = {ext}} end
   if e.forward.all then return forward(e.forward.all, ext, nil, trunk) end
   if e.dnd then
-    if voicemail.box(ext) then return program(require("mailbox").deposit, ext, "busy") end
+    if has_mailbox(ext) then return program(require("mailbox").deposit, ext, "busy") end
     return {action = "reject", code = 486, reason = "Busy Here (do not disturb)"}
   end
   if #e.follow_me > 0 then return follow_me(ext, e.follow_me) end
@@ -264,6 +271,26 @@ local function agent_code(to)
   return nil
 end
 
+-- pickup recognises the call pickup codes (*9 your group, ** + extension
+-- directed); nil when `to` is none of them. Nothing ringing: 404.
+local function pickup(to)
+  local ext
+  if to == codes.pickup then
+    ext = nil
+  elseif codes.pickup_directed and #to > #codes.pickup_directed
+      and to:sub(1, #codes.pickup_directed) == codes.pickup_directed then
+    ext = to:sub(#codes.pickup_directed + 1)
+    if not is_extension(ext) then return nil end
+  else
+    return nil
+  end
+  return function(c)
+    local _, err = c:pickup(ext) -- on success the program ends here
+    log.info("pickup by", c.from, "failed:", err)
+    c:hangup(404, "Not Found (nothing to pick up)")
+  end
+end
+
 -- inbound routes a call that came in on a trunk (call.trunk): by the
 -- inbound rules (DID, caller, office hours), else a DID that is an
 -- extension number or an attendant number, else the operator (when
@@ -300,7 +327,7 @@ function route(call)
   -- with a digit skip them all.
   local first = to:byte(1)
   if call.authenticated and first and (first < 48 or first > 57) then
-    local f = feature(call, to) or blacklisting(call, to) or agent_code(to)
+    local f = feature(call, to) or blacklisting(call, to) or agent_code(to) or pickup(to)
     if f then return f end
   end
   -- Applications first: their numbers may look like extensions.
@@ -378,7 +405,7 @@ function failure(req)
   local vm = apps.voicemail or {}
   -- Busy or no answer at an extension with a mailbox: voicemail.
   if vm.ring_before ~= false and (code == 486 or code == 480 or code == 408) and #req.targets == 1
-      and req.targets[1] == req.to and voicemail.box(req.to) then
+      and req.targets[1] == req.to and has_mailbox(req.to) then
     local reason = code == 486 and "busy" or "unavailable"
     return program(require("mailbox").deposit, req.to, reason)
   end

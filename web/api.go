@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -22,6 +23,7 @@ import (
 	"github.com/hookswitch/hookswitch/switch/timecond"
 	"github.com/hookswitch/hookswitch/switch/voicemail"
 	"github.com/hookswitch/hookswitch/web/auth"
+	"github.com/hookswitch/hookswitch/web/logring"
 )
 
 // Backend is what the API reads and changes.
@@ -30,6 +32,7 @@ type Backend interface {
 	ListExtensions() ([]store.Extension, error)
 	DeleteExtension(number string) error
 	GetExtension(number string) (store.Extension, error)
+	UpdateExtension(e store.Extension) error
 	UpdateFeatures(number string, fn func(*store.Features) error) (store.Features, error)
 	Block(number, by string) error
 	Unblock(number string) error
@@ -124,6 +127,17 @@ type API struct {
 	// ":PORT" for https://HOST:PORT/phone/ on the host the browser used;
 	// "": no link (web/portal.go).
 	PhoneURL string
+	// Logs are the switch's recent log records; nil: the logs routes
+	// answer 503 (web/logs.go).
+	Logs *logring.Ring
+	// Schedule writes the scheduled backups; nil: none (web/backupsched.go).
+	Schedule *BackupSchedule
+	// Regs samples the registrations per hour for the statistics; nil:
+	// none (web/stats.go).
+	Regs *HourSampler
+	// Diag is the switch's SIP stack: call traces and pings (web/trace.go,
+	// web/diagnostics.go); nil: those routes answer 503.
+	Diag Diagnostics
 }
 
 // Handler returns the router.
@@ -135,17 +149,27 @@ func (a *API) Handler() http.Handler {
 		authn = auth.New(auth.Config{Store: us, Admin: a.Auth, Open: a.Auth == nil})
 	}
 	r.Use(authn.Middleware(r)) // authentication, role policy, CSRF, audit (web/auth)
+	r.Use(a.tenantGate(r))     // a tenant's principals see only its records (tenantscope.go)
 	authn.Routes(r)
 	r.Get("/api/v1/status", a.status)
 	r.Get("/api/v1/extensions", a.listExt)
 	r.Post("/api/v1/extensions", a.addExt)
+	r.Get("/api/v1/extensions/{number}", a.getExt)
+	r.Put("/api/v1/extensions/{number}", a.putExt) // extension.go
 	r.Delete("/api/v1/extensions/{number}", a.delExt)
 	r.Get("/api/v1/registrations", a.regs)
 	a.liveRoutes(r) // calls, events, system, stats, cdrs (web/live.go)
+
+	a.traceRoutes(r)       // SIP trace of a call (web/trace.go)
+	a.diagnosticsRoutes(r) // ping (web/diagnostics.go)
 	a.scriptRoutes(r)
 	a.backupRoutes(r)
+	a.scheduledBackupRoutes(r) // web/backupsched.go
+	a.logRoutes(r)             // web/logs.go
+	a.statsRoutes(r)           // hourly statistics (web/stats.go)
 	r.Get("/api/v1/plugins", a.listPlugins)
 	r.Post("/api/v1/plugins", a.addPlugin)
+	a.pluginRoutes(r) // delete, history, rollback (web/plugins.go)
 	a.billingRoutes(r)
 	a.voicemailRoutes(r)
 	a.recordingRoutes(r)
@@ -219,6 +243,9 @@ func (a *API) listPlugins(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, 500, err)
 		return
 	}
+	if ps == nil {
+		ps = []plugins.Info{} // a list, never null
+	}
 	writeJSON(w, 200, ps)
 }
 
@@ -228,6 +255,11 @@ func (a *API) metrics(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) status(w http.ResponseWriter, r *http.Request) {
+	if scope := scopeOf(r); scope != "" {
+		writeJSON(w, 200, map[string]any{"active_calls": len(scopeCalls(scope, a.L.Calls())),
+			"registrations": len(a.scopeBindings(scope, a.L.Bindings()))})
+		return
+	}
 	writeJSON(w, 200, map[string]any{"active_calls": a.L.ActiveCalls(), "registrations": len(a.L.Bindings())})
 }
 
@@ -237,6 +269,8 @@ func (a *API) listExt(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, 500, err)
 		return
 	}
+	scope := scopeOf(r)
+	es = slices.DeleteFunc(es, func(e store.Extension) bool { return !sees(scope, e.Tenant) })
 	for i := range es {
 		es[i].Password = "" // listings never show secrets
 	}
@@ -249,6 +283,9 @@ func (a *API) addExt(w http.ResponseWriter, r *http.Request) {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&e); err != nil {
 		writeErr(w, 400, fmt.Errorf("invalid extension JSON: %w", err))
+		return
+	}
+	if !claimTenant(w, scopeOf(r), &e.Tenant) {
 		return
 	}
 	if err := store.CheckPassword(e.Number, e.Password); err != nil {
@@ -274,7 +311,11 @@ func (a *API) delExt(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) regs(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, 200, a.L.Bindings())
+	bs := a.scopeBindings(scopeOf(r), a.L.Bindings())
+	if bs == nil {
+		bs = []store.Binding{}
+	}
+	writeJSON(w, 200, bs)
 }
 
 func statusOf(err error) int {

@@ -47,6 +47,7 @@ func (a *API) cdrs(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, 400, err)
 		return
 	}
+	q.Tenant = scopeOf(r) // a tenant's principal searches its calls only (tenantscope.go)
 	switch f := vals.Get("format"); f {
 	case "", "json":
 	case "csv":

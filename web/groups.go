@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 
 	"github.com/go-chi/chi/v5"
 
@@ -28,6 +29,8 @@ func (a *API) listGroups(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, statusOf(err), err)
 		return
 	}
+	scope := scopeOf(r)
+	list = slices.DeleteFunc(list, func(g store.Group) bool { return !sees(scope, g.Tenant) })
 	if list == nil {
 		list = []store.Group{}
 	}
@@ -47,7 +50,7 @@ func (a *API) getGroup(w http.ResponseWriter, r *http.Request) {
 // naming the field, 409 when the number is a group's already.
 func (a *API) createGroup(w http.ResponseWriter, r *http.Request) {
 	var g store.Group
-	if !readGroup(w, r, &g) {
+	if !readGroup(w, r, &g) || !claimTenant(w, scopeOf(r), &g.Tenant) {
 		return
 	}
 	if err := a.B.CreateGroup(g); err != nil {
@@ -70,6 +73,9 @@ func (a *API) putGroup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	g.Number = number
+	if !claimTenant(w, scopeOf(r), &g.Tenant) {
+		return
+	}
 	if err := a.B.PutGroup(g); err != nil {
 		writeRouteErr(w, err)
 		return

@@ -56,7 +56,7 @@ func (a *API) listCalls(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, http.StatusServiceUnavailable, errNoSwitch)
 		return
 	}
-	writeJSON(w, 200, a.calls())
+	writeJSON(w, 200, scopeCalls(scopeOf(r), a.calls()))
 }
 
 func (a *API) calls() []call.CallInfo {
@@ -111,7 +111,16 @@ func callIDOK(id string) bool {
 }
 
 func (a *API) system(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, 200, a.systemInfo())
+	writeJSON(w, 200, a.scopedSystem(scopeOf(r)))
+}
+
+// scopedSystem is systemInfo with a tenant's principal's own call count.
+func (a *API) scopedSystem(scope string) SystemInfo {
+	s := a.systemInfo()
+	if scope != "" && a.L != nil {
+		s.ActiveCalls = len(scopeCalls(scope, a.L.Calls()))
+	}
+	return s
 }
 
 func (a *API) systemInfo() SystemInfo {
@@ -134,7 +143,13 @@ func (a *API) callStats(w http.ResponseWriter, r *http.Request) {
 		}
 		hours = n
 	}
-	hs, err := a.B.CallsPerHour(time.Now(), hours)
+	var hs []store.HourStat
+	var err error
+	if scope := scopeOf(r); scope != "" {
+		hs, err = a.tenantCallsPerHour(scope, time.Now(), hours)
+	} else {
+		hs, err = a.B.CallsPerHour(time.Now(), hours)
+	}
 	if err != nil && !errors.Is(err, store.ErrCorrupt) { // a bad record is left out, not fatal
 		writeErr(w, statusOf(err), err)
 		return
@@ -196,13 +211,14 @@ func (a *API) events(w http.ResponseWriter, r *http.Request, lim *streamLimit) {
 	send := func(event string, data []byte) error {
 		return write("event: " + event + "\ndata: " + string(data) + "\n\n")
 	}
+	scope := scopeOf(r) // a tenant's principal sees its own (tenantscope.go)
 	sources := []struct {
 		event string
 		list  func() any
 	}{
-		{"calls", func() any { return a.calls() }},
+		{"calls", func() any { return scopeCalls(scope, a.calls()) }},
 		{"registrations", func() any {
-			bs := a.L.Bindings()
+			bs := a.scopeBindings(scope, a.L.Bindings())
 			if bs == nil {
 				bs = []store.Binding{}
 			}
@@ -212,7 +228,7 @@ func (a *API) events(w http.ResponseWriter, r *http.Request, lim *streamLimit) {
 			if a.TrunkCtl == nil {
 				return []trunk.Report{}
 			}
-			ts := a.TrunkCtl.Status()
+			ts := a.scopeTrunks(scope, a.TrunkCtl.Status())
 			if ts == nil {
 				ts = []trunk.Report{}
 			}
@@ -237,7 +253,7 @@ func (a *API) events(w http.ResponseWriter, r *http.Request, lim *streamLimit) {
 		return nil
 	}
 	system := func() error {
-		b, err := json.Marshal(a.systemInfo())
+		b, err := json.Marshal(a.scopedSystem(scope))
 		if err != nil {
 			return err
 		}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -28,6 +29,7 @@ import (
 	"github.com/hookswitch/hookswitch/switch/trunk"
 	"github.com/hookswitch/hookswitch/switch/voicemail"
 	"github.com/hookswitch/hookswitch/web/auth"
+	"github.com/hookswitch/hookswitch/web/logring"
 )
 
 // openAPIDocument decodes the embedded document.
@@ -213,6 +215,12 @@ var openAPITypes = map[string]reflect.Type{
 	"OutboundRule":          reflect.TypeFor[store.OutboundRule](),
 	"OutboundPattern":       reflect.TypeFor[store.OutboundPattern](),
 	"Tenant":                reflect.TypeFor[store.Tenant](),
+	"TenantUsage":           reflect.TypeFor[TenantUsage](),
+	"CallTrace":             reflect.TypeFor[CallTrace](),
+	"TraceMessage":          reflect.TypeFor[TraceMessage](),
+	"PingRequest":           reflect.TypeFor[PingRequest](),
+	"PingResult":            reflect.TypeFor[PingResult](),
+	"PingReport":            reflect.TypeFor[PingReport](),
 	"TenantTrunk":           reflect.TypeFor[store.TenantTrunk](),
 	"Trunk":                 reflect.TypeFor[store.Trunk](),
 	"AuditEntry":            reflect.TypeFor[store.AuditEntry](),
@@ -255,6 +263,13 @@ var openAPITypes = map[string]reflect.Type{
 	"Conference":            reflect.TypeFor[conference.Info](),
 	"ConferenceMember":      reflect.TypeFor[conference.MemberInfo](),
 	"Plugin":                reflect.TypeFor[plugins.Info](),
+	"PluginVersion":         reflect.TypeFor[plugins.Version](),
+	"HourlyStats":           reflect.TypeFor[HourlyStats](),
+	"TenantHour":            reflect.TypeFor[TenantHour](),
+	"LogRecord":             reflect.TypeFor[logring.Record](),
+	"LogPage":               reflect.TypeFor[LogPage](),
+	"BackupFile":            reflect.TypeFor[BackupFile](),
+	"BackupSchedulePage":    reflect.TypeFor[BackupSchedulePage](),
 }
 
 // jsonField is a field as encoding/json writes it.
@@ -579,7 +594,8 @@ func TestOpenAPIAnswers(t *testing.T) {
 		CallID: "r1", CSeq: 2, Expires: now.Add(time.Hour), UserAgent: "baresip", InstanceID: "<urn:uuid:1>", UpdatedAt: now}}
 	qm := queue.New(queue.Options{})
 	api := &API{B: st, L: live, Auth: func(u, p string) bool { return u == "admin" && p == "pw" }, VM: vm, Rec: rec,
-		Rooms: openAPIRooms{}, TrunkCtl: liveTrunks{}, Queues: qm, PhoneURL: "https://pbx.example.com/phone/"}
+		Rooms: openAPIRooms{}, TrunkCtl: liveTrunks{}, Queues: qm, PhoneURL: "https://pbx.example.com/phone/", Logs: logring.New(0, 0)}
+	slog.New(logring.NewHandler(slog.DiscardHandler, api.Logs)).Warn("hook failed", "call_id", "c9@test", "hook", "route")
 	srv := httptest.NewServer(api.Handler())
 	t.Cleanup(srv.Close)
 	paths := oaObj(doc["paths"])
@@ -671,9 +687,11 @@ func TestOpenAPIAnswers(t *testing.T) {
 	}
 	admin("PUT", "/api/v1/extensions/{number}/features", "/api/v1/extensions/1001/features",
 		`{"dnd": true, "forward": {"busy": "1002"}, "follow_me": [{"number": "1003", "timeout": 20}], "class": "national", "outbound_cid1": "+4930123", "outbound_cid2": "+4930124"}`, 200)
+	admin("PUT", "/api/v1/extensions/{number}", "/api/v1/extensions/1002",
+		`{"name": "Ext 1002", "email": "x1002@example.com", "max_contacts": 3, "codecs": ["PCMA", "G722"], "dtmf_mode": "rfc2833", "permit_ip": ["192.0.2.0/24"], "recording": "always", "language": "en", "pickup_group": 1, "call_waiting": false, "voicemail": true}`, 200)
 	admin("PUT", "/api/v1/trunks/{name}", "/api/v1/trunks/carrier",
-		`{"kind": "register", "host": "sip.example.net", "transport": "udp", "username": "4930123", "auth_username": "u1", "password": "s3cret", "realm": "example.net", "from_domain": "example.net", "expiry": 600, "max_calls": 4, "qualify": 30, "outbound_cid": "+4930123", "class": "national", "headers": ["X-Account: 1"]}`, 204)
-	admin("PUT", "/api/v1/trunks/{name}", "/api/v1/trunks/gw", `{"kind": "ip", "host": "192.0.2.1", "ips": ["192.0.2.1"]}`, 204)
+		`{"kind": "register", "host": "sip.example.net", "transport": "udp", "username": "4930123", "auth_username": "u1", "password": "s3cret", "realm": "example.net", "from_domain": "example.net", "expiry": 600, "max_calls": 4, "qualify": 30, "outbound_cid": "+4930123", "class": "national", "headers": ["X-Account: 1"]}`, 200)
+	admin("PUT", "/api/v1/trunks/{name}", "/api/v1/trunks/gw", `{"kind": "ip", "host": "192.0.2.1", "ips": ["192.0.2.1"]}`, 200)
 	admin("PUT", "/api/v1/timeconditions/{name}", "/api/v1/timeconditions/office",
 		`{"zone": "Europe/Berlin", "weekdays": {"mon": ["09:00-17:00"], "sat": ["10:00-13:00"]}, "holidays": [{"name": "Christmas", "date": "12-25"}]}`, 200)
 	admin("PUT", "/api/v1/timeconditions/{name}/override", "/api/v1/timeconditions/office/override",
@@ -714,9 +732,11 @@ func TestOpenAPIAnswers(t *testing.T) {
 	for _, c := range [][2]string{
 		{"/api/v1/status", ""}, {"/api/v1/system", ""}, {"/api/v1/extensions", ""},
 		{"/api/v1/extensions/{number}/features", "/api/v1/extensions/1001/features"},
-		{"/api/v1/registrations", ""}, {"/api/v1/calls", ""}, {"/api/v1/stats/calls", "/api/v1/stats/calls?hours=3"},
+		{"/api/v1/registrations", ""}, {"/api/v1/calls", ""}, {"/api/v1/stats/calls", "/api/v1/stats/calls?hours=3"}, {"/api/v1/stats/hourly", "/api/v1/stats/hourly?hours=3"},
 		{"/api/v1/cdrs", "/api/v1/cdrs?limit=4"}, {"/api/v1/trunks", ""}, {"/api/v1/tenants", ""},
 		{"/api/v1/tenants/{name}", "/api/v1/tenants/acme"}, {"/api/v1/routes/inbound", ""},
+		{"/api/v1/extensions/{number}", "/api/v1/extensions/1002"},
+		{"/api/v1/tenants/{name}/usage", "/api/v1/tenants/acme/usage"},
 		{"/api/v1/routes/inbound/{name}", "/api/v1/routes/inbound/main"}, {"/api/v1/routes/outbound", ""},
 		{"/api/v1/routes/outbound/{name}", "/api/v1/routes/outbound/out"}, {"/api/v1/timeconditions", ""},
 		{"/api/v1/pinsets", ""}, {"/api/v1/pinsets/{name}", "/api/v1/pinsets/sales?reveal=1"},
@@ -730,6 +750,7 @@ func TestOpenAPIAnswers(t *testing.T) {
 		{"/api/v1/recordings", ""}, {"/api/v1/recordings/{id}", "/api/v1/recordings/" + recID},
 		{"/api/v1/voicemail", ""}, {"/api/v1/voicemail/{box}", "/api/v1/voicemail/1001"},
 		{"/api/v1/conferences", ""}, {"/api/v1/scripts", ""}, {"/api/v1/plugins", ""}, {"/api/v1/openapi.json", ""},
+		{"/api/v1/logs", "/api/v1/logs?level=warn&limit=5"}, {"/api/v1/backups", ""},
 	} {
 		path := c[1]
 		if path == "" {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"sync"
 
 	"github.com/go-chi/chi/v5"
@@ -70,6 +71,8 @@ func (a *API) listQueues(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, statusOf(err), err)
 		return
 	}
+	scope := scopeOf(r)
+	list = slices.DeleteFunc(list, func(q store.Queue) bool { return !sees(scope, q.Tenant) })
 	if list == nil {
 		list = []store.Queue{}
 	}
@@ -89,7 +92,7 @@ func (a *API) getQueue(w http.ResponseWriter, r *http.Request) {
 // naming the field, 409 when the number is a queue's already.
 func (a *API) createQueue(w http.ResponseWriter, r *http.Request) {
 	var q store.Queue
-	if !readQueue(w, r, &q) {
+	if !readQueue(w, r, &q) || !claimTenant(w, scopeOf(r), &q.Tenant) {
 		return
 	}
 	if err := a.B.CreateQueue(q); err != nil {
@@ -114,6 +117,9 @@ func (a *API) putQueue(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q.Number = number
+	if !claimTenant(w, scopeOf(r), &q.Tenant) {
+		return
+	}
 	if err := a.B.PutQueue(q); err != nil {
 		writeRouteErr(w, err)
 		return
@@ -183,7 +189,17 @@ func (a *API) queuesStatus(w http.ResponseWriter, r *http.Request) {
 	if qc == nil {
 		return
 	}
-	writeJSON(w, http.StatusOK, qc.List())
+	list := qc.List()
+	if list == nil {
+		list = []queue.QueueStatus{} // a list, never null
+	}
+	if scope := scopeOf(r); scope != "" {
+		list = keep(list, func(s queue.QueueStatus) bool {
+			q, err := a.B.GetQueue(s.Number)
+			return err == nil && q.Tenant == scope
+		})
+	}
+	writeJSON(w, http.StatusOK, list)
 }
 
 func (a *API) queueStatus(w http.ResponseWriter, r *http.Request) {

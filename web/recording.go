@@ -98,7 +98,14 @@ func (a *API) listRecordings(w http.ResponseWriter, r *http.Request) {
 			*p.dst = t
 		}
 	}
-	ms, total, err := rs.List(f)
+	var ms []recording.Meta
+	var total int
+	var err error
+	if scope := scopeOf(r); scope != "" {
+		ms, total, err = a.tenantRecordings(rs, scope, f)
+	} else {
+		ms, total, err = rs.List(f)
+	}
 	if err != nil {
 		writeErr(w, 500, err)
 		return

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 
 	"github.com/go-chi/chi/v5"
 
@@ -33,6 +34,8 @@ func (a *API) listInbound(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, statusOf(err), err)
 		return
 	}
+	scope := scopeOf(r)
+	list = slices.DeleteFunc(list, func(rule store.InboundRule) bool { return !sees(scope, rule.Tenant) })
 	if list == nil {
 		list = []store.InboundRule{}
 	}
@@ -53,7 +56,7 @@ func (a *API) getInbound(w http.ResponseWriter, r *http.Request) {
 func (a *API) putInbound(w http.ResponseWriter, r *http.Request) {
 	var rule store.InboundRule
 	name := chi.URLParam(r, "name")
-	if !readRule(w, r, &rule, &rule.Name, name) {
+	if !readRule(w, r, &rule, &rule.Name, name) || !claimTenant(w, scopeOf(r), &rule.Tenant) {
 		return
 	}
 	if err := a.B.PutInboundRule(rule); err != nil {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 
 	"github.com/go-chi/chi/v5"
 
@@ -16,6 +17,7 @@ const maxTenantBody = 64 << 10
 func (a *API) tenantRoutes(r chi.Router) {
 	r.Get("/api/v1/tenants", a.listTenants)
 	r.Get("/api/v1/tenants/{name}", a.getTenant)
+	r.Get("/api/v1/tenants/{name}/usage", a.tenantUsage) // tenantusage.go
 	r.Put("/api/v1/tenants/{name}", a.putTenant)
 	r.Delete("/api/v1/tenants/{name}", a.deleteTenant)
 }
@@ -27,6 +29,8 @@ func (a *API) listTenants(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, statusOf(err), err)
 		return
 	}
+	scope := scopeOf(r)
+	list = slices.DeleteFunc(list, func(t store.Tenant) bool { return !sees(scope, t.Name) })
 	if list == nil {
 		list = []store.Tenant{}
 	}

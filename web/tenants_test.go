@@ -15,8 +15,8 @@ func TestTenantRoutes(t *testing.T) {
 		code               int
 		says               string
 	}{
-		{"PUT", "/api/v1/trunks/up", `{"kind": "ip", "host": "192.0.2.1", "ips": ["192.0.2.1"]}`, 204, ""},
-		{"PUT", "/api/v1/trunks/gw", `{"kind": "ip", "host": "192.0.2.2", "ips": ["192.0.2.2"]}`, 204, ""},
+		{"PUT", "/api/v1/trunks/up", `{"kind": "ip", "host": "192.0.2.1", "ips": ["192.0.2.1"]}`, 200, `"name":"up"`},
+		{"PUT", "/api/v1/trunks/gw", `{"kind": "ip", "host": "192.0.2.2", "ips": ["192.0.2.2"]}`, 200, `"name":"gw"`},
 		{"GET", "/api/v1/tenants", "", 200, "[]"},
 		{"PUT", "/api/v1/tenants/acme", `{"domain": "Acme.Example.com", "trunks": [{"trunk": "up", "did_pool": "44*****; 12000-12999"}, {"trunk": "gw", "did_pool": "*"}]}`, 200,
 			`"domain":"acme.example.com","trunks":[{"trunk":"up","did_pool":"44*****;12000-12999"},{"trunk":"gw","did_pool":"*"}]`},

@@ -57,7 +57,8 @@ func (a *API) listTrunks(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-// putTrunk creates or replaces a trunk (the name is the URL's); a field
+// putTrunk creates or replaces a trunk (the name is the URL's) and
+// answers it as listed; a field
 // that does not validate is named in the 400. A replaced trunk keeps its
 // password when the request leaves it out.
 func (a *API) putTrunk(w http.ResponseWriter, r *http.Request) {
@@ -82,7 +83,22 @@ func (a *API) putTrunk(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.syncTrunks()
-	w.WriteHeader(http.StatusNoContent)
+	// 200 with the record as stored (its times), as the other PUTs answer:
+	// the password only as set or not, the state when the switch has it.
+	if stored, err := a.B.GetTrunk(t.Name); err == nil {
+		t = stored
+	}
+	v := TrunkView{Trunk: t, PasswordSet: t.Password != ""}
+	v.Password = ""
+	if a.TrunkCtl != nil {
+		for _, s := range a.TrunkCtl.Status() {
+			if s.Name == t.Name {
+				v.State = &s
+				break
+			}
+		}
+	}
+	writeJSON(w, http.StatusOK, v)
 }
 
 func (a *API) deleteTrunk(w http.ResponseWriter, r *http.Request) {

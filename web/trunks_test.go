@@ -12,8 +12,8 @@ func TestTrunkRoutes(t *testing.T) {
 		code               int
 		says               string
 	}{
-		{"PUT", "/api/v1/trunks/upstream", `{"kind": "register", "host": "sip.example.net", "username": "4930123", "password": "s3cret"}`, 204, ""},
-		{"PUT", "/api/v1/trunks/upstream", `{"kind": "register", "host": "sip.example.net", "username": "4930123", "max_calls": 4}`, 204, ""},
+		{"PUT", "/api/v1/trunks/upstream", `{"kind": "register", "host": "sip.example.net", "username": "4930123", "password": "s3cret"}`, 200, `"password_set":true`},
+		{"PUT", "/api/v1/trunks/upstream", `{"kind": "register", "host": "sip.example.net", "username": "4930123", "max_calls": 4}`, 200, `"max_calls":4`},
 		{"GET", "/api/v1/trunks", "", 200, `"password_set":true`},
 		{"PUT", "/api/v1/trunks/gw", `{"kind": "ip", "host": "192.0.2.1", "ips": ["nonsense"]}`, 400, "ips[0]"},
 		{"PUT", "/api/v1/trunks/gw", `{"kind": "ip", "hots": "192.0.2.1"}`, 400, "unknown field"},

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -73,6 +74,14 @@ func (a *API) allVoicemail(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		writeErr(w, 500, err)
 		return
+	}
+	if scope := scopeOf(r); scope != "" {
+		mine, err := a.scopeExtensions(scope)
+		if err != nil {
+			writeErr(w, 500, err)
+			return
+		}
+		ms = slices.DeleteFunc(ms, func(m voicemail.Message) bool { return !mine[m.Box] })
 	}
 	writeJSON(w, 200, messageView(ms))
 }

@@ -96,6 +96,7 @@ func extCmd(args []string, stdout io.Writer) error {
 		fs.StringVar(&e.Name, "name", "", "display name")
 		fs.StringVar(&e.Email, "email", "", "email address")
 		fs.IntVar(&e.MaxContacts, "max-contacts", 0, "contacts allowed at once (1-5, default 2)")
+		fs.StringVar(&e.Tenant, "tenant", "", "the tenant it belongs to: it registers under the tenant's domain and reaches only the tenant's numbers")
 	}
 	pos, err := parse(fs, args[1:])
 	if err != nil {

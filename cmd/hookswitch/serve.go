@@ -34,6 +34,7 @@ import (
 	"github.com/hookswitch/hookswitch/switch/trunk"
 	"github.com/hookswitch/hookswitch/web"
 	adminui "github.com/hookswitch/hookswitch/web/admin"
+	"github.com/hookswitch/hookswitch/web/logring"
 	"github.com/hookswitch/hookswitch/web/phone"
 	"github.com/hookswitch/hookswitch/web/wcp"
 )
@@ -51,6 +52,10 @@ type serveFlags struct {
 	httpAllow, pprofAddr                                 string
 	rtpTimeout, holdTimeout, drain                       time.Duration
 	maxContacts                                          int
+	sipTrace, sipTraceMB                                 int           // --sip-trace: calls kept (0: off), MiB
+	backupEvery                                          time.Duration // scheduled backups (0: off)
+	backupDir                                            string
+	backupKeep                                           int
 }
 
 // parseServeFlags reads serve's flags (environment variables give the
@@ -88,6 +93,11 @@ func parseServeFlags(args []string, stderr io.Writer) (serveFlags, error) {
 	fs.StringVar(&f.logLevel, "log-level", env("HOOKSWITCH_LOG_LEVEL", "info"), "debug, info, warn or error")
 	fs.DurationVar(&f.drain, "drain-timeout", 5*time.Minute, "how long SIGTERM waits for calls to end")
 	fs.IntVar(&f.maxContacts, "max-contacts", 2, "default contacts per extension")
+	fs.IntVar(&f.sipTrace, "sip-trace", sip.DefaultTraceCalls, "keep the SIP messages of this many recent calls in memory for the API's call traces (0 disables)")
+	fs.IntVar(&f.sipTraceMB, "sip-trace-mb", sip.DefaultTraceBytes>>20, "memory bound of the SIP call traces, in MiB")
+	fs.DurationVar(&f.backupEvery, "backup-every", 0, "write a backup this often, e.g. 24h (0: no scheduled backups)")
+	fs.StringVar(&f.backupDir, "backup-dir", env("HOOKSWITCH_BACKUP_DIR", ""), "where scheduled backups go (default DATA/backups) (env HOOKSWITCH_BACKUP_DIR)")
+	fs.IntVar(&f.backupKeep, "backup-keep", web.DefaultBackupKeep, "how many scheduled backups are kept")
 	fs.StringVar(&f.tones, "tones", env("HOOKSWITCH_TONES", "us"), "country whose tone plan callers hear (ringback, busy, beep): us, gb, de, fr, ...")
 	fs.BoolVar(&f.mohShuffle, "moh-shuffle", false, "play music on hold shuffled (default: in turn)")
 	fs.StringVar(&f.oneTouch, "one-touch-record", "*1", "code that starts and stops recording a call ('none' disables)")
@@ -109,7 +119,9 @@ func serve(args []string, stderr io.Writer) error {
 	if err := lv.UnmarshalText([]byte(f.logLevel)); err != nil {
 		return fmt.Errorf("--log-level: %w", err)
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: lv}))
+	// The API's log view reads the recent records from memory (web/logring).
+	logs := logring.New(0, 0)
+	log := slog.New(logring.NewHandler(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: lv}), logs))
 	cfg, err := f.config(log)
 	if err != nil {
 		return err
@@ -180,7 +192,7 @@ func serve(args []string, stderr io.Writer) error {
 			phoneURL = ":" + strconv.Itoa(a.Port)
 		}
 	}
-	stopHTTP, err := serveAPI(f, st, srv, admin, phoneURL, log)
+	stopHTTP, err := serveAPI(f, st, srv, admin, phoneURL, log, logs)
 	if err != nil {
 		srv.Close()
 		return err
@@ -214,6 +226,9 @@ func (f *serveFlags) config(log *slog.Logger) (server.Config, error) {
 	cfg := server.Config{SIPUDP: f.udp, SIPTCP: f.tcp, SIPWS: f.ws, SIPWSS: f.wss, WebRTC: f.webrtc, Advertise: f.advertise, Realm: f.realm,
 		RTPTimeout: f.rtpTimeout, RTPHoldTimeout: f.holdTimeout, Logger: log, DataDir: f.data}
 	cfg.Registrar.DefaultMaxContacts = f.maxContacts
+	if f.sipTrace > 0 {
+		cfg.SIPTrace = sip.NewTracer(f.sipTrace, max(f.sipTraceMB, 1)<<20)
+	}
 	if f.tones == "" {
 		f.tones = "us"
 	}
@@ -367,7 +382,7 @@ func (l live) Hangup(callID string) bool        { return l.s.Calls.Hangup(callID
 
 // serveAPI serves the admin API on the control socket (always) and on
 // --http (admin credential required).
-func serveAPI(f serveFlags, st *store.Store, srv *server.Server, admin *adminCredential, phoneURL string, log *slog.Logger) (func(), error) {
+func serveAPI(f serveFlags, st *store.Store, srv *server.Server, admin *adminCredential, phoneURL string, log *slog.Logger, logs *logring.Ring) (func(), error) {
 	sock := filepath.Join(f.data, socketName)
 	os.Remove(sock) // a stale socket from a crash; the store lock proves no one else runs
 	ul, err := net.Listen("unix", sock)
@@ -376,17 +391,22 @@ func serveAPI(f serveFlags, st *store.Store, srv *server.Server, admin *adminCre
 	}
 	os.Chmod(sock, 0o600)
 	l := live{s: srv, data: f.data, plugins: f.pluginsPath()}
-	servers := []*http.Server{{Handler: (&web.API{B: st, L: l, VM: srv.Voicemail, Rec: srv.Recordings, Rooms: srv.Rooms, TrunkCtl: trunkCtl{srv}, Queues: srv.Queues}).Handler(), ReadHeaderTimeout: 10 * time.Second}}
+	sched, stopSched := f.backupSchedule(l, log) // cmd/hookswitch/backupsched.go
+	regs, stopRegs := startRegSampler(l)         // cmd/hookswitch/stats.go
+	stopBG := func() { stopSched(); stopRegs() }
+	servers := []*http.Server{{Handler: (&web.API{B: st, L: l, VM: srv.Voicemail, Rec: srv.Recordings, Rooms: srv.Rooms, TrunkCtl: trunkCtl{srv}, Queues: srv.Queues, Logs: logs, Schedule: sched, Regs: regs, Diag: srv.Stack}).Handler(), ReadHeaderTimeout: 10 * time.Second}}
 	listeners := []net.Listener{ul}
 	if f.httpAddr != "" {
 		tl, err := net.Listen("tcp", f.httpAddr)
 		if err != nil {
+			stopBG()
 			ul.Close()
 			return nil, fmt.Errorf("admin api: %w", err)
 		}
 		// The admin web UI at /admin/, next to the API it calls.
-		h, err := adminui.With((&web.API{B: st, L: l, VM: srv.Voicemail, Rec: srv.Recordings, Rooms: srv.Rooms, TrunkCtl: trunkCtl{srv}, Queues: srv.Queues, Auth: admin.check, PhoneURL: phoneURL}).Handler())
+		h, err := adminui.With((&web.API{B: st, L: l, VM: srv.Voicemail, Rec: srv.Recordings, Rooms: srv.Rooms, TrunkCtl: trunkCtl{srv}, Queues: srv.Queues, Auth: admin.check, PhoneURL: phoneURL, Logs: logs, Schedule: sched, Regs: regs, Diag: srv.Stack}).Handler())
 		if err != nil {
+			stopBG()
 			ul.Close()
 			tl.Close()
 			return nil, err
@@ -399,6 +419,7 @@ func serveAPI(f serveFlags, st *store.Store, srv *server.Server, admin *adminCre
 		go servers[i].Serve(listeners[i])
 	}
 	return func() {
+		stopBG()
 		for _, s := range servers {
 			s.Close()
 		}

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -15,26 +16,30 @@ import (
 //
 //	hookswitch tenant list
 //	hookswitch tenant show NAME
-//	hookswitch tenant set NAME --domain D [--trunk T[:POOL]]...
+//	hookswitch tenant add NAME --domain D [--trunk T[:POOL]]... [--max-extensions N] [--max-calls N]
+//	hookswitch tenant set NAME [--domain D] [--trunk T[:POOL]]... [--max-extensions N] [--max-calls N]
 //	hookswitch tenant delete NAME
 //
-// set creates the tenant or changes it: a change keeps what is not given,
-// and --trunk flags, when given, replace the tenant's whole trunk list.
+// add creates a tenant and refuses a name in use; set creates the tenant or
+// changes it: a change keeps what is not given, and --trunk flags, when
+// given, replace the tenant's whole trunk list. Quotas: 0 is no limit.
 func tenantCmd(args []string, stdout io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("tenant: want list, show, set or delete")
+		return errors.New("tenant: want list, show, add, set or delete")
 	}
 	sub := args[0]
 	switch sub {
-	case "list", "show", "set", "delete":
+	case "list", "show", "add", "set", "delete":
 	default:
-		return fmt.Errorf("tenant: unknown subcommand %q: want list, show, set or delete", sub)
+		return fmt.Errorf("tenant: unknown subcommand %q: want list, show, add, set or delete", sub)
 	}
 	fs := flag.NewFlagSet("tenant "+sub, flag.ContinueOnError)
 	data := dataFlag(fs)
 	var trunks multiFlag
 	domain := fs.String("domain", "", "the tenant's SIP domain, e.g. acme.example.com (unique across tenants)")
 	fs.Var(&trunks, "trunk", `TRUNK[:POOL]: a trunk the tenant may use and its DIDs there ("*", "44*****", "12000-18000", ';' lists; none: calls out only); repeatable`)
+	maxExts := fs.Int("max-extensions", 0, "extensions the tenant may have (0: no limit)")
+	maxCalls := fs.Int("max-calls", 0, "calls in progress at once for the tenant; more are refused with 503 (0: no limit)")
 	pos, err := parse(fs, args[1:])
 	if err != nil {
 		return err
@@ -53,13 +58,22 @@ func tenantCmd(args []string, stdout io.Writer) error {
 	// set: start from the stored tenant, so only the flags given change.
 	t, err := tenantEntity.get(b, pos[0])
 	if err != nil && !notFound(b, err) {
-		return fmt.Errorf("tenant set %s: %w", pos[0], err)
+		return fmt.Errorf("tenant %s %s: %w", sub, pos[0], err)
+	}
+	if sub == "add" && err == nil {
+		return fmt.Errorf("tenant add %s: already exists (change it with tenant set)", pos[0])
 	}
 	t.Name = pos[0]
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	if set["domain"] {
 		t.Domain = *domain
+	}
+	if set["max-extensions"] {
+		t.MaxExtensions = *maxExts
+	}
+	if set["max-calls"] {
+		t.MaxCalls = *maxCalls
 	}
 	if set["trunk"] {
 		t.Trunks = nil
@@ -69,7 +83,7 @@ func tenantCmd(args []string, stdout io.Writer) error {
 		}
 	}
 	if err := tenantEntity.put(b, t.Name, t); err != nil {
-		return fmt.Errorf("tenant set %s: %w", t.Name, err)
+		return fmt.Errorf("tenant %s %s: %w", sub, t.Name, err)
 	}
 	fmt.Fprintf(stdout, "tenant %s saved\n", t.Name)
 	return nil
@@ -79,6 +93,14 @@ var tenantEntity = entity[store.Tenant]{cmd: "tenant", noun: "tenant", path: "/a
 	stList: (*store.Store).ListTenants, stGet: (*store.Store).GetTenant,
 	stPut: (*store.Store).PutTenant, stDelete: (*store.Store).DeleteTenant,
 	printList: printTenants, printOne: printTenant}
+
+// quotaText shows a quota; 0 is none.
+func quotaText(n int) string {
+	if n == 0 {
+		return "-"
+	}
+	return strconv.Itoa(n)
+}
 
 // poolText shows a trunk's pool; an empty one is what it means.
 func poolText(pool string) string {
@@ -90,7 +112,7 @@ func poolText(pool string) string {
 
 func printTenants(w io.Writer, list []store.Tenant) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tDOMAIN\tTRUNKS (DID POOLS)")
+	fmt.Fprintln(tw, "NAME\tDOMAIN\tMAX EXTS\tMAX CALLS\tTRUNKS (DID POOLS)")
 	for _, t := range list {
 		var ts []string
 		for _, tt := range t.Trunks {
@@ -100,7 +122,7 @@ func printTenants(w io.Writer, list []store.Tenant) error {
 			}
 			ts = append(ts, tt.Trunk+":"+pool)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", t.Name, t.Domain, orDash(strings.Join(ts, " ")))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", t.Name, t.Domain, quotaText(t.MaxExtensions), quotaText(t.MaxCalls), orDash(strings.Join(ts, " ")))
 	}
 	return tw.Flush()
 }
@@ -109,6 +131,8 @@ func printTenant(w io.Writer, t store.Tenant) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "name:\t%s\n", t.Name)
 	fmt.Fprintf(tw, "domain:\t%s\n", t.Domain)
+	fmt.Fprintf(tw, "max extensions:\t%s\n", quotaText(t.MaxExtensions))
+	fmt.Fprintf(tw, "max calls:\t%s\n", quotaText(t.MaxCalls))
 	if len(t.Trunks) == 0 {
 		fmt.Fprintf(tw, "trunks:\t-\n")
 	}

@@ -102,3 +102,51 @@ func TestTenantCLI(t *testing.T) {
 		})
 	}
 }
+
+func TestTenantQuotaCLI(t *testing.T) {
+	for _, mode := range []string{"data dir", "control socket"} {
+		t.Run(mode, func(t *testing.T) {
+			dir := t.TempDir()
+			if mode == "control socket" {
+				holdMediaDir(t, dir)
+			}
+			run := func(args ...string) (string, string, int) {
+				return cli(t, append(args, "--data", dir)...)
+			}
+			if out, errs, code := run("tenant", "add", "acme", "--domain", "acme.example.com", "--max-extensions", "1", "--max-calls", "3"); code != 0 || !strings.Contains(out, "tenant acme saved") {
+				t.Fatalf("add acme: %q %s", out, errs)
+			}
+			if _, errs, code := run("tenant", "add", "acme", "--domain", "acme.example.com"); code == 0 || !strings.Contains(errs, "already exists") {
+				t.Fatalf("add twice: %q", errs)
+			}
+			if _, errs, code := run("tenant", "set", "acme", "--max-calls", "-1"); code == 0 || !strings.Contains(errs, "max_calls") {
+				t.Fatalf("negative quota: %q", errs)
+			}
+			if out, errs, code := run("tenant", "show", "acme"); code != 0 || !strings.Contains(out, "max extensions:  1") || !strings.Contains(out, "max calls:       3") {
+				t.Fatalf("show: %q %s", out, errs)
+			}
+			if _, errs, code := run("ext", "add", "100", "--tenant", "nope"); code == 0 || !strings.Contains(errs, `no tenant named "nope"`) {
+				t.Fatalf("ext of no such tenant: %q", errs)
+			}
+			if _, errs, code := run("ext", "add", "100", "--tenant", "acme"); code != 0 {
+				t.Fatalf("ext add: %s", errs)
+			}
+			if _, errs, code := run("ext", "add", "101", "--tenant", "acme"); code == 0 || !strings.Contains(errs, "quota of 1 extensions reached") {
+				t.Fatalf("over quota: %q", errs)
+			}
+			// set keeps the quota not given.
+			if _, errs, code := run("tenant", "set", "acme", "--max-extensions", "2"); code != 0 {
+				t.Fatalf("raise quota: %s", errs)
+			}
+			if out, _, _ := run("tenant", "list"); !strings.Contains(out, "acme  acme.example.com  2         3") {
+				t.Fatalf("list: %q", out)
+			}
+			if _, errs, code := run("ext", "add", "101", "--tenant", "acme"); code != 0 {
+				t.Fatalf("ext add after raise: %s", errs)
+			}
+			if _, errs, code := run("tenant", "delete", "acme"); code == 0 || !strings.Contains(errs, "extension 100, extension 101") {
+				t.Fatalf("delete a tenant in use: %q", errs)
+			}
+		})
+	}
+}

@@ -86,6 +86,10 @@ type leg struct {
 	webRole    string // our DTLS setup role after we offered actpass
 	webVersion uint64 // how far re-answers moved o='s version
 	moved      bool   // an attended transfer moved the leg to another call (under call.mu)
+
+	// set is its extension's codecs, DTMF mode and language (codecs.go),
+	// set when the leg is made.
+	set extMedia
 }
 
 func newCall(m *Manager, req *gosip.Request, tx gosip.ServerTransaction, user string, offer *media.SDP) *Call {
@@ -120,6 +124,10 @@ func (l *leg) rewrite(s *media.SDP, bump, answer bool) ([]byte, error) {
 	l.call.mu.Lock()
 	single := l.call.selfAnswer
 	l.call.mu.Unlock()
+	s, err := l.forLeg(s)
+	if err != nil {
+		return nil, err
+	}
 	out, err := s.Rewrite(media.RewriteOptions{IP: l.call.m.mediaIP(), Port: l.media.LocalPort(), SessionID: l.sessID,
 		Version: l.version, SingleCodec: single, Answer: answer})
 	if err != nil || !l.isWeb() {
@@ -153,6 +161,7 @@ func (c *Call) run() {
 	m := c.m
 	m.mu.Lock()
 	m.calls[c] = struct{}{}
+	m.peaks.note(len(m.calls), time.Now())
 	m.mu.Unlock()
 	if c.info.Authenticated {
 		c.mu.Lock()
@@ -168,6 +177,9 @@ func (c *Call) run() {
 	c.a = newLeg(c, uasDialog(c.req, sip.NewTag(), m.stack.Contact(c.req.Transport(), "")), c.sess.A())
 	c.a.web = c.aWeb
 	c.a.invite = c.req
+	if c.info.Authenticated {
+		c.a.set = m.extMediaOf(c.info.From)
+	}
 	c.a.learn(c.offer)
 	m.addDialog(c.a)
 	c.blfCaller()
@@ -180,6 +192,16 @@ func (c *Call) run() {
 	// optional. Answering switches back, which also restarts the clock.
 	c.sess.SetHold(true)
 	c.sess.Start()
+	if c.info.Trunk == "" {
+		// A number of another tenant is unknown to this caller, whatever
+		// the dial plan would do with it (tenant.go). A trunk's DID is
+		// the inbound rules' to judge.
+		if err := c.reachNumber(c.info.To); err != nil {
+			c.setStatus("rejected")
+			c.fail(err)
+			return
+		}
+	}
 	dec, err := c.snap.Route(context.Background(), c.info)
 	if err != nil {
 		m.log.Warn("route hook failed; policy applied", "call_id", c.cdr.CallID, "error", err, "decision", dec.Action)
@@ -525,6 +547,7 @@ func (c *Call) end(reason string) {
 		}
 	}
 	_, had := m.calls[c]
+	m.peaks.note(len(m.calls), time.Now()) // an hour with no new call still has its peak
 	delete(m.calls, c)
 	m.mu.Unlock()
 	c.mu.Lock()
@@ -535,6 +558,7 @@ func (c *Call) end(reason string) {
 		m.use(caller, -1)
 	}
 	m.use(callee, -1)
+	m.releaseTenant(c)
 	c.blfEnd()
 	if m.cfg.OnEnd != nil {
 		m.cfg.OnEnd()

@@ -66,20 +66,29 @@ func (c *Call) ringGroup(g []target, timeout time.Duration) (*gosip.Response, []
 	// means terminal sends never block; provisionals are dropped when full.
 	events := make(chan forkEvent, 2*len(g)+32)
 	var forks []*fork
+	noCommon := false // a contact was not rung: no codec in common (488)
 	for _, t := range g {
 		f, err := c.startFork(req, t, events)
 		if err != nil {
 			c.m.log.Debug("fork: send", "to", t.b.Contact, "error", err)
+			if isNoCodec(err) {
+				noCommon = true
+			}
 			continue
 		}
 		forks = append(forks, f)
 	}
 	if len(forks) == 0 {
+		if noCommon {
+			return nil, []int{488}, nil
+		}
 		return nil, []int{480}, nil
 	}
 	c.mu.Lock()
 	c.cdr.FinalDest = g[0].ext
 	c.mu.Unlock()
+	rs := c.ringingAt(g) // a pickup may answer instead (pickup.go)
+	defer rs.close(c)
 	ringTimer := time.NewTimer(timeout)
 	defer ringTimer.Stop()
 	var codes []int
@@ -135,6 +144,14 @@ func (c *Call) ringGroup(g []target, timeout time.Duration) (*gosip.Response, []
 					return nil, codes, nil
 				}
 			}
+		case pk := <-rs.requests():
+			res, err := c.takePicker(pk)
+			pk.reply <- err
+			if err == nil {
+				rs.close(c)
+				abandon(nil)
+				return res, nil, nil
+			}
 		case <-ringTimer.C:
 			abandon(nil)
 			return nil, nil, &sip.Error{Code: 480, Reason: noAnswer}
@@ -188,6 +205,9 @@ func (c *Call) sendFork(areq *gosip.Request, t target, d *dialog, events chan<- 
 	host := m.stack.Host()
 	l := newLeg(c, d, c.calleeMedia())
 	l.toBrowser = t.trunk == nil && m.isBrowser(t.b)
+	if t.trunk == nil {
+		l.set = m.extMediaOf(t.ext)
+	}
 	body, err := l.sdpFor(c.offer, false)
 	if err != nil {
 		l.closeWeb()
@@ -218,6 +238,8 @@ func (c *Call) sendFork(areq *gosip.Request, t target, d *dialog, events chan<- 
 	}
 	req.SetBody(body)
 	l.invite = req
+	// The leg has its own Call-ID: file its messages under the call's trace.
+	m.stack.Tracer().Link(c.cdr.CallID, d.callID)
 	ctx, cancel := context.WithCancel(context.Background())
 	tx, err := m.stack.Request(ctx, req)
 	if err != nil {

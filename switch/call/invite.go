@@ -124,6 +124,14 @@ func (m *Manager) admit(req *gosip.Request, tx gosip.ServerTransaction) (*Call, 
 	if _, err := offer.Rewrite(media.RewriteOptions{IP: m.mediaIP(), Port: 9, SessionID: 1, Version: 1}); err != nil {
 		return fail(&sip.Error{Code: 488, Err: err})
 	}
+	var caller extMedia // the calling extension's media settings (codecs.go)
+	if trunk == "" {
+		caller = m.extMediaOf(user)
+		// Its allowed codecs (SPEC P1): nobody may choose another.
+		if offer, err = caller.allow(offer); err != nil {
+			return fail(noCodec(err))
+		}
+	}
 	c := newCall(m, req, tx, user, offer)
 	c.aWeb = web
 	sess, err := m.media.NewSession(func() { c.hangup("rtp_timeout") })
@@ -140,10 +148,14 @@ func (m *Manager) admit(req *gosip.Request, tx gosip.ServerTransaction) (*Call, 
 		CallID: c.cdr.CallID, From: user, FromDisplay: c.cdr.CallerName,
 		FromDomain: req.From().Address.Host, To: to, ToDomain: req.Recipient.Host,
 		SourceIP: hostOf(req.Source()), Transport: strings.ToLower(req.Transport()), Authenticated: trunk == "",
-		Trunk: trunk,
+		Trunk: trunk, Language: caller.language,
 	}
 	if trunk != "" {
 		c.cdr.Direction, c.cdr.InboundTrunk = "inbound", trunk
+	}
+	if err := m.admitTenant(c, trunk, user, to); err != nil {
+		sess.Close()
+		return fail(err)
 	}
 	c.snap = m.hooks.Acquire()
 	return c, nil
@@ -185,15 +197,23 @@ func (c *Call) resolve(dec hook.RouteDecision) ([][]target, error) {
 		return c.resolveTrunks(dec)
 	}
 	var groups [][]target
-	known, all := 0, []target{}
+	known, all, busy := 0, []target{}, 0
 	for _, num := range dec.Targets {
-		if _, err := m.st.GetExtension(num); err != nil {
+		e, err := m.st.GetExtension(num)
+		if err != nil {
 			if errors.Is(err, store.ErrNotFound) {
 				continue
 			}
 			return nil, &sip.Error{Code: 500, Err: fmt.Errorf("extension %s: %w", num, err)}
 		}
+		if !c.reachesExt(e) {
+			continue // another tenant's: as if unknown (tenant.go)
+		}
 		known++
+		if m.busyNoWaiting(e) {
+			busy++
+			continue
+		}
 		var ts []target
 		for _, b := range m.loc.Lookup(num) {
 			ts = append(ts, target{ext: num, b: b})
@@ -212,6 +232,12 @@ func (c *Call) resolve(dec hook.RouteDecision) ([][]target, error) {
 	}
 	if known == 0 {
 		return nil, &sip.Error{Code: 404}
+	}
+	if len(groups) == 0 && busy > 0 {
+		c.mu.Lock()
+		c.cdr.FinalDest = dec.Targets[0]
+		c.mu.Unlock()
+		return nil, &sip.Error{Code: 486, Reason: "Busy Here (call waiting off)"}
 	}
 	if len(groups) == 0 {
 		c.mu.Lock()

@@ -39,7 +39,7 @@ func (m *Manager) Snapshot() []CallInfo {
 		if !c.ended {
 			info := CallInfo{CallID: c.cdr.CallID, Caller: c.cdr.Caller, CallerName: c.cdr.CallerName,
 				Callee: c.cdr.Callee, FinalDest: c.cdr.FinalDest, Direction: c.cdr.Direction, State: StateRinging,
-				StartTime: c.cdr.StartTime, AnswerTime: c.cdr.AnswerTime, Trunk: c.trunk}
+				StartTime: c.cdr.StartTime, AnswerTime: c.cdr.AnswerTime, Trunk: c.trunk, Tenant: c.cdr.Tenant}
 			if c.answered {
 				info.State = StateTalking
 			}

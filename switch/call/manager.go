@@ -99,9 +99,13 @@ type Manager struct {
 	trunkUse map[string]int // answered calls per trunk, for max_calls
 	useMu    sync.Mutex
 	inUse    map[string]int // calls per extension, placed or answered (InUse)
+	ringing  sync.Map       // *Call -> *ringState while it rings extensions (pickup.go)
 	blf      blfBook        // live extension dialogs, for BLF (blf.go)
 	wg       sync.WaitGroup
 	cdrs     *cdrLog
+
+	tenantUse tenantCalls // calls per tenant, for its max_calls (tenant.go)
+	peaks     peakLog     // the most calls up at once per hour (peaks.go); under mu
 }
 
 // New creates the B2BUA; Register attaches it to the SIP stack.
@@ -262,7 +266,7 @@ func (m *Manager) onInfo(req *gosip.Request, tx gosip.ServerTransaction) {
 		sip.Respond(tx, req, 481, "", nil)
 		return
 	}
-	if l.call.infoRecord(req, tx) || l.call.infoDigit(l, req, tx) {
+	if l.call.infoRecord(req, tx) || l.call.infoDigit(l, req, tx) || l.call.infoToEvents(l, req, tx) {
 		return
 	}
 	l.call.relay(l, req, tx)

@@ -115,7 +115,10 @@ func (c *Call) dropEndpoint() {
 }
 
 // source builds what a PlaySpec plays.
-func (m *Manager) source(s hook.PlaySpec) (media.Source, error) {
+func (m *Manager) source(s hook.PlaySpec) (media.Source, error) { return m.sourceIn("", s) }
+
+// sourceIn builds what a PlaySpec plays to a caller of language lang.
+func (m *Manager) sourceIn(lang string, s hook.PlaySpec) (media.Source, error) {
 	var src media.Source
 	switch {
 	case s.Tone != "":
@@ -127,7 +130,7 @@ func (m *Manager) source(s hook.PlaySpec) (media.Source, error) {
 	case m.audio == nil:
 		return nil, fmt.Errorf("play %s: %w: no audio library", s.File, hook.ErrNotAvailable)
 	default:
-		pcm, err := m.audio.Load(s.File)
+		pcm, err := m.load(lang, s.File)
 		if err != nil {
 			return nil, fmt.Errorf("play: %w", err)
 		}
@@ -140,13 +143,16 @@ func (m *Manager) source(s hook.PlaySpec) (media.Source, error) {
 }
 
 // sequence plays files one after another.
-func (m *Manager) sequence(files []string) (media.Source, error) {
+func (m *Manager) sequence(files []string) (media.Source, error) { return m.sequenceIn("", files) }
+
+// sequenceIn plays files one after another to a caller of language lang.
+func (m *Manager) sequenceIn(lang string, files []string) (media.Source, error) {
 	if m.audio == nil {
 		return nil, fmt.Errorf("play: %w: no audio library", hook.ErrNotAvailable)
 	}
 	clips := make([][]int16, 0, len(files))
 	for _, f := range files {
-		pcm, err := m.audio.Load(f)
+		pcm, err := m.load(lang, f)
 		if err != nil {
 			return nil, fmt.Errorf("play: %w", err)
 		}

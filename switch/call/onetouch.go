@@ -10,6 +10,7 @@ import (
 
 	"github.com/hookswitch/hookswitch/switch/media"
 	"github.com/hookswitch/hookswitch/switch/sip"
+	"github.com/hookswitch/hookswitch/switch/store"
 )
 
 // featureWindow is how long a feature code may take to type during a
@@ -27,8 +28,10 @@ type callRecording struct {
 // watchFeatures listens to the digits both parties send during a bridge
 // (they are still relayed) for the one-touch recording code.
 func (c *Call) watchFeatures() {
+	c.recordAlways() // recpolicy.go
 	code := c.m.cfg.OneTouchRecord
 	if code == "" || c.m.audio == nil {
+		c.watchDTMF(nil) // INFO-mode phones still hear digits (dtmfmode.go)
 		return
 	}
 	var mu sync.Mutex
@@ -53,10 +56,7 @@ func (c *Call) watchFeatures() {
 			go c.toggleRecording()
 		}
 	}
-	c.a.media.OnDigit(on)
-	if b := c.callee(); b != nil {
-		b.media.OnDigit(on)
-	}
+	c.watchDTMF(on)
 }
 
 // toggleRecording starts or stops the one-touch recording.
@@ -68,7 +68,9 @@ func (c *Call) toggleRecording() {
 		return
 	}
 	if cur != nil {
-		c.stopRecording()
+		if c.recordingPolicy() != store.RecordAlways { // always: only the call's end stops it
+			c.stopRecording()
+		}
 		return
 	}
 	if err := c.startRecording(); err != nil {
@@ -85,6 +87,9 @@ var errNotRecording = &sip.Error{Code: 403, Reason: "Recording Not Available"}
 func (c *Call) startRecording() error {
 	if c.m.audio == nil {
 		return errNotRecording
+	}
+	if c.recordingPolicy() == store.RecordNever {
+		return errRecordingNever
 	}
 	c.mu.Lock()
 	from, to, id, ended, running := c.cdr.Caller, c.cdr.FinalDest, c.cdr.CallID, c.ended, c.crec != nil
@@ -141,6 +146,10 @@ func (c *Call) infoRecord(req *gosip.Request, tx gosip.ServerTransaction) bool {
 		}
 		err = c.startRecording()
 	case "off":
+		if c.recordingPolicy() == store.RecordAlways {
+			err = errRecordingAlways
+			break
+		}
 		c.stopRecording()
 	default:
 		err = &sip.Error{Code: 400, Reason: "Bad Record Header"}

@@ -37,7 +37,7 @@ func (p *programCall) Play(ctx context.Context, s hook.PlaySpec) error {
 	if err != nil {
 		return err
 	}
-	src, err := p.c.m.source(s)
+	src, err := p.c.m.sourceIn(p.c.language(), s)
 	if err != nil {
 		return err
 	}
@@ -53,7 +53,7 @@ func (p *programCall) Collect(ctx context.Context, s hook.CollectSpec) (string, 
 	}
 	var prompt <-chan struct{}
 	if len(s.Prompt) > 0 {
-		src, err := p.c.m.sequence(s.Prompt)
+		src, err := p.c.m.sequenceIn(p.c.language(), s.Prompt)
 		if err != nil {
 			return "", err
 		}

@@ -38,6 +38,11 @@ func (p *programCall) Queue(ctx context.Context, s hook.QueueSpec) (hook.QueueRe
 	if qs == nil {
 		return hook.QueueResult{}, fmt.Errorf("queue %s: %w: no queue engine", s.Queue, hook.ErrNotAvailable)
 	}
+	if ok, err := c.reaches(s.Queue); err != nil {
+		return hook.QueueResult{}, fmt.Errorf("queue %s: %w", s.Queue, err)
+	} else if !ok {
+		return hook.QueueResult{Reason: hook.QueueNotFound}, nil // another tenant's (tenant.go)
+	}
 	t, err := qs.Join(s.Queue, c.cdr.CallID, c.routeInfo().From, s.Priority)
 	switch {
 	case errors.Is(err, queue.ErrNotFound):
@@ -223,7 +228,7 @@ func (w *queueWait) say(ctx context.Context, files []string) error {
 		return nil
 	}
 	c := w.p.c
-	src, err := c.m.sequence(files)
+	src, err := c.m.sequenceIn(c.language(), files)
 	if err != nil {
 		c.m.log.Warn("queue announcement", "queue", w.q.Number, "error", err)
 		return nil

@@ -84,17 +84,20 @@ type member struct {
 
 // Info describes a room for admins.
 type Info struct {
-	Name      string
-	Locked    bool
-	Members   []MemberInfo
-	Recording bool
+	Name      string       `json:"name"`
+	Locked    bool         `json:"locked"`
+	Members   []MemberInfo `json:"members"`
+	Recording bool         `json:"recording"`
 }
 
 // MemberInfo describes a member for admins.
 type MemberInfo struct {
-	CallID, Number, Name string
-	Admin, Muted         bool
-	Joined               time.Time
+	CallID string    `json:"call_id"`
+	Number string    `json:"number"`
+	Name   string    `json:"name"`
+	Admin  bool      `json:"admin"`
+	Muted  bool      `json:"muted"`
+	Joined time.Time `json:"joined"`
 }
 
 // Join runs a member's stay in a room (call.Rooms): it returns when the

@@ -36,6 +36,9 @@ type RouteRequest struct {
 	// an extension): From is then the outside caller's number and To the
 	// dialled DID.
 	Trunk string
+	// Language is the calling extension's prompt language ("de"; "" the
+	// switch's default), from its settings.
+	Language string
 }
 
 // Action is what a route or failure decision asks the core to do.

@@ -89,6 +89,7 @@ func (st *state) callObject(r *programRun) *glua.LTable {
 			return ok(err), err
 		})
 	})
+	method("pickup", pickupMethod(r, st)) // pickup.go
 	method("sleep", func(L *glua.LState) int {
 		d := secondsArg(L, "call:sleep", 2, "seconds", maxSleepSecs, true)
 		return r.primitive(L, st, func(ctx context.Context) (glua.LValue, error) {

@@ -99,6 +99,11 @@ type DirEntry struct {
 	DND      bool
 	Forward  map[string]string // by kind: all, busy, no_answer, unavailable
 	FollowMe []FollowStep
+	// Settings of SPEC P1 the dial plan applies.
+	Voicemail   bool   // unanswered and busy calls may go to its mailbox
+	CallWaiting bool   // a second call may ring it while it is on one
+	PickupGroup int    // 1-64; 0: none
+	Recording   string // on_demand, always or never
 }
 
 // FollowStep is one number of a follow-me and its ring time in seconds.

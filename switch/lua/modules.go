@@ -93,6 +93,10 @@ func dirEntry(L *glua.LState, e DirEntry) *glua.LTable {
 		fm.Append(step)
 	}
 	t.RawSetString("follow_me", fm)
+	t.RawSetString("voicemail", glua.LBool(e.Voicemail))
+	t.RawSetString("call_waiting", glua.LBool(e.CallWaiting))
+	t.RawSetString("pickup_group", glua.LNumber(e.PickupGroup))
+	t.RawSetString("recording", glua.LString(e.Recording))
 	return t
 }
 

@@ -67,6 +67,7 @@ func setRouteFields(d *glua.LTable, r *hook.RouteRequest) {
 	setString(d, "source_ip", r.SourceIP)
 	setString(d, "transport", r.Transport)
 	setString(d, "trunk", r.Trunk)
+	setString(d, "language", r.Language)
 	if d.RawGetString("authenticated") != glua.LBool(r.Authenticated) {
 		d.RawSetString("authenticated", glua.LBool(r.Authenticated))
 	}

@@ -59,6 +59,14 @@ func (h *Handler) register(req *gosip.Request) (int, string, []gosip.Header) {
 	}
 	max := 1 // a gateway registering as an accept-register trunk
 	if ext, err := h.R.store.GetExtension(aor); err == nil {
+		// Another tenant's domain, or a tenant's for one of no tenant: not
+		// found, as for a number nobody has, so domains do not leak users.
+		if ok, err := inDomain(h.R.store, ext, to.Address.Host); err != nil {
+			h.R.log.Error("register: tenants", "aor", aor, "error", err)
+			return 500, "", nil
+		} else if !ok {
+			return 404, "", nil
+		}
 		max = ext.MaxContacts
 	} else if ta, ok := h.R.store.(TrunkAccounts); !ok {
 		return 404, "", nil
@@ -138,7 +146,8 @@ func hostOf(addr string) string {
 
 // Authenticate verifies the digest credentials in header (Authorization or
 // Proxy-Authorization). On failure it returns the status to answer
-// (challengeCode is 401 or 407) and the challenge headers.
+// (challengeCode is 401 or 407) and the challenge headers. An extension's
+// permit_ip list is checked first: outside it the answer is 403 (permit.go).
 func Authenticate(a Authenticator, st Store, req *gosip.Request, header string, challengeCode int) (string, int, []gosip.Header) {
 	chName := "WWW-Authenticate"
 	if challengeCode == 407 {
@@ -150,6 +159,9 @@ func Authenticate(a Authenticator, st Store, req *gosip.Request, header string, 
 			hs = append(hs, gosip.NewHeader(chName, c))
 		}
 		return hs
+	}
+	if !permitted(st, claimedUser(req), req.Source()) {
+		return forbiddenSource()
 	}
 	h := req.GetHeader(header)
 	if h == nil || !strings.HasPrefix(strings.ToLower(strings.TrimSpace(h.Value())), "digest ") {
@@ -167,6 +179,9 @@ func Authenticate(a Authenticator, st Store, req *gosip.Request, header string, 
 	})
 	switch {
 	case err == nil:
+		if !permitted(st, user, req.Source()) { // credentials of another extension than claimed
+			return forbiddenSource()
+		}
 		return user, 0, nil
 	case errors.Is(err, digest.ErrStale), errors.Is(err, digest.ErrReplay):
 		return "", challengeCode, challenge(true)

@@ -34,6 +34,11 @@ func (s *Server) AddPlugin(name string, bin []byte) (uint64, error) {
 	}
 	gen, err := s.Hooks.Reload()
 	if err == nil {
+		if oldErr == nil { // the replaced file, for a rollback (pluginhist.go)
+			if _, err := plugins.SaveVersion(s.cfg.PluginsDir, name, old); err != nil {
+				s.log.Warn("replaced plugin not kept in the history", "plugin", name, "err", err)
+			}
+		}
 		return gen, nil
 	}
 	// Put back what was there, so that the next reload sees the running set.

@@ -45,6 +45,8 @@ type Config struct {
 	// SIPWS and SIPWSS take SIP over WebSocket (RFC 7118) on their own
 	// ports (WSS with TLSConfig); "" disables.
 	SIPWS, SIPWSS string
+	// SIPTrace keeps the SIP messages of recent calls (sip.Tracer); nil: off.
+	SIPTrace *sip.Tracer
 	// WebRTC is the UDP address of the browser media gateway's shared ICE
 	// port (e.g. ":10443"); "" = no WebRTC media (browser offers get 488).
 	WebRTC string
@@ -161,7 +163,7 @@ func New(cfg Config, st *store.Store) (*Server, error) {
 	}
 	s.Stack, err = sip.New(sip.Config{UDP: cfg.SIPUDP, TCP: cfg.SIPTCP, TLS: cfg.SIPTLS, TLSConfig: cfg.TLSConfig,
 		WS: cfg.SIPWS, WSS: cfg.SIPWSS, WSSHandoff: cfg.SIPWSSHandoff,
-		Advertise: cfg.Advertise, Logger: log,
+		Advertise: cfg.Advertise, Logger: log, Trace: cfg.SIPTrace,
 		OnStrayResponse: func(r *gosip.Response) { calls.OnStrayResponse(r) }})
 	if err != nil {
 		s.closeParts()
@@ -382,7 +384,11 @@ func (d directory) Extension(n string) (lua.DirEntry, bool) {
 
 func dirEntry(e store.Extension) lua.DirEntry {
 	d := lua.DirEntry{Number: e.Number, Name: e.Name, Email: e.Email, MaxContacts: e.MaxContacts,
-		DND: e.Features.DND, Forward: e.Features.Forward}
+		DND: e.Features.DND, Forward: e.Features.Forward,
+		Voicemail: e.VoicemailOn(), CallWaiting: e.CallWaitingOn(), PickupGroup: e.PickupGroup, Recording: e.Recording}
+	if d.Recording == "" {
+		d.Recording = store.RecordOnDemand
+	}
 	for _, s := range e.Features.FollowMe {
 		d.FollowMe = append(d.FollowMe, lua.FollowStep{Number: s.Number, Timeout: s.Timeout})
 	}

@@ -43,6 +43,9 @@ type Config struct {
 	// OnStrayResponse gets responses that match no transaction: a 2xx to an
 	// INVITE retransmitted because our ACK was lost must be ACKed again.
 	OnStrayResponse func(*gosip.Response)
+	// Trace, when set, records every message the listeners' sockets carry
+	// (see Tracer); nil: no tracing and no cost.
+	Trace *Tracer
 }
 
 // Stack owns the sipgo user agent, its listeners and one client per transport.
@@ -141,8 +144,11 @@ func (s *Stack) Listen() error {
 			s.Close()
 			return fmt.Errorf("sip: listen udp %s: %w", s.cfg.UDP, err)
 		}
-		s.udp = c
 		growReadBuffer(c)
+		if s.cfg.Trace != nil {
+			c = &tracedPacket{PacketConn: c, t: s.cfg.Trace, local: addrPort(c.LocalAddr())}
+		}
+		s.udp = c
 		if err := s.bound("udp", c.LocalAddr()); err != nil {
 			s.Close()
 			return err
@@ -159,6 +165,7 @@ func (s *Stack) Listen() error {
 			s.Close()
 			return err
 		}
+		l = s.traced(l, "tcp")
 		s.serve(l.Close, func() error { return s.srv.ServeTCP(l) })
 	}
 	if s.cfg.TLS != "" {
@@ -171,6 +178,7 @@ func (s *Stack) Listen() error {
 			s.Close()
 			return err
 		}
+		l = s.traced(l, "tls")
 		s.serve(l.Close, func() error { return s.srv.ServeTLS(l) })
 	}
 	if err := s.listenWS(); err != nil {
@@ -236,6 +244,18 @@ func (s *Stack) bound(transport string, a net.Addr) error {
 	s.clients[transport] = c
 	return nil
 }
+
+// traced wraps a stream listener's connections for the tracer, if any.
+func (s *Stack) traced(l net.Listener, transport string) net.Listener {
+	if s.cfg.Trace == nil {
+		return l
+	}
+	return tracedListener{Listener: l, t: s.cfg.Trace, transport: transport}
+}
+
+// Tracer is the stack's SIP trace (nil when tracing is off; its methods
+// accept nil).
+func (s *Stack) Tracer() *Tracer { return s.cfg.Trace }
 
 // Addr is the bound address of a transport's listener (zero when absent).
 func (s *Stack) Addr(transport string) netip.AddrPort { return s.addrs[strings.ToLower(transport)] }

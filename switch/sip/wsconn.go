@@ -25,6 +25,8 @@ type wsConn struct {
 	seen     []byte // the HTTP response's last bytes, to find its end
 	held     []byte // a frame header waiting for its payload
 	closing  bool   // a close frame went out: nothing more is written
+
+	onText func([]byte) // sees each text frame's payload we send (tracing); set before use
 }
 
 // newWSConn wraps c; head is the upgrade request up to and including its
@@ -108,6 +110,9 @@ func (c *wsConn) Write(p []byte) (int, error) {
 		c.held = nil
 		if _, err := c.Conn.Write(frame); err != nil {
 			return 0, err
+		}
+		if c.onText != nil && frame[0]&0x0f == 1 {
+			c.onText(p)
 		}
 		return len(p), nil
 	}

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -55,10 +56,14 @@ func (s *Stack) listenWS() error {
 }
 
 func (s *Stack) serveWS(transport string, h *WSHandoff) func() error {
-	if transport == "ws" {
-		return func() error { return s.srv.ServeWS(h) }
+	var l net.Listener = h
+	if s.cfg.Trace != nil {
+		l = tracedWS{Listener: h, t: s.cfg.Trace, transport: transport}
 	}
-	return func() error { return s.srv.ServeWSS(h) }
+	if transport == "ws" {
+		return func() error { return s.srv.ServeWS(l) }
+	}
+	return func() error { return s.srv.ServeWSS(l) }
 }
 
 // wsAcceptor serves a WS or WSS port. sipgo's own accept loop does the TLS
@@ -218,6 +223,7 @@ func (h *headRecorder) Read(p []byte) (int, error) {
 // request we can answer gets our 400 naming the problem instead, and
 // anything else a close frame with the reason (RFC 6455 1007).
 func (s *Stack) filterWS(p gosip.TransportReadProps, data []byte) ([]byte, error) {
+	s.cfg.Trace.Record(false, strings.ToLower(p.Transport), addrPort(p.LocalAddr), addrPort(p.RemoteAddr), data)
 	if len(bytes.Trim(data, "\r\n\x00")) == 0 {
 		return data, nil // keepalive (RFC 5626 3.5.1), which sipgo answers
 	}

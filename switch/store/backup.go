@@ -181,6 +181,7 @@ func (s *Store) Restore(r io.ReadSeeker, keepMeta ...string) error {
 // forgetCaches empties every in-memory copy of stored records; they fill
 // again from the store on the next read.
 func (s *Store) forgetCaches() {
+	s.tenants.forget()
 	s.exts.mu.Lock()
 	s.exts.gen++
 	s.exts.m = nil

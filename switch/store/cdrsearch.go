@@ -37,6 +37,9 @@ type CDRSearch struct {
 	Direction string // a CDR direction
 	Trunk     string // either trunk of the call (out through, or in on)
 	CallID    string
+	// Tenant keeps only the calls counted against that tenant (CDR.Tenant);
+	// "" does not filter. The admin API confines a tenant's principals so.
+	Tenant string
 
 	Offset int // matches to skip
 	Limit  int // the page size; 0 means DefaultCDRLimit, at most MaxCDRLimit
@@ -69,7 +72,7 @@ func (q *CDRSearch) Validate() error {
 		return invalid("direction", "want internal, inbound, outbound or transit")
 	}
 	for _, f := range [...]struct{ name, v string }{
-		{"number", q.Number}, {"q", q.Text}, {"trunk", q.Trunk}, {"call_id", q.CallID},
+		{"number", q.Number}, {"q", q.Text}, {"trunk", q.Trunk}, {"call_id", q.CallID}, {"tenant", q.Tenant},
 	} {
 		if len(f.v) > MaxCDRSearchText || hasControl(f.v) {
 			return invalid(f.name, fmt.Sprintf("at most %d printable bytes", MaxCDRSearchText))
@@ -241,6 +244,9 @@ func newCDRMatcher(q CDRSearch) *cdrMatcher {
 	if q.CallID != "" {
 		add(q.CallID)
 	}
+	if q.Tenant != "" {
+		add(q.Tenant)
+	}
 	if q.Text != "" {
 		// Only an ASCII text that JSON keeps as it is can be looked for in
 		// the raw record; others are left to the exact test.
@@ -253,8 +259,8 @@ func newCDRMatcher(q CDRSearch) *cdrMatcher {
 		}
 	}
 	m.needsValue = q.Number != "" || q.Status != "" || q.Direction != "" || q.Trunk != "" ||
-		q.CallID != "" || q.Text != ""
-	m.byKeys = q.Number == "" && q.Trunk == "" && q.CallID == "" && q.Text == ""
+		q.CallID != "" || q.Text != "" || q.Tenant != ""
+	m.byKeys = q.Number == "" && q.Trunk == "" && q.CallID == "" && q.Text == "" && q.Tenant == ""
 	return m
 }
 
@@ -309,6 +315,8 @@ func (m *cdrMatcher) exact(c *CDR, q CDRSearch) bool {
 	case q.Trunk != "" && c.Trunk != q.Trunk && c.InboundTrunk != q.Trunk:
 		return false
 	case q.CallID != "" && c.CallID != q.CallID:
+		return false
+	case q.Tenant != "" && c.Tenant != q.Tenant:
 		return false
 	}
 	if q.Text == "" {

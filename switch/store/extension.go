@@ -117,7 +117,8 @@ func extKey(number string) []byte { return []byte(extPrefix + number) }
 
 // CreateExtension validates and stores a new extension, setting CreatedAt
 // and UpdatedAt. It returns ErrExists if the number is an extension's, and
-// a *FieldError if it is a ring group's or a queue's (numbering.go).
+// a *FieldError if it is a ring group's or a queue's (numbering.go), or if
+// its tenant does not exist or has no room left (a *QuotaError, ErrQuota).
 // Synced.
 func (s *Store) CreateExtension(e Extension) error {
 	if err := e.Validate(); err != nil {
@@ -139,6 +140,9 @@ func (s *Store) CreateExtension(e Extension) error {
 		if err := claimNumber(txn, e.Number, ownerExtension); err != nil {
 			return err
 		}
+		if err := checkExtTenant(txn, &e, nil); err != nil {
+			return err
+		}
 		return txn.Set(key, val)
 	})
 	s.exts.forget(e.Number)
@@ -149,7 +153,10 @@ func (s *Store) CreateExtension(e Extension) error {
 }
 
 // UpdateExtension replaces an existing extension, keeping its CreatedAt and
-// setting UpdatedAt. It returns ErrNotFound if the number does not exist. Synced.
+// setting UpdatedAt. It returns ErrNotFound if the number does not exist.
+// A move to another tenant is checked as a create is (the tenant exists and
+// has room), and refused (*ConflictError) while a ring group or queue of
+// another tenant has the extension. Synced.
 func (s *Store) UpdateExtension(e Extension) error {
 	if err := e.Validate(); err != nil {
 		return fmt.Errorf("update extension: %w", err)
@@ -164,6 +171,9 @@ func (s *Store) UpdateExtension(e Extension) error {
 		}
 		var old Extension
 		if err := decodeItem(item, &old); err != nil {
+			return err
+		}
+		if err := checkExtTenant(txn, &e, &old); err != nil {
 			return err
 		}
 		e.CreatedAt = old.CreatedAt

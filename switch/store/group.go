@@ -123,7 +123,8 @@ func (s *Store) CreateGroup(g Group) error {
 
 // PutGroup creates a group or replaces the one of its number (keeping
 // CreatedAt). It refuses (*FieldError) a number that is an extension's or
-// a queue's, members that are not extensions, and a no_answer to an
+// a queue's, a tenant that does not exist, members that are not extensions
+// of the group's tenant, and a no_answer to an
 // extension, group or queue that does not exist or that leads back to
 // this group. Synced.
 func (s *Store) PutGroup(g Group) error {
@@ -137,14 +138,13 @@ func (s *Store) putGroup(g Group, create bool) error {
 	if err := g.Validate(); err != nil {
 		return err
 	}
+	defer s.tenants.forget() // the Tenancy knows each group's tenant
 	return s.update(true, func(txn *badger.Txn) error {
 		if err := claimNumber(txn, g.Number, ownerGroup); err != nil {
 			return err
 		}
-		for i, m := range g.Members {
-			if err := checkExtension(txn, fmt.Sprintf("members[%d]", i), m); err != nil {
-				return err
-			}
+		if err := checkMembers(txn, g.Tenant, g.Members, func(i int) string { return fmt.Sprintf("members[%d]", i) }); err != nil {
+			return err
 		}
 		if err := checkDestination(txn, "no_answer", g.NoAnswer); err != nil {
 			return err
@@ -213,6 +213,7 @@ func (s *Store) DeleteGroup(number string) error {
 	err := s.deleteKey(groupKey(number), func(txn *badger.Txn) error {
 		return destinationInUse(txn, Destination{Kind: DestGroup, Target: number})
 	})
+	s.tenants.forget()
 	if err != nil {
 		return fmt.Errorf("delete group %s: %w", number, err)
 	}
@@ -230,16 +231,6 @@ func validCallerIDPrefix(p string) error {
 		return invalid("caller_id_prefix", fmt.Sprintf("at most %d printable characters without quotes, backslashes or angle brackets", maxCallerIDPrefix))
 	}
 	return nil
-}
-
-// checkExtension refuses (*FieldError on field) ext when it is no
-// extension; see refer.
-func checkExtension(txn *badger.Txn, field, ext string) error {
-	found, err := refer(txn, extKey(ext))
-	if err == nil && !found {
-		return invalid(field, fmt.Sprintf("%s: no such extension", ext))
-	}
-	return err
 }
 
 // GroupsOf lists the numbers of the ring groups ext is a member of.

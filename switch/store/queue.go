@@ -284,7 +284,8 @@ func (s *Store) CreateQueue(q Queue) error {
 
 // PutQueue creates or replaces a queue (by number, keeping CreatedAt),
 // filling the defaults. It refuses (*FieldError) a number that is an
-// extension's or a ring group's, agents that are not extensions, and a
+// extension's or a ring group's, a tenant that does not exist, agents that
+// are not extensions of the queue's tenant, and a
 // no_answer to an extension, group or queue that does not exist or that
 // leads back to this queue; it forgets the login and pause state of
 // agents no longer in the queue. Synced.
@@ -299,18 +300,19 @@ func (s *Store) putQueue(q Queue, create bool) error {
 	if err := q.Validate(); err != nil {
 		return err
 	}
+	defer s.tenants.forget() // the Tenancy knows each queue's tenant
 	return s.update(true, func(txn *badger.Txn) error {
 		if err := claimNumber(txn, q.Number, ownerQueue); err != nil {
 			return err
 		}
-		for i, ext := range q.Agents() {
-			field := fmt.Sprintf("static_agents[%d]", i)
+		field := func(i int) string {
 			if i >= len(q.StaticAgents) {
-				field = fmt.Sprintf("dynamic_agents[%d]", i-len(q.StaticAgents))
+				return fmt.Sprintf("dynamic_agents[%d]", i-len(q.StaticAgents))
 			}
-			if err := checkExtension(txn, field, ext); err != nil {
-				return err
-			}
+			return fmt.Sprintf("static_agents[%d]", i)
+		}
+		if err := checkMembers(txn, q.Tenant, q.Agents(), field); err != nil {
+			return err
 		}
 		if err := checkDestination(txn, "no_answer", q.NoAnswer); err != nil {
 			return err
@@ -401,6 +403,7 @@ func (s *Store) DeleteQueue(number string) error {
 		}
 		return txn.Delete(queueKey(number))
 	})
+	s.tenants.forget()
 	if err != nil {
 		return fmt.Errorf("delete queue %s: %w", number, err)
 	}

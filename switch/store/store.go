@@ -54,6 +54,8 @@ type Store struct {
 	tcs  tcCache
 	pins pinCache
 
+	tenants tenantCache // the Tenancy view (tenant_cache.go)
+
 	// mu is held for reading by every operation and for writing by Close,
 	// so Close waits for operations in flight and later ones get ErrClosed.
 	mu     sync.RWMutex

@@ -29,10 +29,11 @@ type TenantTrunk struct {
 	DIDPool string `json:"did_pool,omitempty"`
 }
 
-// Tenant is a customer sharing the switch (SPEC T5, P11): for now its SIP
-// domain and the trunks it may use with its DID pools on them, which is
-// what inbound routing needs. Quotas, admins and the domain's own
-// extensions come with the tenants issue.
+// Tenant is a customer sharing the switch (SPEC T5, P11): its SIP domain
+// (its extensions register under it), the trunks it may use with its DID
+// pools on them, and its quotas. Extensions, ring groups and queues name
+// their tenant (tenant_quota.go has the rules); numbers stay unique
+// across the switch.
 type Tenant struct {
 	Name   string        `json:"name"`
 	Domain string        `json:"domain"` // DNS name, lower case, unique across tenants
@@ -81,7 +82,7 @@ func (t *Tenant) Validate() error {
 		t.Trunks[i].DIDPool = pool.String()
 	}
 	t.pools = pools
-	return nil
+	return t.validQuotas()
 }
 
 // validDomain accepts a DNS name (RFC 1123 labels), not an IP address:
@@ -174,6 +175,7 @@ func (s *Store) PutTenant(t Tenant) error {
 		}
 		return txn.Set(tenantKey(t.Name), val)
 	})
+	s.tenants.forget()
 	if err != nil {
 		return fmt.Errorf("put tenant %s: %w", t.Name, err)
 	}
@@ -310,10 +312,13 @@ func (s *Store) ListTenants() ([]Tenant, error) {
 }
 
 // DeleteTenant removes a tenant; ErrNotFound when absent, a
-// *ConflictError naming the rule while an inbound rule is the tenant's.
-// Synced.
+// *ConflictError naming them while an inbound rule, extensions, ring
+// groups or queues are the tenant's. Synced.
 func (s *Store) DeleteTenant(name string) error {
 	err := s.deleteKey(tenantKey(name), func(txn *badger.Txn) error {
+		if err := tenantInUse(txn, name); err != nil {
+			return err
+		}
 		rules, err := listInbound(txn)
 		if err != nil {
 			return err
@@ -326,6 +331,7 @@ func (s *Store) DeleteTenant(name string) error {
 		}
 		return nil
 	})
+	s.tenants.forget()
 	if err != nil {
 		return fmt.Errorf("delete tenant %s: %w", name, err)
 	}

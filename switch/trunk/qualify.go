@@ -108,18 +108,20 @@ func (h Health) String() string {
 
 // QualifyStatus is a snapshot of a qualifier.
 type QualifyStatus struct {
-	Name   string
-	Health Health
-	Since  time.Time     // when Health last changed
-	RTT    time.Duration // to the first response of the last answered probe
+	Name   string        `json:"name"`
+	Health Health        `json:"health"`
+	Since  time.Time     `json:"since"` // when Health last changed
+	RTT    time.Duration `json:"-"`     // to the first response of the last answered probe
+	// RTTMs is RTT in milliseconds, as the API shows it.
+	RTTMs float64 `json:"rtt_ms"`
 	// Code and Reason are the last probe's answer; any final response
 	// (404, 405, 501 included) means the peer is alive.
-	Code      int
-	Reason    string
-	LastError string // why the last probe got no answer; "" when it got one
-	LastCheck time.Time
-	Failures  int // probes in a row without an answer
-	Successes int // probes in a row with one
+	Code      int       `json:"code"`
+	Reason    string    `json:"reason"`
+	LastError string    `json:"last_error"` // why the last probe got no answer; "" when it got one
+	LastCheck time.Time `json:"last_check"`
+	Failures  int       `json:"failures"`  // probes in a row without an answer
+	Successes int       `json:"successes"` // probes in a row with one
 }
 
 // Qualifier sends OPTIONS to a trunk's peer every Interval and tracks
@@ -232,6 +234,7 @@ func (q *Qualifier) record(now time.Time, res *gosip.Response, rtt time.Duration
 		s.Successes++
 		s.Failures = 0
 		s.RTT, s.Code, s.Reason, s.LastError = rtt, res.StatusCode, res.Reason, ""
+		s.RTTMs = float64(rtt.Microseconds()) / 1000
 	} else {
 		s.Failures++
 		s.Successes = 0

@@ -33,22 +33,22 @@ func (s State) String() string {
 
 // Status is a snapshot of a registration.
 type Status struct {
-	Name  string
-	State State
-	Since time.Time // when State last changed
+	Name  string    `json:"name"`
+	State State     `json:"state"`
+	Since time.Time `json:"since"` // when State last changed
 	// Code and Reason are the last final response; a timeout counts as
 	// 408 and a transport error as 503 (RFC 3261 8.1.3.1).
-	Code      int
-	Reason    string
-	LastError string    // why the last attempt failed; "" after a success
-	ExpiresAt time.Time // end of the binding the provider granted; zero when none
+	Code      int       `json:"code"`
+	Reason    string    `json:"reason"`
+	LastError string    `json:"last_error"` // why the last attempt failed; "" after a success
+	ExpiresAt time.Time `json:"expires_at"` // end of the binding the provider granted; zero when none
 	// NextAttempt is when the loop sends its next REGISTER (refresh or retry).
-	NextAttempt time.Time
-	Failures    int // consecutive failed attempts
+	NextAttempt time.Time `json:"next_attempt"`
+	Failures    int       `json:"failures"` // consecutive failed attempts
 	// Public is our address as the registrar saw it (Via received/rport,
 	// RFC 3581) when it differs from what we sent: we are behind a NAT.
-	Public netip.AddrPort
-	NAT    bool
+	Public netip.AddrPort `json:"public"`
+	NAT    bool           `json:"nat"`
 }
 
 // String is a one-line summary such as "failed: 403 Forbidden".

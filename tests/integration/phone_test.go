@@ -47,6 +47,7 @@ type phone struct {
 	user               string // From and Contact user
 	authUser, password string // digest credentials (default: user and its password)
 	transport          string // "udp", "tcp" or "tls"
+	domain             string // host of From and To ("" 127.0.0.1); see setDomain
 	sw                 *testSwitch
 	cli                *sipgo.Client
 	addr               netip.AddrPort // SIP listener
@@ -61,6 +62,7 @@ type phone struct {
 	pings    chan *sip.Request // OPTIONS the switch sent us (keepalives)
 	notifies chan *sip.Request // NOTIFYs the switch sent us (MWI)
 	messages chan *sip.Request // MESSAGEs the switch sent us
+	infos    chan *sip.Request // INFOs the switch sent us (DTMF)
 }
 
 var ssrcs atomic.Uint32
@@ -120,7 +122,8 @@ func newPhoneOn(t testing.TB, sw *testSwitch, user, transport string) *phone {
 	}
 	p := &phone{user: user, authUser: user, password: passwordOf(user), transport: transport, sw: sw, cli: cli,
 		addr: addr, rtp: newRTPPeer(t, ssrcs.Add(1)), dialogs: map[string]*dialog{}, incoming: make(chan *incoming, 8),
-		pings: make(chan *sip.Request, 8), notifies: make(chan *sip.Request, 16), messages: make(chan *sip.Request, 8)}
+		pings: make(chan *sip.Request, 8), notifies: make(chan *sip.Request, 16), messages: make(chan *sip.Request, 8),
+		infos: make(chan *sip.Request, 16)}
 	p.reg = p.newDialog(sip.GenerateTagN(24), p.aor(user), p.aor(user), p.switchURI(""))
 	srv.OnInvite(p.onInvite)
 	srv.OnAck(p.onAck)
@@ -131,6 +134,10 @@ func newPhoneOn(t testing.TB, sw *testSwitch, user, transport string) *phone {
 	})
 	srv.OnMessage(func(req *sip.Request, tx sip.ServerTransaction) {
 		push(p.messages, req)
+		p.respond(tx, req, 200, "", nil)
+	})
+	srv.OnInfo(func(req *sip.Request, tx sip.ServerTransaction) {
+		push(p.infos, req)
 		p.respond(tx, req, 200, "", nil)
 	})
 	srv.OnOptions(func(req *sip.Request, tx sip.ServerTransaction) {
@@ -160,9 +167,20 @@ func newPhoneOn(t testing.TB, sw *testSwitch, user, transport string) *phone {
 	return p
 }
 
-// aor is sip:user@127.0.0.1, for From and To.
+// aor is sip:user@127.0.0.1 (or the phone's domain), for From and To.
 func (p *phone) aor(user string) sip.Uri {
+	if p.domain != "" {
+		return sip.Uri{Scheme: "sip", User: user, Host: p.domain}
+	}
 	return sip.Uri{Scheme: "sip", User: user, Host: "127.0.0.1"}
+}
+
+// setDomain makes the phone a user of a SIP domain (a tenant's): From and
+// To, the REGISTER's AOR included, name it; requests still go to the
+// switch's address.
+func (p *phone) setDomain(domain string) {
+	p.domain = domain
+	p.reg = p.newDialog(sip.GenerateTagN(24), p.aor(p.user), p.aor(p.user), p.switchURI(""))
 }
 
 // switchURI is a Request-URI at the switch.

@@ -13,6 +13,9 @@ import * as voicemail from './voicemail.js';
 import * as plugins from './plugins.js';
 import * as backup from './backup.js';
 import * as audit from './audit.js';
+import * as logs from './logs.js';
+import * as trace from './trace.js';
+import * as diagnostics from './diagnostics.js';
 import { entityPage } from './entity.js';
 import { entities } from './entities.js';
 import { portalPages, refreshBadge } from './portal.js';
@@ -28,8 +31,9 @@ const pages = [
   { id: 'queues', label: 'Queues', entity: 'queues', roles: [...ADMINS, 'supervisor'] },
   { id: 'trunks', label: 'Trunks', entity: 'trunks', roles: ['admin'] },
   { id: 'inbound', label: 'Inbound rules', entity: 'inbound', roles: ADMINS },
-  { id: 'outbound', label: 'Outbound rules', entity: 'outbound', roles: ADMINS },
-  { id: 'timeconditions', label: 'Time conditions', entity: 'timeconditions', roles: ADMINS },
+  // Switch-wide: tenant admins may not change them (web/auth/policy.go).
+  { id: 'outbound', label: 'Outbound rules', entity: 'outbound', roles: ['admin'] },
+  { id: 'timeconditions', label: 'Time conditions', entity: 'timeconditions', roles: ['admin'] },
   { id: 'tenants', label: 'Tenants', entity: 'tenants', roles: ['admin'] },
   { id: 'pinsets', label: 'PIN sets', entity: 'pinsets', roles: ADMINS },
   { id: 'dialpolicy', label: 'Dial policy', entity: 'dialpolicy', roles: ['admin'] },
@@ -40,6 +44,9 @@ const pages = [
   { id: 'voicemail', label: 'Voicemail', page: voicemail, roles: ADMINS },
   { id: 'backup', label: 'Backup', page: backup, roles: ['admin'] },
   { id: 'audit', label: 'Audit log', page: audit, roles: ADMINS },
+  { id: 'logs', label: 'Logs', page: logs, roles: ['admin'] },
+  { id: 'trace', label: 'SIP trace', page: trace, roles: ['admin', 'operator'] },
+  { id: 'diagnostics', label: 'Diagnostics', page: diagnostics, roles: ['admin', 'operator'] },
   { id: 'users', label: 'Users', entity: 'users', roles: ADMINS },
   ...portalPages, // extension users see only these (portal.js)
 ];

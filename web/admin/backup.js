@@ -2,7 +2,7 @@
 // restore one (after a confirmation: it replaces the configuration).
 
 import * as api from './api.js';
-import { h, pageHeader, toast, confirm, busy, fmtBytes, showError, clearErrors } from './ui.js';
+import { h, pageHeader, toast, confirm, busy, fmtBytes, fmtTime, showError, clearErrors, table, emptyState, errorBox, loading, badge } from './ui.js';
 
 // Bounds an upload the page sends; the switch has its own limit. Not
 // 4 << 30: JavaScript shifts 32-bit integers, and that is 0.
@@ -41,7 +41,41 @@ export async function render(ctx) {
       }
     });
   });
+  const sched = h('div#backup-scheduled', loading());
   ctx.root.append(pageHeader('Backup', 'The configuration, scripts, plugins and audio, in one file.'),
     h('section.card', h('h2', 'Back up'), h('p', 'A consistent copy of the switch, taken while it runs.'), dl),
+    h('section.card', h('h2', 'Scheduled backups'), sched),
     h('section.card', h('h2', 'Restore'), h('p.muted', 'Replaces what the switch has now with the backup’s contents.'), form));
+  scheduled(sched);
+}
+
+// scheduled shows the --backup-every schedule, its last outcome and the
+// backups it keeps, each downloadable.
+async function scheduled(box) {
+  let p;
+  try {
+    p = await api.get('/api/v1/backups');
+  } catch (err) {
+    box.replaceChildren(err.status === 404 ? h('p.muted', 'Not available on this switch yet.') : errorBox(err));
+    return;
+  }
+  const every = p.every_seconds >= 3600 ? `${+(p.every_seconds / 3600).toFixed(1)} h` : `${Math.round(p.every_seconds / 60)} min`;
+  const status = p.enabled
+    ? h('p#backup-schedule', `Every ${every} into ${p.dir}, the newest ${p.keep} kept.`,
+      p.last_run ? [' Last run ', fmtTime(p.last_run), ' ', p.last_error ? badge('failed', 'warn') : badge('ok', 'ok')] : null,
+      p.next_run ? [' · next ', fmtTime(p.next_run)] : null)
+    : h('p.muted#backup-schedule', 'Off. Start the switch with --backup-every 24h (and --backup-dir, --backup-keep) to take backups on a schedule.');
+  const err = p.last_error ? h('div.error-box#backup-error', { role: 'alert' }, p.last_error) : null;
+  const list = (p.backups || []).length
+    ? table([
+      { label: 'Taken', cls: 'nowrap', value: (b) => fmtTime(b.time) },
+      { label: 'File', value: (b) => b.name },
+      { label: 'Size', cls: 'num', value: (b) => fmtBytes(b.size) },
+      { label: '', cls: 'right', value: (b) => h('button.btn.small', { type: 'button', 'aria-label': `Download ${b.name}`,
+        onclick: (ev) => busy(ev.currentTarget, async () => {
+          try { await api.download('/api/v1/backups/' + api.enc(b.name), b.name); } catch (e) { toast(e.message, 'error'); }
+        }) }, 'Download') },
+    ], p.backups, (b) => b.name)
+    : (p.enabled ? emptyState('No scheduled backup yet.') : null);
+  box.replaceChildren(status, err, list);
 }

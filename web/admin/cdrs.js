@@ -26,7 +26,8 @@ export async function render(ctx) {
   const filters = () => {
     const el = form.elements;
     const iso = (v) => (v ? new Date(v).toISOString().replace(/\.\d{3}Z$/, 'Z') : '');
-    return { q: el.q.value.trim(), from: iso(el.since.value), to: iso(el.until.value), status: el.status.value, direction: el.direction.value };
+    // #/cdrs/CALL-ID (the log page's links) shows that call's records.
+    return { q: el.q.value.trim(), from: iso(el.since.value), to: iso(el.until.value), status: el.status.value, direction: el.direction.value, call_id: ctx.params[0] || '' };
   };
 
   // The switch pages: limit and offset in, the list and X-Total-Count out.

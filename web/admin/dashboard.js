@@ -3,7 +3,7 @@
 
 import * as api from './api.js';
 import { subscribe } from './live.js';
-import { barChart } from './chart.js';
+import { barChart, lineChart } from './chart.js';
 import { h, pageHeader, table, emptyState, badge, confirm, toast, fmtBytes, fmtDuration, fmtTime, notAvailable, isMissing } from './ui.js';
 
 export async function render(ctx) {
@@ -21,6 +21,8 @@ export async function render(ctx) {
   const regsBox = h('div#live-regs', h('p.muted', 'Waiting for the switch…'));
   const trunksBox = h('div#live-trunks');
   const chartBox = h('div.chart-box', h('p.muted', 'Loading…'));
+  const peakBox = h('div.chart-box#stats-peaks', h('p.muted', 'Loading…'));
+  const tenantBox = h('div#stats-tenants');
   ctx.root.append(
     pageHeader('Dashboard', 'The switch right now.', mode),
     h('div.tiles', Object.values(tiles).map((t) => t.el)),
@@ -28,6 +30,9 @@ export async function render(ctx) {
     h('div.grid2',
       h('section.card', h('h2', 'Registrations'), regsBox),
       h('section.card', h('h2', 'Calls per hour'), chartBox)),
+    h('div.grid2',
+      h('section.card', h('h2', 'Peak calls and registrations'), peakBox),
+      h('section.card', h('h2', 'Calls per tenant, 24 h'), tenantBox)),
     h('section.card', h('h2', 'Trunks'), trunksBox),
   );
 
@@ -117,19 +122,54 @@ export async function render(ctx) {
 
   // Trunks come with the stream; without one, from their list.
   api.get('/api/v1/trunks').then(drawTrunks).catch(() => drawTrunks([]));
-  loadChart(chartBox);
+  loadChart(chartBox, peakBox, tenantBox);
   const tick = setInterval(() => { if (calls.length) drawCalls(); }, 1000);
   return () => { stop(); clearInterval(tick); };
 }
 
-async function loadChart(box) {
+// loadChart draws the hourly statistics (GET /api/v1/stats/hourly):
+// attempts vs answered, peaks and registrations, the split per tenant. A
+// switch without them gets the calls-per-hour chart alone.
+async function loadChart(box, peakBox, tenantBox) {
+  let list;
   try {
-    const pts = await api.get('/api/v1/stats/calls?hours=24');
-    const list = Array.isArray(pts) ? pts : [];
-    box.replaceChildren(list.length ? barChart(list) : emptyState('No calls in the last 24 hours.'),
-      h('p.legend', h('span.key.calls'), ' calls ', h('span.key.answered'), ' answered'));
+    list = await api.get('/api/v1/stats/hourly?hours=24');
   } catch (err) {
-    box.replaceChildren(isMissing(err) ? notAvailable('Call statistics') : h('p.form-error', err.message));
+    if (!isMissing(err)) {
+      box.replaceChildren(h('p.form-error', err.message));
+      peakBox.replaceChildren();
+      return;
+    }
+    peakBox.replaceChildren(notAvailable('Peak statistics'));
+    try {
+      list = (await api.get('/api/v1/stats/calls?hours=24')).map((p) => ({ ...p, attempts: p.calls }));
+    } catch (err2) {
+      box.replaceChildren(isMissing(err2) ? notAvailable('Call statistics') : h('p.form-error', err2.message));
+      return;
+    }
+  }
+  list = Array.isArray(list) ? list : [];
+  const bars = list.map((p) => ({ hour: p.hour, calls: p.attempts, answered: p.answered }));
+  box.replaceChildren(list.some((p) => p.attempts) ? barChart(bars) : emptyState('No calls in the last 24 hours.'),
+    h('p.legend', h('span.key.calls'), ' attempts ', h('span.key.answered'), ' answered'));
+  if (list.length && 'peak_calls' in list[0]) {
+    peakBox.replaceChildren(lineChart(list, [{ key: 'peak_calls', label: 'peak calls', cls: 'peak' }, { key: 'registrations', label: 'registrations', cls: 'regs' }]),
+      h('p.legend', h('span.key.peak'), ' peak calls at once ', h('span.key.regs'), ' registrations'));
+    const totals = new Map();
+    for (const p of list) {
+      for (const t of p.tenants || []) {
+        const x = totals.get(t.tenant) || { tenant: t.tenant, attempts: 0, answered: 0 };
+        x.attempts += t.attempts;
+        x.answered += t.answered;
+        totals.set(t.tenant, x);
+      }
+    }
+    const rows = [...totals.values()].sort((a, b) => b.attempts - a.attempts);
+    tenantBox.replaceChildren(rows.length ? table([
+      { label: 'Tenant', value: (t) => t.tenant || h('span.muted', 'no tenant') },
+      { label: 'Attempts', cls: 'num', value: (t) => String(t.attempts) },
+      { label: 'Answered', cls: 'num', value: (t) => String(t.answered) },
+    ], rows, (t) => t.tenant || '-') : emptyState('No calls in the last 24 hours.'));
   }
 }
 

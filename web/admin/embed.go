@@ -18,7 +18,7 @@
 //	scripts.js     the script editor: check and save, rollback
 //	entity.js      the generic list/detail/form page
 //	entities.js    the per-entity descriptions the generic page runs on
-//	recordings.js, voicemail.js, plugins.js, backup.js, audit.js
+//	recordings.js, voicemail.js, plugins.js, backup.js, audit.js, logs.js
 package admin
 
 import (

@@ -3,12 +3,26 @@
 // the form's fields with the JSON names the API takes.
 
 import * as api from './api.js';
-import { badge, fmtTime } from './ui.js';
+import { h, badge, fmtTime } from './ui.js';
 
 const opts = (...xs) => xs.map((x) => (Array.isArray(x) ? x : [x, x]));
 const dest = (d) => (d && d.kind ? (d.target ? `${d.kind} ${d.target}` : d.kind) : '');
 const join = (xs) => (xs || []).join(', ');
 const item = (base) => (k) => `${base}/${api.enc(k)}`;
+
+// quota writes "12 / 50 extensions" ("12 extensions, no limit" for 0).
+export const quota = (n, max, what) => (max ? `${n} / ${max} ${what}` : `${n} ${what}, no limit`);
+
+// usage is a tenant's quota use, filled in when its answer comes.
+function usage(name) {
+  const el = h('span.usage', { dataset: { tenant: name } }, '…');
+  api.get(`/api/v1/tenants/${api.enc(name)}/usage`).then((u) => {
+    const full = (n, max) => (max && n >= max ? badge('full', 'warn') : null);
+    el.replaceChildren(...[quota(u.extensions, u.max_extensions, 'extensions'), ' ', full(u.extensions, u.max_extensions), h('br'),
+      quota(u.calls, u.max_calls, 'calls now'), ' ', full(u.calls, u.max_calls)].filter((x) => x !== null));
+  }).catch(() => { el.textContent = '—'; });
+  return el;
+}
 
 export const entities = {
   groups: {
@@ -27,6 +41,7 @@ export const entities = {
     fields: [
       { name: 'number', label: 'Number', required: true, key: true, help: 'Digits; not an extension’s number.' },
       { name: 'name', label: 'Name' },
+      { name: 'tenant', label: 'Tenant', help: 'The tenant whose extensions are its members; empty: the switch’s own. A tenant admin’s groups are always its tenant’s.' },
       { name: 'strategy', label: 'Strategy', type: 'select', options: opts(['ringall', 'Ring all'], ['hunt', 'Hunt (in order)'], ['cyclic', 'Cyclic'], ['leastworked', 'Least worked'], ['random', 'Random']) },
       { name: 'ring_time', label: 'Ring time (s)', type: 'number', omitEmpty: true, help: 'Per member for the hunts, in all for ring all. Default 20.' },
       { name: 'members', label: 'Members', type: 'list', required: true, help: 'Extension numbers, in priority order, one per line.' },
@@ -52,6 +67,7 @@ export const entities = {
     fields: [
       { name: 'number', label: 'Number', required: true, key: true, help: '2–10 digits; not an extension’s number.' },
       { name: 'name', label: 'Name' },
+      { name: 'tenant', label: 'Tenant', help: 'The tenant whose extensions are its agents; empty: the switch’s own. A tenant admin’s queues are always its tenant’s.' },
       { name: 'strategy', label: 'Strategy', type: 'select', options: opts('ringall', 'leastrecent', 'fewestcalls', 'random', 'rrmemory', 'linear', 'rrordered') },
       { name: 'static_agents', label: 'Static agents', type: 'rows', item: 'agent', sub: [{ name: 'ext', label: 'Extension' }, { name: 'penalty', label: 'Penalty (0-9)', type: 'number' }] },
       { name: 'dynamic_agents', label: 'Dynamic agents', type: 'list', help: 'Extensions that log in and out, one per line.' },
@@ -199,15 +215,19 @@ export const entities = {
     list: '/api/v1/tenants', item: item('/api/v1/tenants'), getItem: true, create: 'put',
     empty: 'No tenants. The switch serves one organisation until you add one.',
     search: (t) => `${t.name} ${t.domain}`,
+    deleteText: 'Only a tenant without extensions, ring groups, queues or inbound rules can be deleted: move or delete them first.',
     columns: [
       { label: 'Name', value: (t) => t.name },
       { label: 'Domain', value: (t) => t.domain },
       { label: 'Trunks', value: (t) => (t.trunks || []).map((x) => x.trunk + (x.did_pool ? ` (${x.did_pool})` : '')).join(', ') },
+      { label: 'Usage', value: (t) => usage(t.name) },
     ],
     fields: [
       { name: 'name', label: 'Name', required: true, key: true },
-      { name: 'domain', label: 'SIP domain', required: true, help: 'e.g. acme.example.com' },
+      { name: 'domain', label: 'SIP domain', required: true, help: 'e.g. acme.example.com. Its extensions register under this domain.' },
       { name: 'trunks', label: 'Trunks', type: 'rows', item: 'trunk', sub: [{ name: 'trunk', label: 'Trunk' }, { name: 'did_pool', label: 'DID pool, e.g. 44*****;12000-18000' }] },
+      { name: 'max_extensions', label: 'Maximum extensions', type: 'number', help: '0 or empty: no limit.' },
+      { name: 'max_calls', label: 'Maximum calls at once', type: 'number', help: 'Calls in progress that count against the tenant. 0 or empty: no limit.' },
     ],
   },
 
