@@ -55,6 +55,18 @@ type Account struct {
 // Unregister; ev reports its state, starting with RegRegistered. expires 0
 // asks DefaultExpires; a switch that wants longer (423) gets its minimum.
 func (s *Stack) Register(ctx context.Context, user, password string, expires time.Duration, ev Events) (*Account, error) {
+	return s.RegisterIn(ctx, "", user, password, expires, ev)
+}
+
+// RegisterIn is Register under domain, the host of the account's AOR (a
+// tenant's SIP domain); "" is the stack's Config.Domain.
+func (s *Stack) RegisterIn(ctx context.Context, domain, user, password string, expires time.Duration, ev Events) (*Account, error) {
+	if domain == "" {
+		domain = s.cfg.Domain
+	}
+	if !validHost(domain) {
+		return nil, invalid("domain %q", clip(domain))
+	}
 	if !validUser(user) {
 		return nil, invalid("user %q", clip(user))
 	}
@@ -68,11 +80,11 @@ func (s *Stack) Register(ctx context.Context, user, password string, expires tim
 		return nil, invalid("expires %v (1 s to %v)", expires, maxExpires)
 	}
 	a := &Account{s: s, user: user, password: password, ev: ev, q: newQueue(s.log),
-		aor:      gosip.Uri{Scheme: "sip", User: user, Host: s.cfg.Domain},
+		aor:      gosip.Uri{Scheme: "sip", User: user, Host: domain},
 		contact:  s.sip.Contact("udp", user+"-"+strings.ToLower(gosip.GenerateTagN(10))),
 		loopDone: make(chan struct{}), asked: int(expires / time.Second),
 		calls: map[*Call]struct{}{}, subs: map[*Subscription]struct{}{}}
-	registrar := gosip.Uri{Scheme: "sip", Host: s.cfg.Domain}
+	registrar := gosip.Uri{Scheme: "sip", Host: domain}
 	a.reg = &dialog{callID: hsip.NewCallID(), localTag: hsip.NewTag(), local: a.aor, remote: a.aor, target: registrar, contact: a.contact}
 	a.ctx, a.cancel = context.WithCancel(s.ctx)
 	s.mu.Lock()

@@ -25,7 +25,7 @@ func (a *Account) Message(ctx context.Context, to, text string) error {
 		return ErrUnregistered
 	}
 	s := a.s
-	target := gosip.Uri{Scheme: "sip", User: to, Host: s.cfg.Domain}
+	target := gosip.Uri{Scheme: "sip", User: to, Host: a.aor.Host}
 	d := &dialog{callID: hsip.NewCallID(), localTag: hsip.NewTag(), local: a.aor, remote: target, target: target, contact: a.contact}
 	res, err := s.do(ctx, func() *gosip.Request {
 		req := d.request(gosip.MESSAGE, 0)

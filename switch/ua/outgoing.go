@@ -37,7 +37,7 @@ func (a *Account) Call(ctx context.Context, to, display string, sdp []byte, hdrs
 		return nil, invalid("sdp: %v", err)
 	}
 	s := a.s
-	callee := gosip.Uri{Scheme: "sip", User: to, Host: s.cfg.Domain}
+	callee := gosip.Uri{Scheme: "sip", User: to, Host: a.aor.Host}
 	d := &dialog{callID: hsip.NewCallID(), localTag: hsip.NewTag(), local: a.aor, localName: quoteName(display),
 		remote: callee, target: callee, contact: a.contact}
 	c := newCall(a, d, true)

@@ -47,7 +47,7 @@ func (c *Call) Refer(ctx context.Context, target string, replaces *Call) (*Trans
 	if err := c.referable(); err != nil {
 		return nil, err
 	}
-	uri := "sip:" + target + "@" + c.s.cfg.Domain
+	uri := "sip:" + target + "@" + c.a.aor.Host
 	if replaces != nil {
 		if replaces == c || replaces.s != c.s {
 			return nil, invalid("replaces: not another call of this stack")

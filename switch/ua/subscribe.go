@@ -106,7 +106,7 @@ func (sub *Subscription) Resource() string { return sub.resource }
 // before the request goes out: the first NOTIFY may beat the 200.
 func (sub *Subscription) start(ctx context.Context) error {
 	a, s := sub.a, sub.a.s
-	target := gosip.Uri{Scheme: "sip", User: sub.resource, Host: s.cfg.Domain}
+	target := gosip.Uri{Scheme: "sip", User: sub.resource, Host: a.aor.Host}
 	d := &dialog{callID: hsip.NewCallID(), localTag: hsip.NewTag(), local: a.aor, remote: target, target: target, contact: a.contact}
 	s.mu.Lock()
 	s.subs[d.key()] = sub

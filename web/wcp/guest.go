@@ -67,7 +67,7 @@ func (g *guests) account(ctx context.Context) (*ua.Account, error) {
 	if err != nil {
 		return nil, fmt.Errorf("guest extension: %w", err)
 	}
-	a, err := g.srv.cfg.UA.Register(ctx, ext.Number, ext.Password, 0, ua.Events{
+	a, err := g.srv.register(ctx, ext, ua.Events{
 		Registration: func(e ua.RegEvent) {
 			if e.State == ua.RegFailed {
 				g.srv.log.Warn("wcp: guest registration failed", "ext", ext.Number, "code", e.Code)

@@ -96,6 +96,10 @@ func (noExtensions) GetExtension(string) (store.Extension, error) {
 	return store.Extension{}, store.ErrNotFound
 }
 
+func (noExtensions) GetTenant(string) (store.Tenant, error) {
+	return store.Tenant{}, store.ErrNotFound
+}
+
 // A guest config that names no valid extension or a bad target fails New.
 func TestGuestConfig(t *testing.T) {
 	cfg := Config{UA: &ua.Stack{}, Extensions: noExtensions{}, Guest: &Guest{Extension: "1003", Allow: []string{"1002"}}}

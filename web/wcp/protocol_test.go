@@ -9,6 +9,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/hookswitch/hookswitch/switch/store"
 	"github.com/hookswitch/hookswitch/web/callproto"
 )
 
@@ -156,4 +157,26 @@ func TestRegister(t *testing.T) {
 	// Closing the socket removes the registration.
 	cl.c.Close(websocket.StatusNormalClosure, "")
 	waitFor(t, "the binding removed", func() bool { return len(sw.srv.Registrar.Lookup("1001")) == 0 })
+}
+
+// A tenant's extension registers under its tenant's SIP domain, the only
+// one where the switch takes it (SPEC P11).
+func TestRegisterTenantExtension(t *testing.T) {
+	t.Parallel()
+	sw := newSwitch(t)
+	if err := sw.srv.Store.PutTenant(store.Tenant{Name: "acme", Domain: "acme.example"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := sw.srv.Store.CreateExtension(store.Extension{Number: "2001", Password: passwordOf("2001"), Tenant: "acme"}); err != nil {
+		t.Fatal(err)
+	}
+	cl := dial(t, sw)
+	cl.connect()
+	cl.register("2001")
+	if n := len(sw.srv.Registrar.Lookup("2001")); n != 1 {
+		t.Fatalf("%d bindings for 2001, want 1", n)
+	}
+	// Calls stay inside the tenant: 1002 is the switch's own.
+	cid := cl.ask(callproto.OpCall, 0, f("to", "1002"), f("sdp", newBrowser(t).offer())).Get("cid")
+	cl.event(callproto.EvCallState, "cid="+cid, "state=0", "cause=404")
 }

@@ -71,7 +71,7 @@ func (ss *session) doRegister(ctx context.Context, gen uint64, tel, proof, nonce
 	var once sync.Once
 	release := func() { once.Do(func() { close(ready) }) }
 	defer release()
-	a, err := ss.srv.cfg.UA.Register(ctx, tel, ext.Password, 0, ss.accountEvents(ready))
+	a, err := ss.srv.register(ctx, ext, ss.accountEvents(ready))
 	if err != nil {
 		if ctx.Err() != nil { // 1002 or the socket closed meanwhile
 			fail(callproto.RegUnregistered)

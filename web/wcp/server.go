@@ -3,6 +3,7 @@ package wcp
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -20,9 +21,24 @@ import (
 const Subprotocol = "web-call-protocol"
 
 // Extensions is what sessions read from the store: the SIP password a
-// proof is checked against.
+// proof is checked against, and the domain of the extension's tenant.
 type Extensions interface {
 	GetExtension(number string) (store.Extension, error)
+	GetTenant(name string) (store.Tenant, error)
+}
+
+// register registers ext's account with the switch under its tenant's
+// SIP domain (the switch takes a tenant's extension there only).
+func (s *Server) register(ctx context.Context, ext store.Extension, ev ua.Events) (*ua.Account, error) {
+	domain := ""
+	if ext.Tenant != "" {
+		t, err := s.cfg.Extensions.GetTenant(ext.Tenant)
+		if err != nil {
+			return nil, fmt.Errorf("tenant of %s: %w", ext.Number, err)
+		}
+		domain = t.Domain
+	}
+	return s.cfg.UA.RegisterIn(ctx, domain, ext.Number, ext.Password, 0, ev)
 }
 
 // Config is one web-call-protocol endpoint.
