@@ -48,7 +48,7 @@ type serveFlags struct {
 	ws, wss, https, webrtc, c2cExt, c2cAllow             string
 	webrtcPublic, stun                                   string
 	tones, oneTouch                                      string
-	mohShuffle                                           bool
+	mohShuffle, httpsUI                                  bool
 	httpAllow, pprofAddr                                 string
 	rtpTimeout, holdTimeout, drain                       time.Duration
 	maxContacts                                          int
@@ -100,6 +100,7 @@ func parseServeFlags(args []string, stderr io.Writer) (serveFlags, error) {
 	fs.IntVar(&f.backupKeep, "backup-keep", web.DefaultBackupKeep, "how many scheduled backups are kept")
 	fs.StringVar(&f.tones, "tones", env("HOOKSWITCH_TONES", "us"), "country whose tone plan callers hear (ringback, busy, beep): us, gb, de, fr, ...")
 	fs.BoolVar(&f.mohShuffle, "moh-shuffle", false, "play music on hold shuffled (default: in turn)")
+	fs.BoolVar(&f.httpsUI, "https-ui", env("HOOKSWITCH_HTTPS_UI", "true") != "false", "serve the admin UI, the user portal and the REST API on --https too, at /admin/ and /api/ (env HOOKSWITCH_HTTPS_UI)")
 	fs.StringVar(&f.oneTouch, "one-touch-record", "*1", "code that starts and stops recording a call ('none' disables)")
 	_, err := parse(fs, args)
 	return f, err
@@ -166,22 +167,14 @@ func serve(args []string, stderr io.Writer) error {
 		}
 		return err
 	}
-	if httpsL != nil {
-		var guest *wcp.Guest
-		if f.c2cExt != "" {
-			guest = &wcp.Guest{Extension: f.c2cExt, Allow: splitList(f.c2cAllow)}
+	closeHTTPS := func() {
+		if httpsL != nil {
+			httpsL.Close()
 		}
-		stop, err := serveHTTPS(httpsL, cfg.TLSConfig, cfg.SIPWSSHandoff, srv, webUA, guest, log)
-		if err != nil {
-			srv.Close()
-			return err
-		}
-		defer func() { stop() }() // a no-op once the end below ran it
-		closeSrv := srv.Close
-		srvClose = func() error { stop(); return closeSrv() } // sessions end while the switch still answers
 	}
 	if f.pprofAddr != "" {
 		if err := servePprof(f.pprofAddr, log); err != nil {
+			closeHTTPS()
 			srv.Close()
 			return err
 		}
@@ -192,13 +185,31 @@ func serve(args []string, stderr io.Writer) error {
 			phoneURL = ":" + strconv.Itoa(a.Port)
 		}
 	}
-	stopHTTP, err := serveAPI(f, st, srv, admin, phoneURL, log, logs)
+	stopHTTP, ui, err := serveAPI(f, st, srv, admin, phoneURL, log, logs)
 	if err != nil {
+		closeHTTPS()
 		srv.Close()
 		return err
 	}
 	defer stopHTTP()
 
+	if httpsL != nil {
+		var guest *wcp.Guest
+		if f.c2cExt != "" {
+			guest = &wcp.Guest{Extension: f.c2cExt, Allow: splitList(f.c2cAllow)}
+		}
+		if !f.httpsUI {
+			ui = nil
+		}
+		stop, err := serveHTTPS(httpsL, cfg.TLSConfig, cfg.SIPWSSHandoff, srv, webUA, guest, ui, log)
+		if err != nil {
+			srv.Close()
+			return err
+		}
+		defer func() { stop() }() // a no-op once the end below ran it
+		closeSrv := srv.Close
+		srvClose = func() error { stop(); return closeSrv() } // sessions end while the switch still answers
+	}
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT)
 	defer signal.Stop(sigs)
@@ -380,38 +391,42 @@ func (l live) Plugins() ([]plugins.Info, error) { return l.s.Plugins() }
 func (l live) Calls() []call.CallInfo           { return l.s.Calls.Snapshot() }
 func (l live) Hangup(callID string) bool        { return l.s.Calls.Hangup(callID) }
 
-// serveAPI serves the admin API on the control socket (always) and on
-// --http (admin credential required).
-func serveAPI(f serveFlags, st *store.Store, srv *server.Server, admin *adminCredential, phoneURL string, log *slog.Logger, logs *logring.Ring) (func(), error) {
+// serveAPI serves the admin API on the control socket (always) and, with
+// the admin UI, on --http (admin credential required). It returns that UI
+// handler too, for the HTTPS port: one handler, so one set of sessions.
+func serveAPI(f serveFlags, st *store.Store, srv *server.Server, admin *adminCredential, phoneURL string, log *slog.Logger, logs *logring.Ring) (func(), http.Handler, error) {
 	sock := filepath.Join(f.data, socketName)
 	os.Remove(sock) // a stale socket from a crash; the store lock proves no one else runs
 	ul, err := net.Listen("unix", sock)
 	if err != nil {
-		return nil, fmt.Errorf("control socket: %w", err)
+		return nil, nil, fmt.Errorf("control socket: %w", err)
 	}
 	os.Chmod(sock, 0o600)
 	l := live{s: srv, data: f.data, plugins: f.pluginsPath()}
 	sched, stopSched := f.backupSchedule(l, log) // cmd/hookswitch/backupsched.go
 	regs, stopRegs := startRegSampler(l)         // cmd/hookswitch/stats.go
 	stopBG := func() { stopSched(); stopRegs() }
-	servers := []*http.Server{{Handler: (&web.API{B: st, L: l, VM: srv.Voicemail, Rec: srv.Recordings, Rooms: srv.Rooms, TrunkCtl: trunkCtl{srv}, Queues: srv.Queues, Logs: logs, Schedule: sched, Regs: regs, Diag: srv.Stack}).Handler(), ReadHeaderTimeout: 10 * time.Second}}
+	api := func(check func(user, password string) bool) *web.API {
+		return &web.API{B: st, L: l, VM: srv.Voicemail, Rec: srv.Recordings, Rooms: srv.Rooms, TrunkCtl: trunkCtl{srv},
+			Queues: srv.Queues, Auth: check, PhoneURL: phoneURL, Logs: logs, Schedule: sched, Regs: regs, Diag: srv.Stack}
+	}
+	// The admin web UI at /admin/, next to the API it calls.
+	ui, err := adminui.With(api(admin.check).Handler())
+	if err != nil {
+		stopBG()
+		ul.Close()
+		return nil, nil, err
+	}
+	servers := []*http.Server{{Handler: api(nil).Handler(), ReadHeaderTimeout: 10 * time.Second}}
 	listeners := []net.Listener{ul}
 	if f.httpAddr != "" {
 		tl, err := net.Listen("tcp", f.httpAddr)
 		if err != nil {
 			stopBG()
 			ul.Close()
-			return nil, fmt.Errorf("admin api: %w", err)
+			return nil, nil, fmt.Errorf("admin api: %w", err)
 		}
-		// The admin web UI at /admin/, next to the API it calls.
-		h, err := adminui.With((&web.API{B: st, L: l, VM: srv.Voicemail, Rec: srv.Recordings, Rooms: srv.Rooms, TrunkCtl: trunkCtl{srv}, Queues: srv.Queues, Auth: admin.check, PhoneURL: phoneURL, Logs: logs, Schedule: sched, Regs: regs, Diag: srv.Stack}).Handler())
-		if err != nil {
-			stopBG()
-			ul.Close()
-			tl.Close()
-			return nil, err
-		}
-		servers = append(servers, &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second})
+		servers = append(servers, &http.Server{Handler: ui, ReadHeaderTimeout: 10 * time.Second})
 		listeners = append(listeners, tl)
 		log.Info("admin api", "addr", tl.Addr().String(), "ui", "http://"+tl.Addr().String()+adminui.Prefix)
 	}
@@ -424,15 +439,20 @@ func serveAPI(f serveFlags, st *store.Store, srv *server.Server, admin *adminCre
 			s.Close()
 		}
 		os.Remove(sock)
-	}, nil
+	}, ui, nil
 }
 
 // serveHTTPS serves the HTTPS port: SIP over WSS on /ws, so browsers reach
 // the switch through the port their page comes from (the web phone's pages
 // will be served here too). It returns the function that stops it.
-func serveHTTPS(l net.Listener, conf *tls.Config, ho *sip.WSHandoff, srv *server.Server, webUA *wcp.BrowserUA, guest *wcp.Guest, log *slog.Logger) (func(), error) {
+func serveHTTPS(l net.Listener, conf *tls.Config, ho *sip.WSHandoff, srv *server.Server, webUA *wcp.BrowserUA, guest *wcp.Guest, ui http.Handler, log *slog.Logger) (func(), error) {
 	mux := http.NewServeMux()
 	mux.Handle("/ws", web.SIPWebSocket{Handoff: ho, Logger: log})
+	if ui != nil { // --https-ui: the admin UI, the user portal and the API
+		mux.Handle(adminui.Prefix, ui)
+		mux.Handle(strings.TrimSuffix(adminui.Prefix, "/"), ui)
+		mux.Handle("/api/", ui)
+	}
 	var calls *wcp.Server
 	if webUA != nil { // the web-call-protocol, for pages without a SIP stack
 		stack, err := webUA.Start(srv.Stack.Addr("udp"), log)
@@ -458,6 +478,8 @@ func serveHTTPS(l net.Listener, conf *tls.Config, ho *sip.WSHandoff, srv *server
 		}
 		mux.Handle("/phone/", http.StripPrefix("/phone", ph))
 		mux.Handle("/{$}", http.RedirectHandler("/phone/", http.StatusFound))
+	} else if ui != nil {
+		mux.Handle("/{$}", http.RedirectHandler(adminui.Prefix, http.StatusFound))
 	}
 	// Browsers ask every site for an icon: an empty answer, not a 404 in
 	// each page's console.
@@ -466,7 +488,7 @@ func serveHTTPS(l net.Listener, conf *tls.Config, ho *sip.WSHandoff, srv *server
 	hs := &http.Server{Handler: mux, TLSConfig: conf.Clone(), ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelDebug)} // TLS handshake noise from scanners
 	go hs.ServeTLS(l, "", "")
-	log.Info("https", "addr", l.Addr().String(), "sip-wss", "/ws", "wcp", calls != nil, "phone", calls != nil)
+	log.Info("https", "addr", l.Addr().String(), "sip-wss", "/ws", "wcp", calls != nil, "phone", calls != nil, "ui", ui != nil)
 	var once sync.Once
 	return func() {
 		once.Do(func() {

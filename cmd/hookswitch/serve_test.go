@@ -257,7 +257,7 @@ func TestServeWebRTCFlags(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	stop, err := serveHTTPS(httpsL, cfg.TLSConfig, cfg.SIPWSSHandoff, srv, webUA, nil, log)
+	stop, err := serveHTTPS(httpsL, cfg.TLSConfig, cfg.SIPWSSHandoff, srv, webUA, nil, nil, log)
 	if err != nil {
 		t.Fatal(err)
 	}
