@@ -64,7 +64,14 @@ func (a *API) hourlyStats(w http.ResponseWriter, r *http.Request) {
 		hours = n
 	}
 	now := time.Now()
-	hs, err := a.B.CallsPerHour(now, hours)
+	scope := scopeOf(r)
+	var hs []store.HourStat
+	var err error
+	if scope != "" {
+		hs, err = a.tenantCallsPerHour(scope, now, hours)
+	} else {
+		hs, err = a.B.CallsPerHour(now, hours)
+	}
 	if err != nil && !errors.Is(err, store.ErrCorrupt) {
 		writeErr(w, statusOf(err), err)
 		return
@@ -75,14 +82,16 @@ func (a *API) hourlyStats(w http.ResponseWriter, r *http.Request) {
 		out[i] = HourlyStats{Hour: h.Hour, Attempts: h.Calls, Answered: h.Answered, Tenants: []TenantHour{}}
 		at[h.Hour.Unix()] = i
 	}
-	if ps, ok := a.L.(PeakSource); ok {
+	// Peaks and registrations are the switch's, not a tenant's: a tenant
+	// principal gets zeros there.
+	if ps, ok := a.L.(PeakSource); ok && scope == "" {
 		for _, p := range ps.PeakCalls(now, hours) {
 			if i, ok := at[p.Hour.Unix()]; ok {
 				out[i].PeakCalls = p.Peak
 			}
 		}
 	}
-	if a.Regs != nil {
+	if a.Regs != nil && scope == "" {
 		for _, p := range a.Regs.Hours(now, hours) {
 			if i, ok := at[p.Hour.Unix()]; ok {
 				out[i].Registrations = p.Peak
@@ -96,6 +105,9 @@ func (a *API) hourlyStats(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		for _, t := range list {
+			if !sees(scope, t.Tenant) {
+				continue
+			}
 			if i, ok := at[t.Hour.Unix()]; ok {
 				out[i].Tenants = append(out[i].Tenants, TenantHour{Tenant: t.Tenant, Attempts: t.Calls, Answered: t.Answered})
 			}

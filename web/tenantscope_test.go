@@ -267,6 +267,30 @@ func TestTenantScopeReads(t *testing.T) {
 			if n := len(visible(p.tenant, ext)); st.ActiveCalls != n || st.Registrations != n {
 				t.Errorf("status %s, want %d calls and registrations", body, n)
 			}
+			// So do the hourly statistics (switch-wide peaks are not a tenant's).
+			var hs []struct {
+				Attempts  int `json:"attempts"`
+				PeakCalls int `json:"peak_calls"`
+				Tenants   []struct {
+					Tenant string `json:"tenant"`
+				} `json:"tenants"`
+			}
+			code, hbody := e.do(t, p.name, "GET", "/api/v1/stats/hourly?hours=2", "")
+			if err := json.Unmarshal([]byte(hbody), &hs); code != 200 || err != nil {
+				t.Fatalf("stats/hourly: %d %v: %s", code, err, hbody)
+			}
+			attempts := 0
+			for _, h := range hs {
+				attempts += h.Attempts
+				for _, tn := range h.Tenants {
+					if p.tenant != "" && tn.Tenant != p.tenant {
+						t.Errorf("stats/hourly shows tenant %q to %s", tn.Tenant, p.name)
+					}
+				}
+			}
+			if n := len(visible(p.tenant, ext)); attempts != n {
+				t.Errorf("stats/hourly: %d attempts, want %d: %s", attempts, n, hbody)
+			}
 			// Routes that mix every tenant's data are refused to a tenant's principal.
 			if p.role == auth.RoleTenantAdmin || p.role == auth.RoleOperator {
 				want := 200
