@@ -134,14 +134,9 @@ func (a *API) systemInfo() SystemInfo {
 // callStats answers calls per hour from the CDRs: ?hours=N (1 to 744,
 // default 24), oldest first, the current hour last.
 func (a *API) callStats(w http.ResponseWriter, r *http.Request) {
-	hours := 24
-	if v := r.URL.Query().Get("hours"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > store.MaxStatHours {
-			writeErr(w, 400, fmt.Errorf("hours must be a number from 1 to %d", store.MaxStatHours))
-			return
-		}
-		hours = n
+	hours, ok := hoursParam(w, r)
+	if !ok {
+		return
 	}
 	var hs []store.HourStat
 	var err error
@@ -155,6 +150,46 @@ func (a *API) callStats(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, 200, hs)
+}
+
+// hoursParam reads ?hours=N (1 to store.MaxStatHours, default 24); false
+// when it answered 400.
+func hoursParam(w http.ResponseWriter, r *http.Request) (int, bool) {
+	v := r.URL.Query().Get("hours")
+	if v == "" {
+		return 24, true
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > store.MaxStatHours {
+		writeErr(w, 400, fmt.Errorf("hours must be a number from 1 to %d", store.MaxStatHours))
+		return 0, false
+	}
+	return n, true
+}
+
+// sseStart answers 200 as a Server-Sent Events stream and returns how to
+// write to it; the caller defers the returned end (no deadline left behind
+// on a connection that serves another request).
+func sseStart(w http.ResponseWriter) (write func(string) error, end func()) {
+	rc := http.NewResponseController(w)
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Accel-Buffering", "no") // nginx: do not buffer the stream
+	w.WriteHeader(200)
+	write = func(s string) error {
+		// A deadline per write: a client that stops reading is dropped
+		// instead of holding this goroutine. Servers without deadlines
+		// (ErrNotSupported) rely on the request's context.
+		if err := rc.SetWriteDeadline(time.Now().Add(eventWriteTimeout)); err != nil && !errors.Is(err, http.ErrNotSupported) {
+			return err
+		}
+		if _, err := w.Write([]byte(s)); err != nil {
+			return err
+		}
+		return rc.Flush()
+	}
+	return write, func() { rc.SetWriteDeadline(time.Time{}) }
 }
 
 // streamLimit counts open event streams.
@@ -187,27 +222,8 @@ func (a *API) events(w http.ResponseWriter, r *http.Request, lim *streamLimit) {
 		return
 	}
 	defer lim.release()
-	rc := http.NewResponseController(w)
-	// No deadline left behind on a connection that serves another request.
-	defer rc.SetWriteDeadline(time.Time{})
-	h := w.Header()
-	h.Set("Content-Type", "text/event-stream")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Accel-Buffering", "no") // nginx: do not buffer the stream
-	w.WriteHeader(200)
-
-	write := func(s string) error {
-		// A deadline per write: a client that stops reading is dropped
-		// instead of holding this goroutine. Servers without deadlines
-		// (ErrNotSupported) rely on the request's context.
-		if err := rc.SetWriteDeadline(time.Now().Add(eventWriteTimeout)); err != nil && !errors.Is(err, http.ErrNotSupported) {
-			return err
-		}
-		if _, err := w.Write([]byte(s)); err != nil {
-			return err
-		}
-		return rc.Flush()
-	}
+	write, end := sseStart(w)
+	defer end()
 	send := func(event string, data []byte) error {
 		return write("event: " + event + "\ndata: " + string(data) + "\n\n")
 	}

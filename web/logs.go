@@ -129,22 +129,8 @@ func (a *API) logStream(w http.ResponseWriter, r *http.Request, lim *streamLimit
 	if f.AfterSeq == 0 && r.URL.Query().Get("after") == "" && r.Header.Get("Last-Event-ID") == "" {
 		_, f.AfterSeq = a.Logs.Query(logring.Filter{Limit: 1})
 	}
-	rc := http.NewResponseController(w)
-	defer rc.SetWriteDeadline(time.Time{})
-	h := w.Header()
-	h.Set("Content-Type", "text/event-stream")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Accel-Buffering", "no")
-	w.WriteHeader(200)
-	write := func(s string) error {
-		if err := rc.SetWriteDeadline(time.Now().Add(eventWriteTimeout)); err != nil && !errors.Is(err, http.ErrNotSupported) {
-			return err
-		}
-		if _, err := w.Write([]byte(s)); err != nil {
-			return err
-		}
-		return rc.Flush()
-	}
+	write, end := sseStart(w)
+	defer end()
 	if write("retry: 2000\n\n") != nil {
 		return
 	}

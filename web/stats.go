@@ -3,10 +3,8 @@ package web
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"sort"
-	"strconv"
 	"sync"
 	"time"
 
@@ -54,14 +52,9 @@ func (a *API) statsRoutes(r chi.Router) {
 
 // hourlyStats answers ?hours=N (1 to 744, default 24), oldest first.
 func (a *API) hourlyStats(w http.ResponseWriter, r *http.Request) {
-	hours := 24
-	if v := r.URL.Query().Get("hours"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > store.MaxStatHours {
-			writeErr(w, 400, fmt.Errorf("hours must be a number from 1 to %d", store.MaxStatHours))
-			return
-		}
-		hours = n
+	hours, ok := hoursParam(w, r)
+	if !ok {
+		return
 	}
 	now := time.Now()
 	scope := scopeOf(r)

@@ -86,43 +86,28 @@ func (l *Library) Load(name string) ([]int16, error) {
 	if err != nil {
 		return nil, err
 	}
+	return l.cachedPrompt(rel, func() ([]int16, error) { return l.promptIn(l.lang, rel) })
+}
+
+// cachedPrompt answers key from the prompt cache, else loads it and keeps
+// it while the cache has room.
+func (l *Library) cachedPrompt(key string, load func() ([]int16, error)) ([]int16, error) {
 	l.mu.Lock()
-	pcm, ok := l.cache[rel]
+	pcm, ok := l.cache[key]
 	l.mu.Unlock()
 	if ok {
 		return pcm, nil
 	}
-	pcm, err = l.prompt(rel)
+	pcm, err := load()
 	if err != nil {
 		return nil, err
 	}
 	l.mu.Lock()
 	if l.cached+2*len(pcm) <= cacheBytes {
-		l.cache[rel] = pcm
+		l.cache[key] = pcm
 		l.cached += 2 * len(pcm)
 	}
 	l.mu.Unlock()
-	return pcm, nil
-}
-
-// prompt reads a prompt: the data dir's file if there is one, else the
-// shipped one.
-func (l *Library) prompt(rel string) ([]int16, error) {
-	full := path.Join(l.lang, rel)
-	if l.dir != "" {
-		pcm, err := readFile(filepath.Join(l.dir, filepath.FromSlash(full)))
-		if err == nil || !errors.Is(err, fs.ErrNotExist) {
-			return pcm, err
-		}
-	}
-	data, err := fs.ReadFile(prompts.FS, full)
-	if err != nil {
-		return nil, fmt.Errorf("prompt %q: %w", strings.TrimSuffix(rel, ".wav"), fs.ErrNotExist)
-	}
-	pcm, err := wav.Load(data)
-	if err != nil {
-		return nil, fmt.Errorf("prompt %q: %w", rel, err)
-	}
 	return pcm, nil
 }
 

@@ -25,27 +25,11 @@ func (l *Library) LoadIn(lang, name string) ([]int16, error) {
 	if err != nil {
 		return nil, err
 	}
-	key := "\x00" + lang + "/" + rel // apart from the default language's keys
-	l.mu.Lock()
-	pcm, ok := l.cache[key]
-	l.mu.Unlock()
-	if ok {
-		return pcm, nil
-	}
-	pcm, err = l.promptIn(lang, rel)
+	pcm, err := l.cachedPrompt("\x00"+lang+"/"+rel, func() ([]int16, error) { return l.promptIn(lang, rel) }) // apart from the default language's keys
 	if errors.Is(err, fs.ErrNotExist) {
 		return l.Load(name)
 	}
-	if err != nil {
-		return nil, err
-	}
-	l.mu.Lock()
-	if l.cached+2*len(pcm) <= cacheBytes {
-		l.cache[key] = pcm
-		l.cached += 2 * len(pcm)
-	}
-	l.mu.Unlock()
-	return pcm, nil
+	return pcm, err
 }
 
 // promptIn reads a prompt of one language: the data dir's file, else the

@@ -24,17 +24,42 @@ type HourStat struct {
 // CallsPerHour counts the stored calls of the hours hours up to and
 // including now's, oldest first, one entry per hour (zero when none).
 func (s *Store) CallsPerHour(now time.Time, hours int) ([]HourStat, error) {
+	var out []HourStat
+	err := s.eachCDRInHours(now, hours, func(first time.Time) {
+		out = make([]HourStat, hours)
+		for i := range out {
+			out[i].Hour = first.Add(time.Duration(i) * time.Hour)
+		}
+	}, func(i int, item *badger.Item) error {
+		answered, err := isAnswered(item)
+		if err != nil {
+			return err
+		}
+		out[i].Calls++
+		if answered {
+			out[i].Answered++
+		}
+		return nil
+	})
+	if err != nil {
+		return out, fmt.Errorf("calls per hour: %w", err)
+	}
+	return out, nil
+}
+
+// eachCDRInHours calls start with the first of the hours hours up to and
+// including now's, then f with each stored record of those hours and its
+// hour's index, in time order. Records f fails on are skipped and their
+// errors joined in the result (ErrCorrupt ones: the rest is still good).
+func (s *Store) eachCDRInHours(now time.Time, hours int, start func(first time.Time), f func(hour int, item *badger.Item) error) error {
 	if hours < 1 || hours > MaxStatHours {
-		return nil, fmt.Errorf("calls per hour: %w", invalid("hours", fmt.Sprintf("must be 1 to %d", MaxStatHours)))
+		return invalid("hours", fmt.Sprintf("must be 1 to %d", MaxStatHours))
 	}
 	last := now.UTC().Truncate(time.Hour)
 	first := last.Add(-time.Duration(hours-1) * time.Hour)
-	out := make([]HourStat, hours)
-	for i := range out {
-		out[i].Hour = first.Add(time.Duration(i) * time.Hour)
-	}
+	start(first)
 	if !last.Add(time.Hour).After(cdrEpoch) {
-		return out, nil
+		return nil
 	}
 	// Hours are whole milliseconds, so an ID's millisecond (its top bits)
 	// places it in its hour without decoding the record.
@@ -59,25 +84,16 @@ func (s *Store) CallsPerHour(now time.Time, hours int) ([]HourStat, error) {
 			if i < 0 || i >= hours {
 				continue
 			}
-			answered, err := isAnswered(item)
-			if err != nil {
+			if err := f(i, item); err != nil {
 				bad = append(bad, err)
-				continue
-			}
-			out[i].Calls++
-			if answered {
-				out[i].Answered++
 			}
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("calls per hour: %w", err)
+		return err
 	}
-	if len(bad) > 0 {
-		return out, fmt.Errorf("calls per hour: %w", errors.Join(bad...))
-	}
-	return out, nil
+	return errors.Join(bad...)
 }
 
 // statusKey is how a record's status starts in its JSON. json.Marshal
