@@ -3,28 +3,22 @@ package plugins
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
-	"fmt"
-	"io/fs"
 	"os"
-	"path/filepath"
-	"slices"
-	"strings"
 	"time"
+
+	"github.com/hookswitch/hookswitch/switch/filehist"
 )
 
-// The plugin history: earlier versions of each plugin file, kept under
-// DIR/.history/NAME/VERSION as the script editor keeps scripts' (the dot
-// keeps it out of the loader and the file watcher). A version is named by
-// the time it was replaced: fixed width, so names sort as times do.
+// The plugin history: earlier versions of each plugin file, kept as the
+// script editor keeps scripts' (package filehist: DIR/.history/NAME/VERSION).
 const (
-	HistoryDir = ".history"
+	HistoryDir = filehist.DirName
 	// MaxVersions are kept per plugin; older ones are dropped.
-	MaxVersions   = 5
-	versionLayout = "20060102T150405.000000000Z"
+	MaxVersions = 5
 )
 
-// Version is an earlier version of a plugin.
+// Version is an earlier version of a plugin: a script's, with the hash
+// that tells an upload's binaries apart.
 type Version struct {
 	Version string    `json:"version"`
 	Size    int64     `json:"size"`
@@ -32,69 +26,31 @@ type Version struct {
 	SHA256  string    `json:"sha256"`
 }
 
+func history(dir string) filehist.History { return filehist.History{Dir: dir, Keep: MaxVersions} }
+
 // SaveVersion keeps bin as name's newest earlier version and drops the
 // versions beyond MaxVersions; it answers the version's name.
 func SaveVersion(dir, name string, bin []byte) (string, error) {
-	hdir := filepath.Join(dir, HistoryDir, name)
-	if err := os.MkdirAll(hdir, 0o755); err != nil {
-		return "", fmt.Errorf("plugin history: %w", err)
-	}
-	t := time.Now().UTC()
-	v := t.Format(versionLayout)
-	for {
-		if _, err := os.Lstat(filepath.Join(hdir, v)); errors.Is(err, fs.ErrNotExist) {
-			break
-		}
-		t = t.Add(time.Nanosecond) // two saves within a clock tick
-		v = t.Format(versionLayout)
-	}
-	tmp, err := os.CreateTemp(hdir, ".upload-*")
-	if err != nil {
-		return "", fmt.Errorf("plugin history: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(bin); err != nil {
-		tmp.Close()
-		return "", fmt.Errorf("plugin history: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return "", fmt.Errorf("plugin history: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), filepath.Join(hdir, v)); err != nil {
-		return "", fmt.Errorf("plugin history: %w", err)
-	}
-	if vs, err := Versions(dir, name); err == nil {
-		for _, old := range vs[min(len(vs), MaxVersions):] {
-			os.Remove(filepath.Join(hdir, old.Version))
-		}
-	}
-	return v, nil
+	return history(dir).Save(name, bin)
 }
 
 // Versions lists name's earlier versions, newest first.
 func Versions(dir, name string) ([]Version, error) {
-	ents, err := os.ReadDir(filepath.Join(dir, HistoryDir, name))
-	if errors.Is(err, fs.ErrNotExist) {
-		return []Version{}, nil
-	} else if err != nil {
-		return nil, fmt.Errorf("history of %s: %w", name, err)
+	fvs, err := history(dir).List(name)
+	if err != nil {
+		return nil, err
 	}
-	vs := []Version{}
-	for _, e := range ents {
-		t, err := time.Parse(versionLayout, e.Name())
-		if err != nil || !e.Type().IsRegular() {
-			continue // not ours
-		}
-		b, err := os.ReadFile(filepath.Join(dir, HistoryDir, name, e.Name()))
+	vs := make([]Version, 0, len(fvs))
+	for _, v := range fvs {
+		b, err := os.ReadFile(history(dir).Path(name, v.Version))
 		if err != nil {
-			continue
+			continue // removed meanwhile
 		}
 		sum := sha256.Sum256(b)
-		vs = append(vs, Version{Version: e.Name(), Size: int64(len(b)), Saved: t, SHA256: hex.EncodeToString(sum[:])})
+		vs = append(vs, Version{Version: v.Version, Size: int64(len(b)), Saved: v.Saved, SHA256: hex.EncodeToString(sum[:])})
 	}
-	slices.SortFunc(vs, func(a, b Version) int { return strings.Compare(b.Version, a.Version) })
 	return vs, nil
 }
 
 // VersionPath is where version v of name is kept.
-func VersionPath(dir, name, v string) string { return filepath.Join(dir, HistoryDir, name, v) }
+func VersionPath(dir, name, v string) string { return history(dir).Path(name, v) }

@@ -1,8 +1,9 @@
--- conference.lua: conference rooms by number, with the settings of
--- apps.lua (PIN, leader PIN, waiting for the leader, name announcements,
--- recording, size).
+-- conference.lua: conference rooms by number, with their settings (PIN,
+-- leader PIN, waiting for the leader, name announcements, recording,
+-- size): a room of the store (REST /api/v1/rooms, config.room, read on
+-- every call) first, else one of apps.lua.
 --
---   require("conference").join(call, "8000")   -- a room from apps.lua
+--   require("conference").join(call, "8000")   -- a room of the store or apps.lua
 --   require("conference").ask(call)            -- *8: asks for the number
 --
 -- Keys in a room: 0 mute yourself, # leave; a leader also has 1 lock,
@@ -11,9 +12,16 @@
 local apps = require("apps")
 local conference = {}
 
+-- room returns room number's settings; nil when there is no such room.
+function conference.room(number)
+  local r, err = config.room(number)
+  if err then log.warn("conference: store:", err) end
+  return r or (apps.conferences or {})[number]
+end
+
 -- join checks the PIN and puts the caller in room `number`.
 function conference.join(call, number)
-  local room = (apps.conferences or {})[number]
+  local room = conference.room(number)
   call:answer()
   if not room then
     call:play{file = "conf/invalid_number"}
@@ -61,7 +69,7 @@ function conference.ask(call)
   call:answer()
   for _ = 1, 3 do
     local number = call:collect{max = 8, terminator = "#", timeout = 8, prompt = "conf/enter_number"}
-    if (apps.conferences or {})[number] then
+    if conference.room(number) then
       return conference.join(call, number)
     end
     call:play{file = "conf/invalid_number"}

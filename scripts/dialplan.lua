@@ -63,8 +63,9 @@ local function feature(call, to)
     {codes.forward_busy, codes.forward_busy_off, "busy"},
     {codes.forward_no_answer, codes.forward_no_answer_off, "no_answer"},
   }
-  if (to == codes.office_closed or to == codes.office_closed_off) and apps.office_hours then
-    local ok, err = timecond.set_override(apps.office_hours, to == codes.office_closed and "closed" or "none")
+  local office = require("settings").current().office_hours
+  if (to == codes.office_closed or to == codes.office_closed_off) and office then
+    local ok, err = timecond.set_override(office, to == codes.office_closed and "closed" or "none")
     if not ok then log.warn("office closed override failed:", err) end
     return confirm(ok, to == codes.office_closed)
   end
@@ -296,7 +297,7 @@ end
 -- extension number or an attendant number, else the operator (when
 -- apps.unrouted_to_operator is on and the operator is an extension).
 -- Trunk callers never reach feature codes or other internal services.
-local function inbound(call)
+local function inbound(call, set)
   local d, err = routing.inbound(call)
   if err then log.warn("inbound rules:", err) end
   if d then return destination(call, d) end
@@ -304,11 +305,12 @@ local function inbound(call)
   if is_extension(to) and config.extension(to) then return extension(to, call.trunk) end
   -- (config.extension is nil for unknown numbers: DIDs that are not
   -- extensions need an inbound rule.)
+  if config.ivr(to) then return require("ivr").program(to) end -- an IVR of the store
   local menu = (apps.ivr_numbers or {})[to]
   if menu then return require("ivr").program(menu) end
-  if apps.unrouted_to_operator and apps.operator and config.extension(apps.operator) then
+  if set.unrouted_to_operator and set.operator and config.extension(set.operator) then
     log.info("inbound call on trunk", call.trunk, "to unknown DID", to, ": to the operator")
-    return extension(apps.operator, call.trunk)
+    return extension(set.operator, call.trunk)
   end
   log.info("inbound call on trunk", call.trunk, "to unknown DID", to)
   return {action = "reject", code = 404, reason = "Not Found"}
@@ -316,13 +318,15 @@ end
 
 function route(call)
   local to = call.to
-  if apps.block_anonymous and anonymous(call) then
+  -- The settings of the store (REST /api/v1/settings) over apps.lua.
+  local set = require("settings").current()
+  if set.block_anonymous and anonymous(call) then
     return {action = "reject", code = 433, reason = "Anonymity Disallowed"}
   end
   if blacklist.has(call.from) then
     return {action = "reject", code = 603, reason = "Decline"}
   end
-  if call.trunk ~= "" then return inbound(call) end
+  if call.trunk ~= "" then return inbound(call, set) end
   -- Feature codes start with * or # (apps.lua codes): numbers that start
   -- with a digit skip them all.
   local first = to:byte(1)
@@ -330,10 +334,12 @@ function route(call)
     local f = feature(call, to) or blacklisting(call, to) or agent_code(to) or pickup(to)
     if f then return f end
   end
-  -- Applications first: their numbers may look like extensions.
+  -- Applications first: their numbers may look like extensions. IVRs and
+  -- rooms of the store, then those of apps.lua.
+  if config.ivr(to) then return require("ivr").program(to) end
   local menu = (apps.ivr_numbers or {})[to]
   if menu then return require("ivr").program(menu) end
-  if (apps.conferences or {})[to] then
+  if require("conference").room(to) then
     return program(require("conference").join, to)
   end
   if to == codes.voicemail_any then
@@ -402,7 +408,7 @@ function failure(req)
     local reasons = {busy = "user-busy", no_answer = "no-answer", unavailable = "unavailable"}
     if target and target ~= req.to then return forward(target, req.to, reasons[kind]) end
   end
-  local vm = apps.voicemail or {}
+  local vm = require("settings").current().voicemail
   -- Busy or no answer at an extension with a mailbox: voicemail.
   if vm.ring_before ~= false and (code == 486 or code == 480 or code == 408) and #req.targets == 1
       and req.targets[1] == req.to and has_mailbox(req.to) then

@@ -1,6 +1,11 @@
--- ivr.lua: the auto attendant, driven by the menus of apps.lua.
+-- ivr.lua: the auto attendant, driven by the IVRs of the store (REST
+-- /api/v1/ivrs, config.ivr) and the menus of apps.lua.
 --
 --   return require("ivr").program("main")   -- from route: a call program
+--
+-- A name is looked up as a store IVR's number first (read on every call:
+-- changes need no reload), then as an apps.lua menu, then as an
+-- apps.lua ivr_numbers entry.
 --
 -- A menu plays its prompt and waits for a key. A key runs its action; a
 -- digit that starts an extension number (direct_dial) is followed by the
@@ -18,7 +23,7 @@ local function prompts(p)
 end
 
 local function ring(call, number)
-  if number == "operator" then number = apps.operator end
+  if number == "operator" then number = require("settings").current().operator end
   call:play{file = "ivr/transfer"}
   local r = call:bridge{targets = {number}, timeout = 30}
   return r and r.answered
@@ -52,6 +57,15 @@ local function run(call, action, menu, key)
     call:hangup()
     return nil
   end
+  if action.group then
+    local g = groups.get(action.group)
+    if g then require("ringgroup").ring(call, g, nil) else call:hangup(404) end
+    return nil
+  end
+  if action.queue then
+    require("callqueue").wait(call, action.queue, nil)
+    return nil
+  end
   if action.voicemail then
     require("mailbox").deposit(call, action.voicemail, "unavailable")
     return nil
@@ -63,7 +77,7 @@ local function run(call, action, menu, key)
   if action.ext then
     if not ring(call, action.ext) then
       call:play{file = "ivr/no_answer"}
-      if action.ext ~= apps.operator then
+      if action.ext ~= "operator" and action.ext ~= require("settings").current().operator then
         require("mailbox").deposit(call, action.ext, "unavailable")
       end
     end
@@ -73,9 +87,41 @@ local function run(call, action, menu, key)
   return menu
 end
 
+-- action turns a store destination {kind, target} into a menu action.
+local function action(d)
+  if not d then return nil end
+  local k, t = d.kind, d.target
+  if k == "extension" then return {ext = t} end
+  if k == "ivr" then return {menu = t} end
+  if k == "hangup" then return {hangup = true} end
+  if k == "group" or k == "queue" or k == "voicemail" or k == "conference" or k == "url" then return {[k] = t} end
+  return nil
+end
+
+-- from_store turns a store IVR (config.ivr) into an apps.lua menu.
+local function from_store(r)
+  local keys = {}
+  for key, d in pairs(r.keys or {}) do keys[key] = action(d) end
+  local wc = r.when_closed
+  return {prompt = r.prompts, keys = keys, direct_dial = r.direct_dial, timeout = r.timeout,
+    inter_digit = r.inter_digit, loops = r.loops, invalid = r.invalid_prompt,
+    timeout_prompt = r.timeout_prompt, on_timeout = action(r.on_timeout),
+    when_closed = wc and wc.ivr, closed_by = wc and wc.time_condition}
+end
+
+-- find returns the menu called name: a store IVR, an apps.lua menu or an
+-- apps.lua attendant number; nil when none.
+local function find(name)
+  local r, err = config.ivr(name)
+  if err then log.warn("ivr: store:", err) end
+  if r then return from_store(r) end
+  local menus = apps.menus or {}
+  return menus[name] or menus[(apps.ivr_numbers or {})[name] or ""]
+end
+
 -- menu runs one menu; it returns the next menu's name or nil.
 local function menu(call, name)
-  local m = apps.menus[name]
+  local m = find(name)
   if not m then
     log.warn("ivr: no menu named", name)
     return nil
@@ -96,9 +142,9 @@ local function menu(call, name)
         key = "invalid"
       end
     end
-    local action = key ~= "" and m.keys[key]
-    if action then
-      return run(call, action, name, key)
+    local act = key ~= "" and (m.keys or {})[key]
+    if act then
+      return run(call, act, name, key)
     end
     if key == "" then
       call:play{file = m.timeout_prompt or "ivr/timeout"}
@@ -111,19 +157,21 @@ local function menu(call, name)
 end
 
 -- program returns a call program running the attendant from menu `start`.
--- closed reports whether the office is closed now (office_hours in
--- apps.lua; no such condition counts as open).
-local function closed()
-  if not apps.office_hours then return false end
-  local open = timecond.open(apps.office_hours)
+-- closed reports whether the office is closed now: by the menu's own
+-- time condition (a store IVR's when_closed), else office_hours (settings,
+-- apps.lua); no such condition counts as open.
+local function closed(cond)
+  cond = cond or require("settings").current().office_hours
+  if not cond then return false end
+  local open = timecond.open(cond)
   return open == false
 end
 
 function ivr.program(start)
   return function(call)
     call:answer()
-    local m = apps.menus[start]
-    if m and m.when_closed and closed() then start = m.when_closed end
+    local m = find(start)
+    if m and m.when_closed and closed(m.closed_by) then start = m.when_closed end
     local name, hops = start, 0
     while name and hops < 20 do -- nested menus; a loop of menus ends
       name = menu(call, name)

@@ -1,5 +1,5 @@
 -- mailbox.lua: the voicemail menus over the `voicemail` module (storage)
--- and the settings in apps.lua.
+-- and the voicemail settings (settings.lua: the store's, then apps.lua).
 --
 --   require("mailbox").deposit(call, "1001", "busy")  -- leave a message
 --   require("mailbox").retrieve(call, nil)            -- *60: any box
@@ -13,7 +13,9 @@ local apps = require("apps")
 local say = require("say")
 
 local mailbox = {}
-local cfg = apps.voicemail or {}
+-- cfg reads the voicemail settings afresh (settings.lua: the store's over
+-- apps.lua), so a change over REST reaches the next message.
+local cfg = setmetatable({}, {__index = function(_, k) return require("settings").current().voicemail[k] end})
 
 local function play_list(call, list)
   for _, p in ipairs(list) do call:play{file = p} end
@@ -51,7 +53,7 @@ function mailbox.deposit(call, number, reason)
     -- Operator escape: the caller would rather talk to someone.
     voicemail.discard(rec.file)
     call:play{file = "vm/operator"}
-    call:transfer(apps.operator)
+    call:transfer(require("settings").current().operator)
     return
   end
   if rec.duration < (cfg.min_seconds or 1) then
@@ -75,13 +77,14 @@ function mailbox.deposit(call, number, reason)
 end
 
 -- login asks for a box (when not given) and its PIN. A box without a PIN
--- is open only to its own extension (own = true).
+-- is open only to its own extension (own = true). Only boxes of the
+-- call's tenant exist for it: another tenant's is an invalid mailbox.
 local function login(call, number, own)
   for _ = 1, 3 do
     if not number then
       number = call:collect{max = 11, terminator = "#", timeout = 8, prompt = "vm/enter_mailbox", flush = true}
     end
-    local box = number ~= "" and voicemail.box(number)
+    local box = number ~= "" and voicemail.box(number, call.tenant or "")
     if box then
       if not box.has_pin and own then return number end
       if box.has_pin then

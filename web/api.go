@@ -182,6 +182,7 @@ func (a *API) Handler() http.Handler {
 	a.pinSetRoutes(r)
 	a.groupRoutes(r)
 	a.queueRoutes(r)
+	a.appRoutes(r)    // IVRs, conference rooms, settings (web/ivrs.go, appsettings.go)
 	a.portalRoutes(r) // the user portal's /api/v1/me/... (web/portal.go)
 	r.Get("/api/v1/dialpolicy", a.getDialPolicy)
 	r.Put("/api/v1/dialpolicy", a.putDialPolicy)
@@ -289,11 +290,11 @@ func (a *API) addExt(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := store.CheckPassword(e.Number, e.Password); err != nil {
-		writeErr(w, 400, err)
+		writeRouteErr(w, err)
 		return
 	}
 	if err := a.B.CreateExtension(e); err != nil {
-		writeErr(w, statusOf(err), err)
+		writeRouteErr(w, err) // a field error names the field (409 for a quota)
 		return
 	}
 	e.Password = ""

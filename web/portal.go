@@ -45,6 +45,7 @@ func (a *API) portalRoutes(r chi.Router) {
 	r.Put("/api/v1/me/voicemail/{id}", a.myVoicemailSave)
 	r.Delete("/api/v1/me/voicemail/{id}", a.myVoicemailDelete)
 	r.Get("/api/v1/me/calls", a.myCalls)
+	r.Get("/api/v1/me/calls/{id}/recording", a.myCallRecording)
 	r.Get("/api/v1/me/features", a.myFeatures)
 	r.Put("/api/v1/me/features", a.putMyFeatures)
 	r.Get("/api/v1/me/contacts", a.myContacts)
@@ -257,6 +258,8 @@ type PortalCall struct {
 	Status     string    `json:"call_status"`
 	RingSecs   int       `json:"ring_duration"`
 	TalkSecs   int       `json:"talk_duration"`
+	// Recorded: GET /api/v1/me/calls/{id}/recording plays the call.
+	Recorded bool `json:"recorded"`
 }
 
 // PortalCalls is a page of GET /api/v1/me/calls.
@@ -269,7 +272,8 @@ type PortalCalls struct {
 	Next string `json:"next,omitempty"`
 }
 
-// myCalls pages the calls the user made or received, newest first:
+// myCalls pages the calls the user made or received (through a ring group
+// or a queue too: the CDR's final destination), newest first:
 // ?limit (1-100, default 25), ?after (the previous page's next) or
 // ?offset.
 func (a *API) myCalls(w http.ResponseWriter, r *http.Request) {
@@ -278,7 +282,7 @@ func (a *API) myCalls(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	vals := r.URL.Query()
-	q := store.CDRSearch{Number: ext, Limit: defaultPortalCalls, After: vals.Get("after"), Count: true}
+	q := store.CDRSearch{Party: ext, Limit: defaultPortalCalls, After: vals.Get("after"), Count: true}
 	for _, p := range [...]struct {
 		name     string
 		dst      *int
@@ -299,10 +303,11 @@ func (a *API) myCalls(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := PortalCalls{Calls: make([]PortalCall, 0, len(page.CDRs)), Total: page.Total, Next: page.Next}
+	recorded := a.recordedCalls(page.CDRs)
 	for _, c := range page.CDRs {
 		out.Calls = append(out.Calls, PortalCall{ID: c.ID, Start: c.StartTime, Answer: c.AnswerTime, End: c.EndTime,
-			Incoming: c.Callee == ext && c.Caller != ext, Caller: c.Caller, CallerName: c.CallerName, Callee: c.Callee,
-			Status: c.Status, RingSecs: c.RingSeconds, TalkSecs: c.TalkSeconds})
+			Incoming: (c.Callee == ext || c.FinalDest == ext) && c.Caller != ext, Caller: c.Caller, CallerName: c.CallerName, Callee: c.Callee,
+			Status: c.Status, RingSecs: c.RingSeconds, TalkSecs: c.TalkSeconds, Recorded: recorded[c.CallID]})
 	}
 	writeJSON(w, http.StatusOK, out)
 }

@@ -395,3 +395,76 @@ func TestPhoneURL(t *testing.T) {
 		}
 	}
 }
+
+// Calls that reached the user through a ring group or a queue (the callee
+// is the group, the final destination the user) are in their history as
+// incoming; the admin's number filter keeps its meaning. A recorded call
+// is marked and plays by its history ID, for its parties only.
+func TestPortalCallsGroupsAndRecordings(t *testing.T) {
+	p := newPortalServer(t)
+	start := time.Now().Add(-time.Hour).UTC().Truncate(time.Second)
+	cdrs := map[string]*store.CDR{}
+	add := func(i int, callID, from, to, final string) {
+		c := &store.CDR{CallID: callID, Caller: from, Callee: to, FinalDest: final, Direction: "internal",
+			StartTime: start.Add(time.Duration(i) * time.Minute), EndTime: start.Add(time.Duration(i)*time.Minute + 30*time.Second),
+			Status: "answered", EndedReason: "caller_hangup"}
+		if err := p.st.AddCDR(c); err != nil {
+			t.Fatal(err)
+		}
+		cdrs[callID] = c
+	}
+	add(0, "out@x", "1001", "1002", "1002")
+	add(1, "group@x", "1002", "600", "1001")    // ring group 600, answered by 1001
+	add(2, "queue@x", "1003", "700", "1004")    // queue 700, answered by 1004: neither's
+	add(3, "callback@x", "1001", "700", "1004") // 1001 called the queue: outgoing
+
+	// A call recording of the group call, and one of the queue call.
+	recGroup, wavGroup := p.record(t, recording.Meta{Kind: recording.KindCall, CallID: "group@x", From: "1002", To: "1001", Started: cdrs["group@x"].StartTime.Add(2 * time.Second)}, time.Second)
+	p.record(t, recording.Meta{Kind: recording.KindCall, CallID: "queue@x", From: "1003", To: "1004", Started: cdrs["queue@x"].StartTime.Add(2 * time.Second)}, time.Second)
+
+	code, body, _ := p.as(t, "1001", "GET", "/api/v1/me/calls", "")
+	var pg PortalCalls
+	if err := json.Unmarshal([]byte(body), &pg); code != 200 || err != nil {
+		t.Fatalf("calls: %d %s %v", code, body, err)
+	}
+	got := []string{}
+	for _, c := range pg.Calls {
+		got = append(got, fmt.Sprintf("%s>%s in=%v rec=%v", c.Caller, c.Callee, c.Incoming, c.Recorded))
+	}
+	want := []string{"1001>700 in=false rec=false", "1002>600 in=true rec=true", "1001>1002 in=false rec=false"}
+	if pg.Total != 3 || strings.Join(got, "; ") != strings.Join(want, "; ") {
+		t.Fatalf("1001's calls (total %d):\n got %v\nwant %v", pg.Total, got, want)
+	}
+
+	// The admin's number filter: caller or callee only, as before.
+	code, body, _ = p.as(t, "admin", "GET", "/api/v1/cdrs?number=1001", "")
+	if code != 200 || strings.Contains(body, "group@x") || !strings.Contains(body, "out@x") {
+		t.Errorf("admin number=1001: %d %s", code, body)
+	}
+
+	play := func(user, id string) (int, string) {
+		t.Helper()
+		code, body, _ := p.as(t, user, "GET", "/api/v1/me/calls/"+id+"/recording", "")
+		return code, body
+	}
+	if code, body := play("1001", cdrs["group@x"].ID); code != 200 || body != string(wavGroup) {
+		t.Fatalf("1001 plays the group call: %d, %d bytes, want %d", code, len(body), len(wavGroup))
+	}
+	if code, body := play("1002", cdrs["group@x"].ID); code != 200 || body != string(wavGroup) {
+		t.Errorf("the caller plays the group call: %d", code)
+	}
+	for _, c := range []struct{ user, id, why string }{
+		{"1001", cdrs["queue@x"].ID, "another's call"},
+		{"1002", cdrs["queue@x"].ID, "another's call"},
+		{"1001", cdrs["out@x"].ID, "a call not recorded"},
+		{"1001", "123", "no such call"},
+		{"1001", "..%2F" + recGroup, "not an ID"},
+	} {
+		if code, body := play(c.user, c.id); code != 404 || strings.Contains(body, "RIFF") {
+			t.Errorf("%s: %d %.80s", c.why, code, body)
+		}
+	}
+	if code, _ := play("admin", cdrs["group@x"].ID); code != 403 {
+		t.Errorf("the admin credential (no extension): %d", code)
+	}
+}

@@ -56,15 +56,16 @@ func recordingView(m recording.Meta) Recording {
 		Duration: seconds(m.Duration), Channels: m.Channels, Bytes: m.Bytes}
 }
 
-// listRecordings takes kind, from and to (substrings), since and until
-// (RFC 3339), limit and offset; a bad one is a 400 naming it.
+// listRecordings takes kind, from and to (substrings), call_id (exact: a
+// call's recordings, matched to its CDR), since and until (RFC 3339),
+// limit and offset; a bad one is a 400 naming it.
 func (a *API) listRecordings(w http.ResponseWriter, r *http.Request) {
 	rs := a.recs(w)
 	if rs == nil {
 		return
 	}
 	q := r.URL.Query()
-	f := recording.Filter{Kind: q.Get("kind"), From: q.Get("from"), To: q.Get("to")}
+	f := recording.Filter{Kind: q.Get("kind"), From: q.Get("from"), To: q.Get("to"), CallID: q.Get("call_id")}
 	switch f.Kind {
 	case "", recording.KindProgram, recording.KindCall, recording.KindConference:
 	default:

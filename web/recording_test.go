@@ -47,6 +47,9 @@ func TestRecordingsAPI(t *testing.T) {
 		"?since=2026-11-22T18:01:00Z": "2:c2,c1",
 		"?until=2026-11-22T18:01:00Z": "1:c0",
 		"?offset=7":                   "3:",
+		"?call_id=c1":                 "1:c1",
+		"?call_id=c":                  "0:", // exact, not a substring
+		"?call_id=c0&kind=program":    "0:",
 	} {
 		if got := show(list(q)); got != want {
 			t.Errorf("list %s: %s, want %s", q, got, want)

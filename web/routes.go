@@ -136,12 +136,16 @@ func readRule(w http.ResponseWriter, r *http.Request, v any, bodyName *string, n
 	return true
 }
 
-// writeRouteErr adds the offending field to a 400, so a form can point
-// at it.
+// writeRouteErr adds the offending field to a 400 (a 409 for a tenant's
+// quota, as on create), so a form can point at it.
 func writeRouteErr(w http.ResponseWriter, err error) {
 	var fe *store.FieldError
 	if errors.As(err, &fe) {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error(), "field": fe.Field})
+		code := http.StatusBadRequest
+		if errors.Is(err, store.ErrQuota) {
+			code = http.StatusConflict
+		}
+		writeJSON(w, code, map[string]string{"error": err.Error(), "field": fe.Field})
 		return
 	}
 	writeErr(w, statusOf(err), err)

@@ -10,9 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -21,6 +19,7 @@ import (
 	"github.com/yuin/gopher-lua/parse"
 
 	"github.com/hookswitch/hookswitch/scripts"
+	"github.com/hookswitch/hookswitch/switch/filehist"
 	"github.com/hookswitch/hookswitch/switch/lua"
 )
 
@@ -33,15 +32,17 @@ type ScriptFiles interface {
 }
 
 const (
-	// historyDir keeps earlier versions: DIR/.history/NAME/VERSION. The
-	// dot keeps it out of the file watcher and the Lua loader.
-	historyDir = ".history"
+	// historyDir keeps earlier versions: DIR/.history/NAME/VERSION (the
+	// plugins' history, package filehist).
+	historyDir = filehist.DirName
 	// maxHistory versions are kept per script; older ones are dropped.
 	maxHistory = 20
-	// versionLayout names a version by its save time: fixed width, so the
-	// names sort as the times do.
-	versionLayout = "20060102T150405.000000000Z"
 )
+
+// scriptHistory is the history of the scripts in dir.
+func scriptHistory(dir string) filehist.History {
+	return filehist.History{Dir: dir, Keep: maxHistory}
+}
 
 // scriptEdits serialises saves, rollbacks and restores across the API's
 // listeners (control socket and --http): a save's write, reload and
@@ -60,18 +61,14 @@ type ScriptInfo struct {
 }
 
 // ScriptVersion is an earlier version of a script.
-type ScriptVersion struct {
-	Version string    `json:"version"`
-	Size    int64     `json:"size"`
-	Saved   time.Time `json:"saved"`
-}
+type ScriptVersion = filehist.Version
 
 func (a *API) scriptRoutes(r chi.Router) {
 	r.Get("/api/v1/scripts", a.scripts)
 	r.Post("/api/v1/scripts/reload", a.reload)
 	r.Get("/api/v1/scripts/{name}", a.getScript)
 	r.Put("/api/v1/scripts/{name}", a.putScript)
-	r.Get("/api/v1/scripts/{name}/history", a.scriptHistory)
+	r.Get("/api/v1/scripts/{name}/history", a.listScriptHistory)
 	r.Get("/api/v1/scripts/{name}/history/{version}", a.getScriptVersion)
 	r.Post("/api/v1/scripts/{name}/rollback", a.rollbackScript)
 }
@@ -223,7 +220,7 @@ func (a *API) rollbackScript(w http.ResponseWriter, r *http.Request) {
 	}
 	scriptEdits.Lock()
 	defer scriptEdits.Unlock()
-	vs, err := listVersions(dir, name)
+	vs, err := scriptHistory(dir).List(name)
 	if err != nil {
 		writeErr(w, 500, err)
 		return
@@ -232,7 +229,7 @@ func (a *API) rollbackScript(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, 404, fmt.Errorf("script %s: no earlier version", name))
 		return
 	}
-	vpath := filepath.Join(dir, historyDir, name, vs[0].Version)
+	vpath := scriptHistory(dir).Path(name, vs[0].Version)
 	src, err := readBounded(vpath, lua.MaxScriptSize)
 	if err != nil {
 		writeErr(w, 500, fmt.Errorf("script %s: version %s: %w", name, vs[0].Version, err))
@@ -250,7 +247,7 @@ func (a *API) rollbackScript(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, 200, map[string]any{"generation": gen, "name": name, "version": vs[0].Version})
 }
 
-func (a *API) scriptHistory(w http.ResponseWriter, r *http.Request) {
+func (a *API) listScriptHistory(w http.ResponseWriter, r *http.Request) {
 	name, ok := scriptParam(w, r)
 	if !ok {
 		return
@@ -262,7 +259,7 @@ func (a *API) scriptHistory(w http.ResponseWriter, r *http.Request) {
 	vs := []ScriptVersion{}
 	if dir != "" {
 		var err error
-		if vs, err = listVersions(dir, name); err != nil {
+		if vs, err = scriptHistory(dir).List(name); err != nil {
 			writeErr(w, 500, err)
 			return
 		}
@@ -276,7 +273,7 @@ func (a *API) getScriptVersion(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := chi.URLParam(r, "version")
-	if _, err := time.Parse(versionLayout, v); err != nil {
+	if !filehist.ValidVersion(v) {
 		writeErr(w, 400, fmt.Errorf("version %q: want a version from the history", v))
 		return
 	}
@@ -288,7 +285,7 @@ func (a *API) getScriptVersion(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, 404, fmt.Errorf("script %s: no version %s", name, v))
 		return
 	}
-	src, err := readBounded(filepath.Join(dir, historyDir, name, v), lua.MaxScriptSize)
+	src, err := readBounded(scriptHistory(dir).Path(name, v), lua.MaxScriptSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		writeErr(w, 404, fmt.Errorf("script %s: no version %s", name, v))
 		return
@@ -345,9 +342,11 @@ func (a *API) replaceScript(dir, name string, src []byte, keep bool) (uint64, er
 	}
 	var saved string // the history entry this save made
 	if existed && keep {
-		if saved, err = addVersion(dir, name, old); err != nil {
+		v, err := scriptHistory(dir).Save(name, old)
+		if err != nil {
 			return gen, err
 		}
+		saved = scriptHistory(dir).Path(name, v)
 	}
 	if err := writeFileAtomic(path, src, 0o644); err != nil {
 		if saved != "" {
@@ -411,56 +410,6 @@ func errorLine(msg, name string) int {
 	return n
 }
 
-// addVersion files src as the newest earlier version of name and drops
-// versions beyond maxHistory; it returns the new entry's path.
-func addVersion(dir, name string, src []byte) (string, error) {
-	hdir := filepath.Join(dir, historyDir, name)
-	if err := os.MkdirAll(hdir, 0o755); err != nil {
-		return "", fmt.Errorf("history: %w", err)
-	}
-	t := time.Now().UTC()
-	path := filepath.Join(hdir, t.Format(versionLayout))
-	for fileExists(path) { // two saves within a clock tick
-		t = t.Add(time.Nanosecond)
-		path = filepath.Join(hdir, t.Format(versionLayout))
-	}
-	if err := writeFileAtomic(path, src, 0o644); err != nil {
-		return "", fmt.Errorf("history: %w", err)
-	}
-	vs, err := listVersions(dir, name)
-	if err != nil {
-		return path, nil // pruning can wait for the next save
-	}
-	for _, v := range vs[min(len(vs), maxHistory):] {
-		os.Remove(filepath.Join(hdir, v.Version))
-	}
-	return path, nil
-}
-
-// listVersions lists name's earlier versions, newest first.
-func listVersions(dir, name string) ([]ScriptVersion, error) {
-	ents, err := os.ReadDir(filepath.Join(dir, historyDir, name))
-	if errors.Is(err, fs.ErrNotExist) {
-		return []ScriptVersion{}, nil
-	} else if err != nil {
-		return nil, fmt.Errorf("history of %s: %w", name, err)
-	}
-	vs := []ScriptVersion{}
-	for _, e := range ents {
-		t, err := time.Parse(versionLayout, e.Name())
-		if err != nil || !e.Type().IsRegular() {
-			continue // not ours
-		}
-		info, err := e.Info()
-		if err != nil {
-			continue
-		}
-		vs = append(vs, ScriptVersion{Version: e.Name(), Size: info.Size(), Saved: t})
-	}
-	slices.SortFunc(vs, func(a, b ScriptVersion) int { return strings.Compare(b.Version, a.Version) })
-	return vs, nil
-}
-
 // readBounded reads a regular file of at most limit bytes.
 func readBounded(path string, limit int64) ([]byte, error) {
 	f, err := os.Open(path)
@@ -482,33 +431,9 @@ func readBounded(path string, limit int64) ([]byte, error) {
 	return b, err
 }
 
-// writeFileAtomic replaces path through a synced temporary file and a
-// rename, so neither a reader nor a crash sees half a file. The temporary
-// name starts with a dot: the scripts watcher and loader skip it.
+// writeFileAtomic replaces path atomically (filehist.WriteAtomic: its
+// temporary name starts with a dot, which the scripts watcher and loader
+// skip).
 func writeFileAtomic(path string, b []byte, perm os.FileMode) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".edit-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // after the rename, a no-op
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), perm); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
-}
-
-func fileExists(p string) bool {
-	_, err := os.Lstat(p)
-	return err == nil
+	return filehist.WriteAtomic(path, b, perm)
 }

@@ -208,7 +208,7 @@ func TestScriptHistoryBounded(t *testing.T) {
 			t.Fatalf("put %d: %d %s", i, code, b)
 		}
 	}
-	vs, err := listVersions(l.dir, "dialplan.lua")
+	vs, err := scriptHistory(l.dir).List("dialplan.lua")
 	if err != nil || len(vs) != maxHistory {
 		t.Fatalf("versions: %d %v, want %d", len(vs), err, maxHistory)
 	}

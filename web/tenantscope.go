@@ -87,6 +87,8 @@ var owners = map[string]owner{
 		return g.Tenant, err == nil
 	},
 	"/api/v1/queues/{number}":              queueOwner,
+	"/api/v1/ivrs/{number}":                appOwner(func(s appStore, n string) (string, error) { v, err := s.GetIVR(n); return v.Tenant, err }),
+	"/api/v1/rooms/{number}":               appOwner(func(s appStore, n string) (string, error) { v, err := s.GetRoom(n); return v.Tenant, err }),
 	"/api/v1/queues/{number}/status":       queueOwner,
 	"/api/v1/queues/{number}/abandoned":    queueOwner,
 	"/api/v1/queues/{number}/agents/{ext}": queueOwner,
@@ -100,6 +102,8 @@ var owners = map[string]owner{
 	"/api/v1/recordings/{id}":              recordingOwner,
 	"/api/v1/recordings/{id}/audio":        recordingOwner,
 	"/api/v1/calls/{call_id}":              callOwner,
+	"/api/v1/calls/{call_id}/trace":        traceOwner,
+	"/api/v1/calls/{call_id}/trace.pcap":   traceOwner,
 }
 
 func extOwner(param string) owner {
@@ -154,16 +158,36 @@ func (a *API) recordingTenant(m recording.Meta) string {
 	return ""
 }
 
-func callOwner(a *API, rctx *chi.Context, r *http.Request) (string, bool) {
-	if a.L == nil {
-		return "", false
-	}
+// callIDParam is the {call_id} of the URL, unescaped.
+func callIDParam(rctx *chi.Context, r *http.Request) string {
 	id := rctx.URLParam("call_id")
 	if r.URL.RawPath != "" {
 		if u, err := url.PathUnescape(id); err == nil {
 			id = u
 		}
 	}
+	return id
+}
+
+// traceOwner is the tenant of a call, live or ended (its CDR). A Call-ID
+// neither knows (a callee leg's, or the call is still ringing into its
+// CDR) is the switch's own: hidden from a tenant's principal.
+func traceOwner(a *API, rctx *chi.Context, r *http.Request) (string, bool) {
+	if tenant, found := callOwner(a, rctx, r); found {
+		return tenant, true
+	}
+	page, err := a.B.SearchCDRs(store.CDRSearch{CallID: callIDParam(rctx, r), Limit: 1})
+	if err == nil && len(page.CDRs) == 1 {
+		return page.CDRs[0].Tenant, true
+	}
+	return "", true
+}
+
+func callOwner(a *API, rctx *chi.Context, r *http.Request) (string, bool) {
+	if a.L == nil {
+		return "", false
+	}
+	id := callIDParam(rctx, r)
 	for _, c := range a.L.Calls() {
 		if c.CallID == id {
 			return c.Tenant, true

@@ -434,3 +434,47 @@ func TestTenantScopeEvents(t *testing.T) {
 		})
 	}
 }
+
+// TestTenantScopeTraces: a tenant's operator reads the SIP trace of its
+// tenant's calls only (live or ended); the others are hidden (404) before
+// the trace is looked up (this API has no tracer: 503 past the gate).
+func TestTenantScopeTraces(t *testing.T) {
+	e := newScopeEnv(t)
+	for _, tc := range []struct {
+		who, id string
+		want    int
+	}{
+		{"acme-op", "cdr-2001", 503}, {"acme-op", "call-2001", 503}, {"acme-op", "cdr-3001", 404},
+		{"acme-op", "call-1001", 404}, {"acme-op", "a-leg-nobody-knows", 404},
+		{"op", "cdr-3001", 503}, {"op", "a-leg-nobody-knows", 503}, {"admin", "cdr-1001", 503},
+	} {
+		for _, suffix := range []string{"/trace", "/trace.pcap"} {
+			if code, body := e.do(t, tc.who, "GET", "/api/v1/calls/"+tc.id+suffix, ""); code != tc.want {
+				t.Errorf("%s GET %s%s: %d, want %d: %s", tc.who, tc.id, suffix, code, tc.want, body)
+			}
+		}
+	}
+}
+
+// TestTenantQuotaOnMove: moving an extension into a full tenant is the
+// same 409 naming the tenant as creating one there.
+func TestTenantQuotaOnMove(t *testing.T) {
+	e := newScopeEnv(t)
+	tn, err := e.st.GetTenant("acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tn.MaxExtensions = 1 // 2001 fills it
+	if err := e.st.PutTenant(tn); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ method, path, body string }{
+		{"POST", "/api/v1/extensions", `{"number": "2099", "password": "Correct1horse9", "tenant": "acme"}`},
+		{"PUT", "/api/v1/extensions/1001", `{"tenant": "acme"}`},
+	} {
+		code, body := e.do(t, "admin", c.method, c.path, c.body)
+		if code != 409 || !strings.Contains(body, `"field":"tenant"`) || !strings.Contains(body, "quota") {
+			t.Errorf("%s %s: %d %s, want 409 naming the tenant's quota", c.method, c.path, code, body)
+		}
+	}
+}

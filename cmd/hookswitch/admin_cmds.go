@@ -77,30 +77,33 @@ func (b *backend) call(method, path string, in, out any) error {
 
 func extCmd(args []string, stdout io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("ext: want add, list or remove")
+		return errors.New("ext: want add, list, show, set, remove or features")
 	}
 	sub := args[0]
 	switch sub {
 	case "add", "list", "remove", "rm", "delete":
+	case "show", "set":
+		return extSetCmd(sub, args[1:], stdout) // extset.go
 	case "features":
 		return featuresCmd(args[1:], stdout)
 	default:
-		return fmt.Errorf("ext: unknown subcommand %q (want add, list, remove or features)", sub)
+		return fmt.Errorf("ext: unknown subcommand %q (want add, list, show, set, remove or features)", sub)
 	}
 	fs := flag.NewFlagSet("ext "+sub, flag.ContinueOnError)
 	data := dataFlag(fs)
 	var e store.Extension
 	gen := false
+	var settings *extFlags
 	if sub == "add" {
 		fs.StringVar(&e.Password, "password", "", "SIP password (generated and printed when omitted)")
-		fs.StringVar(&e.Name, "name", "", "display name")
-		fs.StringVar(&e.Email, "email", "", "email address")
-		fs.IntVar(&e.MaxContacts, "max-contacts", 0, "contacts allowed at once (1-5, default 2)")
-		fs.StringVar(&e.Tenant, "tenant", "", "the tenant it belongs to: it registers under the tenant's domain and reaches only the tenant's numbers")
+		settings = newExtFlags(fs, false) // extset.go: name, email, tenant and the P1 settings
 	}
 	pos, err := parse(fs, args[1:])
 	if err != nil {
 		return err
+	}
+	if settings != nil {
+		settings.apply(&e)
 	}
 	b, err := openBackend(*data)
 	if err != nil {
@@ -120,7 +123,7 @@ func extCmd(args []string, stdout io.Writer) error {
 			return fmt.Errorf("ext add: %w", err)
 		}
 		if err := extEntity.create(b, e); err != nil {
-			return fmt.Errorf("ext add %s: %w", e.Number, err)
+			return fmt.Errorf("ext add %s: %w", e.Number, flagError(err))
 		}
 		fmt.Fprintf(stdout, "extension %s created\n", e.Number)
 		if gen {

@@ -93,6 +93,9 @@ func (o offline) Version() string                    { return version }
 // the store and the data files, through the running switch or from the
 // data dir.
 func backupCmd(args []string, stdout io.Writer) error {
+	if len(args) > 0 && args[0] == "list" {
+		return backupListCmd(args[1:], stdout) // backuplist.go
+	}
 	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
 	data := dataFlag(fs)
 	out := fs.String("out", "", "archive to write (default hookswitch-backup-TIME.tar.gz; - for stdout)")

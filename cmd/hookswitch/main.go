@@ -17,6 +17,11 @@ Usage:
   hookswitch [serve] [flags]                 run the switch (see 'hookswitch serve -h')
   hookswitch ext add NUMBER [--password PW] [--name NAME] [--max-contacts N]
   hookswitch ext list
+  hookswitch ext show NUMBER [--json]        every field and setting (no password)
+  hookswitch ext set NUMBER [--name N] [--email E] [--password PW] [--max-contacts N] [--tenant T]
+              [--codecs PCMA,PCMU] [--dtmf-mode rfc2833|info|inband] [--permit-ip CIDR,...]
+              [--recording on_demand|always|never] [--language en] [--pickup-group N]
+              [--call-waiting=false] [--voicemail=false]   a flag left out keeps the value (add takes them too)
   hookswitch ext remove NUMBER
   hookswitch ext features NUMBER [--dnd on|off] [--forward KIND=NUMBER] [--follow-me N:S,...]
                                               show or set DND, forwarding (all, busy, no_answer,
@@ -28,6 +33,8 @@ Usage:
   hookswitch plugin add FILE [--name NAME]    validate a Wasm plugin and install it (the switch reloads)
   hookswitch plugin check FILE                validate a Wasm plugin offline
   hookswitch plugin list                      the plugins the switch loads (name, size, SHA-256)
+  hookswitch plugin history NAME              its earlier versions (kept on replace and delete)
+  hookswitch plugin rollback|delete NAME      put the newest earlier version back / remove it, and reload (running switch)
   hookswitch billing rates import FILE       add a CSV rate deck to the billing plugin's rates
   hookswitch billing rates export            print the rates as CSV
   hookswitch billing rates clear             delete every rate
@@ -47,6 +54,7 @@ Usage:
   hookswitch blacklist list|add NUMBER|remove NUMBER   callers refused with 603
   hookswitch trunk list|set NAME --kind register|ip|accept-register [--host H] [--username U] ...|remove NAME
   hookswitch tenant list|show NAME|delete NAME   tenants and their DID pools on shared trunks
+  hookswitch tenant usage NAME                extensions and calls now against its quotas
   hookswitch tenant set NAME --domain D [--trunk TRUNK[:POOL] ...]   POOL: "*", "44*****", "12000-18000", ';' lists
   hookswitch group list|show NUMBER|delete NUMBER   ring groups
   hookswitch group add|set NUMBER [--members EXT,...] [--strategy ringall|hunt|cyclic|leastworked|random]
@@ -76,7 +84,12 @@ Usage:
   hookswitch conference lock ROOM on|off
   hookswitch cert generate [--host H ...]     self-signed TLS certificate into the data dir
   hookswitch backup [--out FILE] [--include-keys]   the store and data files as a .tar.gz
+  hookswitch backup list [--dir DIR]          scheduled backups (serve --backup-every), their schedule and last outcome
   hookswitch restore FILE [--force]          check a backup whole, then replace the store and files
+  hookswitch trace CALL_ID [--raw] [--pcap FILE]   a call's SIP messages as a ladder, whole, or as pcap (running switch)
+  hookswitch ping TARGET                      SIP OPTIONS to an extension's contacts, a trunk or sip:host[:port] (running switch)
+  hookswitch logs [--level L] [--call-id ID] [--grep TEXT] [--limit N] [--follow] [--json]   recent log records (running switch)
+  hookswitch stats [--hours N] [--json]       hourly attempts, answered, ASR, peak calls and registrations, per tenant
   hookswitch version
 
 Every command takes --data DIR (env HOOKSWITCH_DATA, default ./data). Admin
@@ -143,6 +156,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = tokenCmd(args, stdout)
 	case "backup":
 		err = backupCmd(args, stdout)
+	case "trace":
+		err = traceCmd(args, stdout)
+	case "ping":
+		err = pingCmd(args, stdout)
+	case "logs":
+		err = logsCmd(args, stdout)
+	case "stats":
+		err = statsCmd(args, stdout)
 	case "restore":
 		err = restoreCmd(args, stdout)
 	case "version":

@@ -27,11 +27,14 @@ func pluginsDir(flagDir, data string, log *slog.Logger) (string, error) {
 // what the switch loads.
 func pluginCmd(args []string, stdout io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("plugin: want add, check or list")
+		return errors.New("plugin: want add, check, list, history, rollback or delete")
 	}
 	sub := args[0]
-	if sub == "list" {
+	switch sub {
+	case "list":
 		return pluginList(args[1:], stdout)
+	case "history", "rollback", "delete":
+		return pluginVersionCmd(sub, args[1:], stdout) // pluginhistory.go
 	}
 	fset := flag.NewFlagSet("plugin "+sub, flag.ContinueOnError)
 	data := dataFlag(fset)
@@ -90,7 +93,7 @@ func pluginCmd(args []string, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "installed %s in %s (the switch is not running)\n", n, dir)
 		return nil
 	}
-	return fmt.Errorf("plugin: unknown subcommand %q (want add, check or list)", sub)
+	return fmt.Errorf("plugin: unknown subcommand %q (want add, check, list, history, rollback or delete)", sub)
 }
 
 // pluginList prints name, size and SHA-256 of each plugin: the running

@@ -16,6 +16,7 @@ import (
 //
 //	hookswitch tenant list
 //	hookswitch tenant show NAME
+//	hookswitch tenant usage NAME   extensions and calls now against the quotas
 //	hookswitch tenant add NAME --domain D [--trunk T[:POOL]]... [--max-extensions N] [--max-calls N]
 //	hookswitch tenant set NAME [--domain D] [--trunk T[:POOL]]... [--max-extensions N] [--max-calls N]
 //	hookswitch tenant delete NAME
@@ -25,13 +26,13 @@ import (
 // given, replace the tenant's whole trunk list. Quotas: 0 is no limit.
 func tenantCmd(args []string, stdout io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("tenant: want list, show, add, set or delete")
+		return errors.New("tenant: want list, show, usage, add, set or delete")
 	}
 	sub := args[0]
 	switch sub {
-	case "list", "show", "add", "set", "delete":
+	case "list", "show", "usage", "add", "set", "delete":
 	default:
-		return fmt.Errorf("tenant: unknown subcommand %q: want list, show, add, set or delete", sub)
+		return fmt.Errorf("tenant: unknown subcommand %q: want list, show, usage, add, set or delete", sub)
 	}
 	fs := flag.NewFlagSet("tenant "+sub, flag.ContinueOnError)
 	data := dataFlag(fs)
@@ -54,6 +55,9 @@ func tenantCmd(args []string, stdout io.Writer) error {
 	defer b.close()
 	if done, err := tenantEntity.common(b, sub, pos, stdout); done {
 		return err
+	}
+	if sub == "usage" {
+		return tenantUsage(b, pos[0], stdout) // tenantusage.go
 	}
 	// set: start from the stored tenant, so only the flags given change.
 	t, err := tenantEntity.get(b, pos[0])

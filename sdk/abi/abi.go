@@ -251,11 +251,17 @@ const (
 	// cannot work without trunks; see Versioning.
 	FeatureRouting uint32 = 1 << 7
 	FeatureQueue   uint32 = 1 << 8 // ImportCallQueue (an addition to version 1)
+	// FeatureSettings selects the settings layouts (an addition to version
+	// 1): RouteRequest.Language, and Extension's per-extension settings
+	// (tenant, codecs, dtmf_mode, recording, language, pickup_group,
+	// call_waiting, voicemail). A layout bit like FeatureRouting: a guest
+	// sets it in its answer when the host offers it (sdk/go does).
+	FeatureSettings uint32 = 1 << 9
 )
 
 // LayoutFeatures are the feature bits that change encodings rather than
 // add imports: the host uses the layouts of those a guest sets.
-const LayoutFeatures = FeatureRouting
+const LayoutFeatures = FeatureRouting | FeatureSettings
 
 // Log levels of ImportLog.
 const (

@@ -12,11 +12,13 @@ import (
 // str from_domain, str to, str to_domain, str source_ip, str transport,
 // bool authenticated; with FeatureRouting then str trunk (the trunk an
 // inbound call came from, "" for a call from a phone: From is then the
-// outside caller and To the dialled DID).
+// outside caller and To the dialled DID); with FeatureSettings then str
+// language (the calling extension's prompt language, "" the switch's).
 type RouteRequest struct {
 	CallID, From, FromDisplay, FromDomain, To, ToDomain, SourceIP, Transport string
 	Authenticated                                                            bool
 	Trunk                                                                    string
+	Language                                                                 string
 }
 
 func (m *RouteRequest) Append(w *Writer) {
@@ -32,6 +34,9 @@ func (m *RouteRequest) Append(w *Writer) {
 	if w.routing() {
 		w.Str(m.Trunk)
 	}
+	if w.settings() {
+		w.Str(m.Language)
+	}
 }
 
 func (m *RouteRequest) Decode(r *Reader) {
@@ -46,6 +51,9 @@ func (m *RouteRequest) Decode(r *Reader) {
 	m.Authenticated = r.Bool("authenticated")
 	if r.routing() {
 		m.Trunk = r.Str("trunk")
+	}
+	if r.settings() {
+		m.Language = r.Str("language")
 	}
 }
 
@@ -239,10 +247,21 @@ func (m *EventRequest) Decode(r *Reader) {
 }
 
 // Extension (ImportConfigExtension): str number, str name, str email,
-// u32 max_contacts.
+// u32 max_contacts; with FeatureSettings then the extension's settings:
+// str tenant ("" the switch's own), list<str> codecs (allowed, in
+// preference order; none: every codec the switch relays), str dtmf_mode
+// (rfc2833, info or inband), str recording (on_demand, always or never),
+// str language ("" the switch's), u32 pickup_group (0 none, 1-64),
+// bool call_waiting, bool voicemail.
 type Extension struct {
 	Number, Name, Email string
 	MaxContacts         uint32
+	// With FeatureSettings.
+	Tenant                        string
+	Codecs                        []string
+	DTMFMode, Recording, Language string
+	PickupGroup                   uint32
+	CallWaiting, Voicemail        bool
 }
 
 func (m *Extension) Append(w *Writer) {
@@ -250,6 +269,16 @@ func (m *Extension) Append(w *Writer) {
 	w.Str(m.Name)
 	w.Str(m.Email)
 	w.U32(m.MaxContacts)
+	if w.settings() {
+		w.Str(m.Tenant)
+		w.Strs(m.Codecs)
+		w.Str(m.DTMFMode)
+		w.Str(m.Recording)
+		w.Str(m.Language)
+		w.U32(m.PickupGroup)
+		w.Bool(m.CallWaiting)
+		w.Bool(m.Voicemail)
+	}
 }
 
 func (m *Extension) Decode(r *Reader) {
@@ -257,4 +286,14 @@ func (m *Extension) Decode(r *Reader) {
 	m.Name = r.Str("name")
 	m.Email = r.Str("email")
 	m.MaxContacts = r.U32("max_contacts")
+	if r.settings() {
+		m.Tenant = r.Str("tenant")
+		m.Codecs = r.Strs("codecs", false)
+		m.DTMFMode = r.Str("dtmf_mode")
+		m.Recording = r.Str("recording")
+		m.Language = r.Str("language")
+		m.PickupGroup = r.U32("pickup_group")
+		m.CallWaiting = r.Bool("call_waiting")
+		m.Voicemail = r.Bool("voicemail")
+	}
 }

@@ -89,6 +89,10 @@ func (r *Reader) Reset(b []byte) { *r = Reader{s: string(b), Features: r.Feature
 func (w *Writer) routing() bool { return w.Features&FeatureRouting != 0 }
 func (r *Reader) routing() bool { return r.Features&FeatureRouting != 0 }
 
+// settings reports whether the settings layouts are in use.
+func (w *Writer) settings() bool { return w.Features&FeatureSettings != 0 }
+func (r *Reader) settings() bool { return r.Features&FeatureSettings != 0 }
+
 func (r *Reader) take(field string, n int) (string, bool) {
 	if r.err != nil {
 		return "", false

@@ -203,6 +203,7 @@ func (wasmHost) Extension(number string) (Extension, bool) {
 	}
 	var e Extension
 	r := abi.NewReader(b)
+	r.Features = layout
 	e.Decode(r)
 	return e, r.Err() == nil
 }
@@ -213,6 +214,7 @@ func (wasmHost) Extensions() []Extension {
 		return nil
 	}
 	r := abi.NewReader(b)
+	r.Features = layout
 	n := r.Count("extensions", 16)
 	out := make([]Extension, n)
 	for i := range out {

@@ -180,7 +180,7 @@ func (r *run) result(ctx context.Context, s *step, w programWire) (next *doc, do
 func (r *run) wire(s *step) programWire {
 	return programWire{
 		header: hdr(hook.Route), CallID: r.info.CallID, From: r.info.From, FromName: r.info.FromDisplay,
-		To: r.info.To, AccountName: r.info.To, Trunk: r.info.Trunk, Verb: s.kind.String(),
+		To: r.info.To, AccountName: r.info.To, Trunk: r.info.Trunk, Language: r.info.Language, Verb: s.kind.String(),
 	}
 }
 

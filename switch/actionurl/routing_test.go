@@ -240,7 +240,7 @@ func TestVerbDocumentBadQueue(t *testing.T) {
 
 // Documents and decisions written before trunks and queues keep their
 // meaning, and the route request keeps every field it had (it only gains
-// trunk).
+// trunk and language).
 func TestDocumentsBeforeTrunksStillValid(t *testing.T) {
 	base := newDest(mustURL(t, "http://127.0.0.1/start")).u
 	for _, tt := range []struct {
@@ -267,7 +267,7 @@ func TestDocumentsBeforeTrunksStillValid(t *testing.T) {
 	}
 	f := s.request(t, 0).fields(t)
 	for _, k := range []string{"hook", "version", "call_id", "from", "from_name", "from_domain", "to", "to_domain", "source_ip",
-		"transport", "authenticated", "input", "account_name", "trunk"} {
+		"transport", "authenticated", "input", "account_name", "trunk", "language"} {
 		if _, ok := f[k]; !ok {
 			t.Errorf("route request lacks %q", k)
 		}

@@ -47,6 +47,9 @@ type routeWire struct {
 	// Trunk names the trunk an inbound call came from ("" for a call from
 	// a phone): from is then the outside caller and to the dialled DID.
 	Trunk string `json:"trunk"`
+	// Language is the calling extension's prompt language ("" the
+	// switch's default), from its settings (SPEC P1).
+	Language string `json:"language"`
 	// Seed 001: the digits collected (empty on the first request) and the
 	// receptionist's name, for which hookswitch sends the dialled number.
 	Input       string `json:"input"`
@@ -63,6 +66,7 @@ type programWire struct {
 	To          string `json:"to"`
 	AccountName string `json:"account_name"`
 	Trunk       string `json:"trunk"`
+	Language    string `json:"language"` // as in routeWire
 	Verb        string `json:"verb"`
 	// collect (and seed 001 repeat)
 	Input *string `json:"input,omitempty"`
@@ -188,7 +192,7 @@ func routeWireOf(r hook.RouteRequest, input string) routeWire {
 	return routeWire{
 		header: hdr(hook.Route), CallID: r.CallID, From: r.From, FromName: r.FromDisplay,
 		FromDomain: r.FromDomain, To: r.To, ToDomain: r.ToDomain, SourceIP: r.SourceIP,
-		Transport: r.Transport, Authenticated: r.Authenticated, Trunk: r.Trunk, Input: input, AccountName: r.To,
+		Transport: r.Transport, Authenticated: r.Authenticated, Trunk: r.Trunk, Language: r.Language, Input: input, AccountName: r.To,
 	}
 }
 

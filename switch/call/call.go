@@ -143,7 +143,13 @@ func (l *leg) learn(s *media.SDP) {
 	if ai.Addr.IsValid() && !ai.Addr.Addr().IsUnspecified() && ai.Addr.Port() != 0 {
 		l.media.SetRemote(ai.Addr)
 	}
-	l.media.SetDTMFPayloadType(ai.TelephoneEventPT)
+	// An INFO or in-band phone is offered no telephone-event (codecs.go):
+	// whatever its own SDP lists, the relay sends it no RFC 4733.
+	pt := ai.TelephoneEventPT
+	if !l.set.events() {
+		pt = -1
+	}
+	l.media.SetDTMFPayloadType(pt)
 }
 
 func (m *Manager) mediaIP() netip.Addr {

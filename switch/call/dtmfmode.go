@@ -2,14 +2,11 @@ package call
 
 import (
 	"context"
-	"encoding/binary"
 	"fmt"
-	"math/rand/v2"
 	"time"
 
 	gosip "github.com/emiago/sipgo/sip"
 
-	"github.com/hookswitch/hookswitch/switch/media"
 	"github.com/hookswitch/hookswitch/switch/media/dtmf"
 	"github.com/hookswitch/hookswitch/switch/sip"
 )
@@ -19,22 +16,42 @@ import (
 // phones send Duration=0 or none).
 const infoDuration = 160 * time.Millisecond
 
-// watchDTMF sets the RFC 4733 digit watchers of a bridge: on (feature
-// codes; nil: none) hears both parties, and a party whose phone is in
-// INFO mode gets the other's digits as SIP INFO (SPEC P1 dtmf_mode).
+// watchDTMF sets the digit watchers of a bridge: on (feature codes; nil:
+// none) hears both parties whatever their DTMF mode, a party whose phone
+// is in INFO mode gets the other's digits as SIP INFO, and an in-band
+// phone's digits are converted to and from its tones (SPEC P1 dtmf_mode).
 func (c *Call) watchDTMF(on func(byte)) {
 	b := c.callee()
 	for _, l := range []*leg{c.a, b} {
 		if l == nil {
 			continue
 		}
+		if l.set.dtmf == dtmfInband {
+			c.setInband(l)
+		}
 		fn := on
-		if to := c.other(l); to != nil && to.set.dtmf == dtmfInfo {
+		// An INFO phone sends no RFC 4733 and its INFO digits are relayed
+		// to another INFO phone as they are: its watcher is on alone
+		// (infoToEvents feeds it).
+		if to := c.other(l); to != nil && to.set.dtmf == dtmfInfo && l.set.dtmf != dtmfInfo {
 			fn = c.infoTo(to, on)
 		}
 		if fn != nil {
 			l.media.OnDigit(fn)
 		}
+	}
+}
+
+// setInband makes the relay convert digits for an in-band phone's leg:
+// only G.711 carries tones we can detect and play.
+func (c *Call) setInband(l *leg) {
+	codec, ok := g711Of(l.remote.Load())
+	if !ok {
+		c.m.log.Debug("dtmf: in-band phone without G.711, digits not converted", "call_id", c.cdr.CallID)
+		return
+	}
+	if err := l.media.SetInband(codec); err != nil {
+		c.m.log.Debug("dtmf: in-band", "call_id", c.cdr.CallID, "error", err)
 	}
 }
 
@@ -96,11 +113,13 @@ func (c *Call) sendInfoDigit(to *leg, d byte) error {
 	}
 }
 
-// infoToEvents turns an INFO digit from an INFO-mode phone on leg l into
-// RFC 4733 events towards the other party, when it speaks them, and
-// answers the INFO. It reports false when the INFO is not for it (the
-// phone is not in INFO mode, or the other party takes no RFC 4733): it is
-// then relayed as it is.
+// infoToEvents takes an INFO digit from an INFO-mode phone on leg l
+// during a bridge: the bridge's digit watch (feature codes) hears it, and
+// it reaches the other party as RFC 4733 events in the relayed stream
+// when it speaks them, or as tones when it is an in-band phone; the INFO
+// is answered here. It reports false when the INFO is to be relayed as it
+// is (the phone is not in INFO mode, the other party is an INFO phone or
+// takes neither events nor tones).
 func (c *Call) infoToEvents(l *leg, req *gosip.Request, tx gosip.ServerTransaction) bool {
 	if l.set.dtmf != dtmfInfo {
 		return false
@@ -109,11 +128,7 @@ func (c *Call) infoToEvents(l *leg, req *gosip.Request, tx gosip.ServerTransacti
 	ready := c.answered && !c.ended && c.b != nil
 	c.mu.Unlock()
 	to := c.other(l)
-	if !ready || to == nil || to.set.dtmf == dtmfInfo {
-		return false
-	}
-	remote := to.remote.Load()
-	if remote == nil || remote.Audio().TelephoneEventPT < 0 {
+	if !ready || to == nil {
 		return false
 	}
 	ct := ""
@@ -122,53 +137,31 @@ func (c *Call) infoToEvents(l *leg, req *gosip.Request, tx gosip.ServerTransacti
 	}
 	d, dur, err := dtmf.ParseInfo(ct, req.Body())
 	if err != nil {
+		if to.set.dtmf == dtmfInfo {
+			return false // the other INFO phone judges it
+		}
 		sip.Respond(tx, req, 415, "Unsupported Media Type (want application/dtmf-relay or application/dtmf)", nil,
 			gosip.NewHeader("Accept", "application/dtmf-relay, application/dtmf"))
 		return true
 	}
-	sip.Respond(tx, req, 200, "", nil)
+	l.media.HeardDigit(d)
+	if to.set.dtmf == dtmfInfo {
+		return false
+	}
 	dur = min(max(dur, infoDuration), dtmf.MaxDuration)
-	go c.sendEvents(to.media, remote.Audio().TelephoneEventPT, d, dur)
-	return true
-}
-
-// sendEvents plays one digit as RFC 4733 packets to a leg's peer, one
-// every 20 ms, on their own SSRC: the leg's continuity keeps timestamps
-// rising across the switch from the relayed audio and back.
-func (c *Call) sendEvents(l *media.Leg, pt int, d byte, dur time.Duration) {
-	s := dtmf.NewSender()
-	if err := s.Start(d, dur); err != nil {
+	if to.set.dtmf == dtmfInband {
+		err = to.media.PlayDigit(d, dur)
+	} else if remote := to.remote.Load(); remote != nil && remote.Audio().TelephoneEventPT >= 0 {
+		err = to.media.SendDigit(d, remote.Audio().TelephoneEventPT, dur)
+	} else {
+		return false
+	}
+	if err != nil {
+		// Not convertible (an in-band phone without G.711, a full queue):
+		// the INFO goes on as it is.
 		c.m.log.Debug("dtmf: INFO digit", "call_id", c.cdr.CallID, "error", err)
-		return
+		return false
 	}
-	var sc media.SendScratch
-	ssrc, seq, ts := rand.Uint32(), uint16(rand.Uint32()), rand.Uint32()
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	pkt := make([]byte, 12, 12+dtmf.EventSize)
-	for {
-		payload, marker, done := s.Next()
-		if done {
-			return
-		}
-		pkt = pkt[:12]
-		pkt[0] = 0x80
-		pkt[1] = byte(pt) & 0x7f
-		if marker {
-			pkt[1] |= 0x80
-		}
-		binary.BigEndian.PutUint16(pkt[2:4], seq)
-		binary.BigEndian.PutUint32(pkt[4:8], ts)
-		binary.BigEndian.PutUint32(pkt[8:12], ssrc)
-		pkt = append(pkt, payload...)
-		if err := l.Send(pkt, &sc); err != nil {
-			return
-		}
-		seq++
-		select {
-		case <-tick.C:
-		case <-c.done:
-			return
-		}
-	}
+	sip.Respond(tx, req, 200, "", nil)
+	return true
 }

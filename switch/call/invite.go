@@ -259,7 +259,8 @@ type target struct {
 // resolveTrunks makes one ringing step per trunk, in order: failover.
 func (c *Call) resolveTrunks(dec hook.RouteDecision) ([][]target, error) {
 	var groups [][]target
-	for _, name := range dec.Trunks {
+	names, refused := c.tenantTrunks(dec.Trunks) // tenant.go
+	for _, name := range names {
 		t, err := c.m.st.GetTrunk(name)
 		if err != nil {
 			c.m.log.Warn("bridge: no such trunk", "call_id", c.cdr.CallID, "trunk", name, "error", err)
@@ -274,6 +275,9 @@ func (c *Call) resolveTrunks(dec hook.RouteDecision) ([][]target, error) {
 		c.cdr.Direction = "transit"
 	}
 	c.mu.Unlock()
+	if refused != nil {
+		return nil, refused
+	}
 	if len(groups) == 0 {
 		return nil, &sip.Error{Code: 503, Reason: "Service Unavailable (no trunk)"}
 	}

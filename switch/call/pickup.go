@@ -78,13 +78,16 @@ func (rs *ringState) close(c *Call) {
 
 // findRinging returns the ringing call a pickup by picker takes: one
 // ringing ext, or (ext "") one ringing an extension of pickup group
-// group; the one that started first.
+// group; the one that started first. Only calls of the picker's tenant
+// count: a call rings only its own tenant's extensions (tenant.go), so
+// another tenant's is not there for the picker, whatever its groups.
 func (m *Manager) findRinging(picker *Call, pickerExt, ext string, group int) (*Call, *ringState) {
 	var best *Call
 	var bestRS *ringState
+	tenant := picker.tenant()
 	m.ringing.Range(func(k, v any) bool {
 		c, rs := k.(*Call), v.(*ringState)
-		if c == picker {
+		if c == picker || c.tenant() != tenant {
 			return true
 		}
 		match := false
@@ -195,12 +198,13 @@ func (c *Call) takePicker(pk pickupReq) (*gosip.Response, error) {
 	if se == nil {
 		return nil, &sip.Error{Code: 500, Err: errors.New("pickup: the caller has no SDP")}
 	}
-	nl := &leg{call: c, d: lc.d, media: c.calleeMedia(), sessID: lc.sessID, version: lc.version}
-	nl.media.NewPeer()
-	body, err := nl.resumed(se, c.a.isWeb())
+	// The picker's leg keeps its extension's settings (codecs, DTMF mode).
+	nl := &leg{call: c, d: lc.d, media: c.calleeMedia(), sessID: lc.sessID, version: lc.version, set: c.m.extMediaOf(pickerExt)}
+	body, err := nl.resumedFrom(c.a, se, c.a.isWeb())
 	if err != nil {
 		return nil, &sip.Error{Code: 488, Err: fmt.Errorf("pickup: offer to the picker: %w", err)}
 	}
+	nl.media.NewPeer()
 	res, err := c.reofferRes(nl, body)
 	if err != nil {
 		return nil, err

@@ -197,6 +197,12 @@ func (c *Call) answerReinvite(l *leg, req *gosip.Request, tx gosip.ServerTransac
 			sip.Respond(tx, req, 400, "Bad Request (invalid SDP)", nil)
 			return
 		}
+		// Its extension's allowed codecs (codecs.go) bind the new offer as
+		// they did the INVITE's: the codec we terminate is one of them.
+		if o, err = l.set.allow(o); err != nil {
+			sip.Respond(tx, req, 488, "Not Acceptable Here (no common codec)", nil)
+			return
+		}
 		if _, ok := g711Of(o); !ok {
 			sip.Respond(tx, req, 488, "", nil)
 			return

@@ -62,6 +62,7 @@ func (m *Manager) admitTenant(c *Call, trunk, user, did string) *sip.Error {
 		return &sip.Error{Code: 500, Err: fmt.Errorf("caller %s: %w", user, err)}
 	}
 	c.cdr.Tenant = tenant
+	c.info.Tenant = tenant // scripts keep a caller to its tenant's mailboxes
 	if tenant == "" {
 		return nil
 	}
@@ -108,24 +109,22 @@ func (m *Manager) TenantCalls() map[string]int {
 	return out
 }
 
+// tenant is the call's tenant ("" the switch's own).
+func (c *Call) tenant() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.cdr.Tenant
+}
+
 // reachesExt says whether the call may ring extension e.
 func (c *Call) reachesExt(e store.Extension) bool { return e.Tenant == c.cdr.Tenant }
 
 // reaches says whether the call may reach number: false for an
 // extension, ring group or queue of another tenant than the call's; any
-// other number is the dial plan's to route.
+// other number is the dial plan's to route (registrar.Reaches, the rule
+// MESSAGE and SUBSCRIBE share).
 func (c *Call) reaches(number string) (bool, error) {
-	if e, err := c.m.st.GetExtension(number); err == nil {
-		return c.reachesExt(e), nil
-	} else if !errors.Is(err, store.ErrNotFound) {
-		return false, fmt.Errorf("extension %s: %w", number, err)
-	}
-	tv, err := c.m.tenancy()
-	if err != nil || tv == nil {
-		return err == nil, err
-	}
-	owner, ok := tv.Owner(number)
-	return !ok || owner == c.cdr.Tenant, nil
+	return registrar.Reaches(c.m.st, c.cdr.Tenant, number)
 }
 
 // reachNumber refuses, with 404 as for a number nobody has, a number the
@@ -139,4 +138,34 @@ func (c *Call) reachNumber(number string) error {
 		return &sip.Error{Code: 404}
 	}
 	return nil
+}
+
+// tenantTrunks keeps, in order, the trunks among names that the call's
+// tenant may call out through (store.Tenancy.MayUseTrunk); a 403 naming
+// the tenant when none is left, so that a dial rule that forgot the
+// tenant's trunks is told apart from trunks that are down.
+func (c *Call) tenantTrunks(names []string) ([]string, error) {
+	tv, err := c.m.tenancy()
+	if err != nil {
+		return nil, &sip.Error{Code: 500, Err: fmt.Errorf("tenants: %w", err)}
+	}
+	if tv == nil {
+		return names, nil
+	}
+	tenant := c.tenant()
+	var out []string
+	for _, n := range names {
+		if tv.MayUseTrunk(tenant, n) {
+			out = append(out, n)
+		} else {
+			c.m.log.Info("bridge: trunk not the tenant's", "call_id", c.cdr.CallID, "trunk", n, "tenant", tenant)
+		}
+	}
+	if len(out) == 0 {
+		if tenant == "" {
+			return nil, &sip.Error{Code: 403, Reason: "Forbidden (no trunk of the switch's own: the trunks are tenants')"}
+		}
+		return nil, &sip.Error{Code: 403, Reason: "Forbidden (no trunk of tenant " + tenant + ")"}
+	}
+	return out, nil
 }

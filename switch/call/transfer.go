@@ -350,6 +350,20 @@ func (c *Call) transferBridge(ctx context.Context, call hook.Call, dec hook.Rout
 	}
 }
 
+// resumedFrom is s, the media of leg from, as we offer it on l off hold:
+// narrowed first as forLeg does (codecs.go), with from as the other party,
+// since a transfer offers it before the legs are paired.
+func (l *leg) resumedFrom(from *leg, s *media.SDP, single bool) ([]byte, error) {
+	s, err := from.set.allow(s)
+	if err == nil {
+		s, err = l.set.restrict(s)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return l.resumed(s, single)
+}
+
 // resumed is s as we offer it on l, off hold; single keeps one codec (for
 // a browser, whose codec cannot change).
 func (l *leg) resumed(s *media.SDP, single bool) ([]byte, error) {
@@ -376,6 +390,10 @@ func (x *transfer) attended() error {
 	c2.mu.Lock()
 	ringing := !c2.answered && !c2.ended && lr == c2.a
 	c2ok := c2.answered && !c2.ended && c2.b != nil && c2.pending == nil && !lr.moved
+	targetExt := c2.calleeExt // the extension of lr's other party, if one
+	if lr == c2.b {
+		targetExt = c2.callerExt
+	}
 	c2.mu.Unlock()
 	if ringing {
 		// Transfer while the target still rings ("semi-attended"): the
@@ -414,16 +432,21 @@ func (x *transfer) attended() error {
 
 	// The target moves onto the media the transferrer had in c1: re-INVITE
 	// it there with the transferee's media, resumed.
-	nl := &leg{call: c1, d: lc.d, media: x.t.media, sessID: lc.sessID, version: lc.version}
-	x.t.media.NewPeer()
+	// The re-INVITE is a new offer to the target: its extension's settings
+	// (codecs, DTMF mode) as they are now apply to it and to the new leg.
+	nl := &leg{call: c1, d: lc.d, media: x.t.media, sessID: lc.sessID, version: lc.version, set: m.extMediaOf(targetExt)}
 	se := e.remote.Load()
 	if se == nil {
 		return &sip.Error{Code: 500, Err: errors.New("transfer: the transferee has no SDP")}
 	}
-	body, err := nl.resumed(se, e.isWeb())
+	body, err := nl.resumedFrom(e, se, e.isWeb())
+	if isNoCodec(err) {
+		return noCodec(fmt.Errorf("transfer: offer to the target: %w", err))
+	}
 	if err != nil {
 		return &sip.Error{Code: 488, Err: fmt.Errorf("transfer: offer to the target: %w", err)}
 	}
+	x.t.media.NewPeer() // only once there is an offer: a refused transfer leaves the media as it was
 	sc, err := c1.reoffer(nl, body)
 	if err != nil {
 		return err
@@ -474,7 +497,7 @@ func (x *transfer) attended() error {
 	// The transferee hears the target now: take it off hold with the
 	// target's media (a browser was never held: the switch answered for it).
 	if !e.isWeb() {
-		if body, err := e.resumed(sc, false); err == nil {
+		if body, err := e.resumedFrom(nl, sc, false); err == nil {
 			if _, err := c1.reoffer(e, body); err != nil {
 				m.log.Warn("transfer: the transferee refused its new media", "call_id", c1.cdr.CallID, "error", err)
 			}
@@ -561,13 +584,13 @@ func (c *Call) reoffer(l *leg, body []byte) (*media.SDP, error) {
 // (answer): it takes it off hold and onto the callee's codec.
 func (c *Call) resumeTransferee(answer *media.SDP) {
 	c.mu.Lock()
-	e, transferred := c.a, c.transferred
+	e, b, transferred := c.a, c.b, c.transferred
 	c.mu.Unlock()
-	if !transferred || e.isWeb() || !c.lockMedia() {
+	if !transferred || e.isWeb() || b == nil || !c.lockMedia() {
 		return
 	}
 	defer c.unlockMedia()
-	body, err := e.resumed(answer, false)
+	body, err := e.resumedFrom(b, answer, false)
 	if err == nil {
 		_, err = c.reoffer(e, body)
 	}

@@ -39,6 +39,9 @@ type RouteRequest struct {
 	// Language is the calling extension's prompt language ("de"; "" the
 	// switch's default), from its settings.
 	Language string
+	// Tenant is the call's tenant ("" the switch's own): the calling
+	// extension's, or on a trunk the one whose DID pool holds To.
+	Tenant string
 }
 
 // Action is what a route or failure decision asks the core to do.

@@ -67,6 +67,9 @@ type Options struct {
 	Routing Routing
 	// Groups backs the groups module (ring groups); nil = no groups.
 	Groups Groups
+	// Apps answers config.ivr, config.room and config.settings
+	// (*store.Store); nil = none set.
+	Apps Apps
 	// KV backs the kv module (store.Store.KV()); nil = kv calls fail.
 	KV KV
 	// Namespace separates this script set's kv keys; default "default".
@@ -100,10 +103,14 @@ type DirEntry struct {
 	Forward  map[string]string // by kind: all, busy, no_answer, unavailable
 	FollowMe []FollowStep
 	// Settings of SPEC P1 the dial plan applies.
-	Voicemail   bool   // unanswered and busy calls may go to its mailbox
-	CallWaiting bool   // a second call may ring it while it is on one
-	PickupGroup int    // 1-64; 0: none
-	Recording   string // on_demand, always or never
+	Voicemail   bool     // unanswered and busy calls may go to its mailbox
+	CallWaiting bool     // a second call may ring it while it is on one
+	PickupGroup int      // 1-64; 0: none
+	Recording   string   // on_demand, always or never
+	Tenant      string   // its tenant; "" the switch's own
+	Codecs      []string // allowed, in order; empty: the switch's
+	DTMFMode    string   // rfc2833, info or inband
+	Language    string   // of its prompts; "" the switch's
 }
 
 // FollowStep is one number of a follow-me and its ring time in seconds.

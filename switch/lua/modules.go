@@ -12,8 +12,12 @@ import (
 const MaxKVValue = 64 << 10
 
 // configModule: config.extension(number) -> {number, name, email,
-// max_contacts} | nil and config.extensions() -> list, read from
-// Options.Directory.
+// max_contacts, dnd, forward = {all, busy, no_answer, unavailable},
+// follow_me = {{number, timeout}...}, voicemail, call_waiting,
+// pickup_group, recording, tenant, codecs = {...}, dtmf_mode, language} |
+// nil and config.extensions() -> list, read
+// from Options.Directory (dirEntry below; sdk/lua.md documents them);
+// config.set_dnd and config.set_forward write through Options.Features.
 func (st *state) configModule() *glua.LTable {
 	L := st.L
 	dir := st.e.opts.Directory
@@ -70,6 +74,7 @@ func (st *state) configModule() *glua.LTable {
 		L.Push(out)
 		return 1
 	}))
+	st.appsFuncs(t) // config.ivr, config.room, config.settings (apps.go)
 	return t
 }
 
@@ -97,6 +102,14 @@ func dirEntry(L *glua.LState, e DirEntry) *glua.LTable {
 	t.RawSetString("call_waiting", glua.LBool(e.CallWaiting))
 	t.RawSetString("pickup_group", glua.LNumber(e.PickupGroup))
 	t.RawSetString("recording", glua.LString(e.Recording))
+	t.RawSetString("tenant", glua.LString(e.Tenant))
+	codecs := L.CreateTable(len(e.Codecs), 0)
+	for _, c := range e.Codecs {
+		codecs.Append(glua.LString(c))
+	}
+	t.RawSetString("codecs", codecs)
+	t.RawSetString("dtmf_mode", glua.LString(e.DTMFMode))
+	t.RawSetString("language", glua.LString(e.Language))
 	return t
 }
 

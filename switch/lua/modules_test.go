@@ -67,7 +67,8 @@ func (d testDir) Extensions() []DirEntry {
 
 func TestConfig(t *testing.T) {
 	dir := testDir{
-		"1001": {Number: "1001", Name: "Alice", Email: "alice@example.com", MaxContacts: 3},
+		"1001": {Number: "1001", Name: "Alice", Email: "alice@example.com", MaxContacts: 3,
+			Tenant: "acme", Codecs: []string{"PCMA", "G722"}, DTMFMode: "info", Language: "de"},
 		"1002": {Number: "1002", Name: "Bob"},
 	}
 	got := eval(t, Options{Directory: dir}, `
@@ -76,6 +77,12 @@ local list = config.extensions()
 return e.number .. e.name .. e.email .. e.max_contacts .. tostring(config.extension("9")) .. #list .. list[2].name`)
 	if got != "1001Alicealice@example.com3nil2Bob" {
 		t.Fatalf("got %q", got)
+	}
+	got = eval(t, Options{Directory: dir}, `
+local e = config.extension("1001")
+return e.tenant .. "/" .. table.concat(e.codecs, ",") .. "/" .. e.dtmf_mode .. "/" .. e.language .. "/" .. #config.extension("1002").codecs`)
+	if got != "acme/PCMA,G722/info/de/0" {
+		t.Fatalf("settings: got %q", got)
 	}
 	if got := eval(t, Options{}, `return tostring(config.extension("1001")) .. #config.extensions()`); got != "nil0" {
 		t.Fatalf("no directory: %q", got)

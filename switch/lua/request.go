@@ -68,6 +68,7 @@ func setRouteFields(d *glua.LTable, r *hook.RouteRequest) {
 	setString(d, "transport", r.Transport)
 	setString(d, "trunk", r.Trunk)
 	setString(d, "language", r.Language)
+	setString(d, "tenant", r.Tenant)
 	if d.RawGetString("authenticated") != glua.LBool(r.Authenticated) {
 		d.RawSetString("authenticated", glua.LBool(r.Authenticated))
 	}

@@ -75,14 +75,24 @@ func (st *state) voicemailModule() *glua.LTable {
 		L.Push(glua.LTrue)
 		return 1
 	}
+	// voicemail.box(number [, tenant]): with tenant (call.tenant, "" the
+	// switch's own), a box of another tenant's extension is nil, as an
+	// unknown one, so that a caller logs in to its own tenant's boxes only.
 	fn("box", func(L *glua.LState) int {
 		box := L.CheckString(1)
+		tenant, scoped := "", L.GetTop() >= 2 && L.Get(2) != glua.LNil
+		if scoped {
+			tenant = L.CheckString(2)
+		}
 		if vm == nil {
 			return notConfigured(L)
 		}
 		ok, err := vm.Exists(box)
 		if err != nil {
 			return fail(L, "voicemail.box", err)
+		}
+		if ok && scoped && !st.boxOfTenant(box, tenant) {
+			ok = false
 		}
 		if !ok {
 			L.Push(glua.LNil)
@@ -217,4 +227,19 @@ func recToken(tok string) (string, error) {
 		return "", fmt.Errorf("want a recording token rec:<id> (what call:record returns), got %q", truncate(tok))
 	}
 	return id, nil
+}
+
+// boxOfTenant says whether box is an extension of tenant. A box without
+// an extension (its extension deleted, the messages kept) is no tenant's,
+// and without a directory nothing is known of tenants: the switch's own.
+func (st *state) boxOfTenant(box, tenant string) bool {
+	d := st.e.opts.Directory
+	if d == nil {
+		return tenant == ""
+	}
+	e, ok := d.Extension(box)
+	if !ok {
+		return tenant == ""
+	}
+	return e.Tenant == tenant
 }

@@ -21,6 +21,13 @@ type continuity struct {
 	off  uint32 // added to its timestamps
 	last uint32 // the last timestamp sent
 	at   int64  // engine clock when it was sent
+	// Digits the switch writes into the stream (inject.go) take sequence
+	// numbers and time of the source: seq is the last sequence number
+	// sent, seqOff is added to the source's, resync makes its next
+	// packet follow on after the injected ones.
+	seq    uint16
+	seqOff uint16
+	resync bool
 }
 
 // apply rewrites pkt (a valid RTP packet) in place; now is the engine clock.
@@ -39,11 +46,18 @@ func (c *continuity) apply(pkt []byte, now int64) {
 		if d := now - c.at; d > 0 {
 			gap = max(gap, uint32(min(d/125_000, 1<<30))) // 125 µs per sample
 		}
-		c.ssrc, c.off = ssrc, c.last+gap-ts
+		c.ssrc, c.off, c.seqOff, c.resync = ssrc, c.last+gap-ts, 0, false
 		pkt[1] |= 0x80
+	case c.resync:
+		c.follow(pkt, ts)
 	}
 	out := ts + c.off
-	c.last, c.at = out, now
+	seq := binary.BigEndian.Uint16(pkt[2:4]) + c.seqOff
+	c.last, c.at, c.seq = out, now, seq
+	off := c.seqOff
 	c.mu.Unlock()
 	binary.BigEndian.PutUint32(pkt[4:8], out)
+	if off != 0 {
+		binary.BigEndian.PutUint16(pkt[2:4], seq)
+	}
 }

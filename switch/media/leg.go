@@ -41,6 +41,9 @@ type Leg struct {
 	// watch hears the RFC 4733 digits of a relayed leg (feature codes
 	// during a bridge); nil: nobody listens.
 	watch atomic.Pointer[digitWatch]
+	// conv converts DTMF for the leg (digits written into its stream,
+	// in-band tones; inject.go, inband.go); nil: plain relay.
+	conv atomic.Pointer[legConv]
 
 	out      continuity // of the RTP we send the peer, whatever its source
 	rtpPeer  atomic.Pointer[peer]

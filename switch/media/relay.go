@@ -89,8 +89,10 @@ func (p *path) route(pkt []byte, src netip.AddrPort) netip.AddrPort {
 	p.s.touch()
 	in.packetsIn.Add(1)
 	in.bytesIn.Add(uint64(len(pkt)))
-	// RFC 4733 events are RTP: relayed untouched, counted by PT.
-	if int32(pkt[1]&0x7f) == in.dtmfPT.Load() {
+	// RFC 4733 events are RTP, counted by PT and relayed untouched to a
+	// peer that takes them (an in-band phone gets them as tones).
+	ev := int32(pkt[1]&0x7f) == in.dtmfPT.Load()
+	if ev {
 		in.dtmf.Add(1)
 		if w := in.watch.Load(); w != nil {
 			w.packet(pkt)
@@ -100,6 +102,14 @@ func (p *path) route(pkt []byte, src netip.AddrPort) netip.AddrPort {
 		t.sink.RTP(pkt)
 	}
 	if p.owned() {
+		return netip.AddrPort{}
+	}
+	if (in.conv.Load() != nil || p.out.conv.Load() != nil) && !p.convert(pkt, ev) {
+		return netip.AddrPort{}
+	}
+	// A peer that negotiated no telephone-event must not get events (an
+	// INFO phone hears the digit as an INFO).
+	if ev && p.out.dtmfPT.Load() < 0 {
 		return netip.AddrPort{}
 	}
 	to := p.out.rtpPeer.Load().dest()

@@ -232,6 +232,7 @@ func TestNonRTPDropped(t *testing.T) {
 func TestDTMFRelayedAndCounted(t *testing.T) {
 	s, epA, epB := call(t)
 	s.A().SetDTMFPayloadType(101)
+	s.B().SetDTMFPayloadType(101) // B takes events too (else they are dropped)
 	var sent [][]byte
 	for i := range 8 {
 		pt := byte(0)

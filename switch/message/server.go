@@ -180,6 +180,14 @@ func (s *Server) handle(req *gosip.Request) answer {
 		s.log.Error("message: extension", "to", to, "error", err)
 		return fail(500, "")
 	}
+	// Messages stay inside a tenant, as calls do: another tenant's
+	// extension (or the switch's own, for a tenant's sender) is unknown.
+	if ok, err := registrar.Reaches(s.st, ext.Tenant, to); err != nil {
+		s.log.Error("message: tenant", "to", to, "error", err)
+		return fail(500, "")
+	} else if !ok {
+		return fail(404, "Not Found (no such extension)")
+	}
 	m.to = to
 	return s.deliver(m)
 }

@@ -268,6 +268,7 @@ const (
 type Filter struct {
 	Kind         string    // program, call or conference
 	From, To     string    // substrings of Meta.From and Meta.To
+	CallID       string    // equal to Meta.CallID: the recordings of one call (its CDR's call_id)
 	Since, Until time.Time // Started in [Since, Until)
 	Limit        int       // default DefaultListLimit, at most MaxListLimit
 	Offset       int
@@ -294,7 +295,7 @@ func (s *Store) List(f Filter) ([]Meta, int, error) {
 	}
 	match := all[:0]
 	for _, m := range all {
-		if (f.Kind == "" || m.Kind == f.Kind) &&
+		if (f.Kind == "" || m.Kind == f.Kind) && (f.CallID == "" || m.CallID == f.CallID) &&
 			strings.Contains(m.From, f.From) && strings.Contains(m.To, f.To) &&
 			(f.Since.IsZero() || !m.Started.Before(f.Since)) &&
 			(f.Until.IsZero() || m.Started.Before(f.Until)) {

@@ -213,11 +213,11 @@ func TestList(t *testing.T) {
 	base := time.Date(2026, 11, 22, 18, 0, 0, 0, time.UTC)
 	var ids []string
 	for i, m := range []Meta{
-		{Kind: KindCall, From: "1001", To: "1002"},
-		{Kind: KindProgram, From: "1001", To: "ivr"},
+		{Kind: KindCall, From: "1001", To: "1002", CallID: "a@x"},
+		{Kind: KindProgram, From: "1001", To: "ivr", CallID: "a@x"},
 		{Kind: KindConference, From: "1003", To: "room-7"},
 		{Kind: KindCall, From: "1002", To: "1001"},
-		{Kind: KindCall, From: "1001", To: "1003"},
+		{Kind: KindCall, From: "1001", To: "1003", CallID: "a@x2"},
 	} {
 		m.Started = base.Add(time.Duration(i) * 300 * time.Millisecond) // several in one second
 		ids = append(ids, record(t, s, m, wav(1, 10*time.Millisecond)))
@@ -245,6 +245,9 @@ func TestList(t *testing.T) {
 		{Filter{Limit: 2, Offset: 2}, "2,1", 5},
 		{Filter{Offset: 9}, "", 5},
 		{Filter{Kind: KindCall, Limit: 1, Offset: 1}, "3", 3},
+		{Filter{CallID: "a@x"}, "1,0", 2}, // exact: not a@x2
+		{Filter{CallID: "a@x", Kind: KindCall}, "0", 1},
+		{Filter{CallID: "a@"}, "", 0},
 	} {
 		ms, total, err := s.List(tc.f)
 		if err != nil || show(ms) != tc.want || total != tc.total {

@@ -17,7 +17,6 @@ import (
 
 	gosip "github.com/emiago/sipgo/sip"
 
-	"github.com/hookswitch/hookswitch/sdk/abi"
 	"github.com/hookswitch/hookswitch/switch/actionurl"
 	"github.com/hookswitch/hookswitch/switch/audio"
 	"github.com/hookswitch/hookswitch/switch/call"
@@ -348,27 +347,12 @@ func Factories(log *slog.Logger, d Deps) []hook.Factory {
 		o.TimeConditions = timeConditions{st}
 		o.Routing = routing{st: st, cycle: &sync.Map{}, now: now}
 		o.Groups = newGroups(st)
+		o.Apps = st // IVRs, rooms and settings of the store (config.ivr ...)
 		o.KV = st.KV()
 		w.Directory = wasmDirectory{directory{st}}
 		w.KV = st.KV()
 	}
 	return []hook.Factory{lua.Factory{Options: o}, wasm.Factory{Options: w}, actionurl.Factory{Logger: log}}
-}
-
-// wasmDirectory shows the extensions to plugins.
-type wasmDirectory struct{ d directory }
-
-func (w wasmDirectory) Extension(n string) (abi.Extension, bool) {
-	e, ok := w.d.Extension(n)
-	return abi.Extension{Number: e.Number, Name: e.Name, Email: e.Email, MaxContacts: uint32(max(e.MaxContacts, 0))}, ok
-}
-
-func (w wasmDirectory) Extensions() []abi.Extension {
-	var out []abi.Extension
-	for _, e := range w.d.Extensions() {
-		out = append(out, abi.Extension{Number: e.Number, Name: e.Name, Email: e.Email, MaxContacts: uint32(max(e.MaxContacts, 0))})
-	}
-	return out
 }
 
 // directory shows the extensions to scripts (config module), read-only.
@@ -385,9 +369,13 @@ func (d directory) Extension(n string) (lua.DirEntry, bool) {
 func dirEntry(e store.Extension) lua.DirEntry {
 	d := lua.DirEntry{Number: e.Number, Name: e.Name, Email: e.Email, MaxContacts: e.MaxContacts,
 		DND: e.Features.DND, Forward: e.Features.Forward,
-		Voicemail: e.VoicemailOn(), CallWaiting: e.CallWaitingOn(), PickupGroup: e.PickupGroup, Recording: e.Recording}
+		Voicemail: e.VoicemailOn(), CallWaiting: e.CallWaitingOn(), PickupGroup: e.PickupGroup, Recording: e.Recording,
+		Tenant: e.Tenant, Codecs: e.Codecs, DTMFMode: e.DTMFMode, Language: e.Language}
 	if d.Recording == "" {
 		d.Recording = store.RecordOnDemand
+	}
+	if d.DTMFMode == "" {
+		d.DTMFMode = store.DTMFRFC2833
 	}
 	for _, s := range e.Features.FollowMe {
 		d.FollowMe = append(d.FollowMe, lua.FollowStep{Number: s.Number, Timeout: s.Timeout})

@@ -30,6 +30,10 @@ const MaxCDRSearchText = 128
 type CDRSearch struct {
 	Since, Until time.Time
 	Number       string // equal to the caller or the callee
+	// Party is equal to the caller, the callee or the final destination:
+	// a user's calls, those that reached them through a ring group or a
+	// queue too (the callee is then the group's number).
+	Party string
 	// Text is a substring, ASCII case-insensitive, of the caller, the
 	// caller's name, the callee, the final destination or the Call-ID.
 	Text      string
@@ -72,7 +76,7 @@ func (q *CDRSearch) Validate() error {
 		return invalid("direction", "want internal, inbound, outbound or transit")
 	}
 	for _, f := range [...]struct{ name, v string }{
-		{"number", q.Number}, {"q", q.Text}, {"trunk", q.Trunk}, {"call_id", q.CallID}, {"tenant", q.Tenant},
+		{"number", q.Number}, {"party", q.Party}, {"q", q.Text}, {"trunk", q.Trunk}, {"call_id", q.CallID}, {"tenant", q.Tenant},
 	} {
 		if len(f.v) > MaxCDRSearchText || hasControl(f.v) {
 			return invalid(f.name, fmt.Sprintf("at most %d printable bytes", MaxCDRSearchText))
@@ -232,6 +236,9 @@ func newCDRMatcher(q CDRSearch) *cdrMatcher {
 	if q.Number != "" {
 		add(q.Number)
 	}
+	if q.Party != "" {
+		add(q.Party)
+	}
 	if q.Status != "" {
 		m.needles = append(m.needles, []byte(`"call_status":"`+q.Status+`"`))
 	}
@@ -258,9 +265,9 @@ func newCDRMatcher(q CDRSearch) *cdrMatcher {
 			}
 		}
 	}
-	m.needsValue = q.Number != "" || q.Status != "" || q.Direction != "" || q.Trunk != "" ||
+	m.needsValue = q.Number != "" || q.Party != "" || q.Status != "" || q.Direction != "" || q.Trunk != "" ||
 		q.CallID != "" || q.Text != "" || q.Tenant != ""
-	m.byKeys = q.Number == "" && q.Trunk == "" && q.CallID == "" && q.Text == "" && q.Tenant == ""
+	m.byKeys = q.Number == "" && q.Party == "" && q.Trunk == "" && q.CallID == "" && q.Text == "" && q.Tenant == ""
 	return m
 }
 
@@ -307,6 +314,8 @@ func (m *cdrMatcher) exact(c *CDR, q CDRSearch) bool {
 	case !m.until.IsZero() && !c.StartTime.Before(m.until):
 		return false
 	case q.Number != "" && c.Caller != q.Number && c.Callee != q.Number:
+		return false
+	case q.Party != "" && c.Caller != q.Party && c.Callee != q.Party && c.FinalDest != q.Party:
 		return false
 	case q.Status != "" && c.Status != q.Status:
 		return false

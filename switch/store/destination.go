@@ -105,16 +105,14 @@ func recordKey(r Destination) []byte {
 }
 
 // checkDestination refuses (*FieldError on field) a destination whose
-// extension, ring group or queue does not exist, in the writing
-// transaction; the unset destination passes.
-func checkDestination(txn *badger.Txn, field string, d Destination) error {
+// extension, ring group or queue does not exist, or is not of tenant (the
+// tenant of the record that sends calls there, "" none: calls stay
+// inside a tenant, so one sent elsewhere would find nobody), in the
+// writing transaction; the unset destination passes.
+func checkDestination(txn *badger.Txn, field string, d Destination, tenant string) error {
 	r, ok := d.record()
 	if !ok {
 		return nil
-	}
-	found, err := refer(txn, recordKey(r))
-	if err != nil || found {
-		return err
 	}
 	what := "group " + r.Target
 	switch r.Kind {
@@ -124,22 +122,38 @@ func checkDestination(txn *badger.Txn, field string, d Destination) error {
 		what = "queue " + r.Target
 	}
 	if d.Kind == DestVoicemail {
-		return invalid(field, fmt.Sprintf("voicemail %s: %s does not exist", d.Target, what))
+		what = fmt.Sprintf("voicemail %s: %s", d.Target, what)
 	}
-	return invalid(field, what+" does not exist")
+	var rec struct {
+		Tenant string `json:"tenant"`
+	}
+	found, err := referDecode(txn, recordKey(r), &rec)
+	if err != nil {
+		return err
+	}
+	if !found {
+		return invalid(field, what+" does not exist")
+	}
+	if rec.Tenant != tenant {
+		return invalid(field, fmt.Sprintf("%s is of %s, not of %s: calls stay inside their tenant", what, tenantText(rec.Tenant), tenantText(tenant)))
+	}
+	return nil
 }
 
-// refer reports whether the record at key exists and, when it does,
-// writes it back unchanged. A delete reads that key and lists the records
-// that refer to it; badger sees no phantoms, so without this write a
+// referDecode reports whether the record at key exists and, when it
+// does, decodes it into v and writes it back unchanged. A delete reads
+// that key and lists the records that refer to it; badger sees no phantoms, so without this write a
 // reference added while the delete runs would go unseen and both would
 // commit, leaving the reference dangling. With it, the two conflict and
 // the loser reruns.
-func refer(txn *badger.Txn, key []byte) (bool, error) {
+func referDecode(txn *badger.Txn, key []byte, v any) (bool, error) {
 	item, err := txn.Get(key)
 	if errors.Is(err, badger.ErrKeyNotFound) {
 		return false, nil
 	} else if err != nil {
+		return false, err
+	}
+	if err := decodeItem(item, v); err != nil {
 		return false, err
 	}
 	val, err := item.ValueCopy(nil)
@@ -175,6 +189,9 @@ func destinationInUse(txn *badger.Txn, r Destination) error {
 		}
 		return &ConflictError{Other: "inbound rule " + in.Name,
 			Msg: fmt.Sprintf("in use by inbound rule %s (%s): change or remove the rule first", in.Name, field)}
+	}
+	if err := ivrsSendingTo(txn, to); err != nil {
+		return err
 	}
 	if err := iterate(txn, groupPrefix, func(item *badger.Item) error {
 		var g Group

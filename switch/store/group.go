@@ -125,8 +125,8 @@ func (s *Store) CreateGroup(g Group) error {
 // CreatedAt). It refuses (*FieldError) a number that is an extension's or
 // a queue's, a tenant that does not exist, members that are not extensions
 // of the group's tenant, and a no_answer to an
-// extension, group or queue that does not exist or that leads back to
-// this group. Synced.
+// extension, group or queue that does not exist, is of another tenant or
+// leads back to this group. Synced.
 func (s *Store) PutGroup(g Group) error {
 	if err := s.putGroup(g, false); err != nil {
 		return fmt.Errorf("put group %s: %w", g.Number, err)
@@ -146,7 +146,7 @@ func (s *Store) putGroup(g Group, create bool) error {
 		if err := checkMembers(txn, g.Tenant, g.Members, func(i int) string { return fmt.Sprintf("members[%d]", i) }); err != nil {
 			return err
 		}
-		if err := checkDestination(txn, "no_answer", g.NoAnswer); err != nil {
+		if err := checkDestination(txn, "no_answer", g.NoAnswer, g.Tenant); err != nil {
 			return err
 		}
 		if err := noAnswerLoop(txn, Destination{Kind: DestGroup, Target: g.Number}, g.NoAnswer); err != nil {

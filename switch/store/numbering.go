@@ -10,13 +10,15 @@ import (
 // The numbering plan: extensions, ring groups and queues share one number
 // space, since a dialled number reaches exactly one of them (the dial plan
 // tries extensions, then groups, then queues, so a later one with an
-// earlier one's number would never ring). Attendant and IVR numbers live
-// in the scripts (apps.lua), not here.
+// earlier one's number would never ring). IVRs and conference rooms of the
+// store share it too; the menus and rooms of apps.lua are the scripts'.
 // The kinds of number owner, as errors say them ("a ring group's number").
 const (
 	ownerExtension = "an extension"
 	ownerGroup     = "a ring group"
 	ownerQueue     = "a queue"
+	ownerIVR       = "an IVR"
+	ownerRoom      = "a conference room"
 )
 
 var numberOwners = []struct {
@@ -26,6 +28,8 @@ var numberOwners = []struct {
 	{ownerExtension, extKey},
 	{ownerGroup, groupKey},
 	{ownerQueue, queueKey},
+	{ownerIVR, ivrKey},
+	{ownerRoom, roomKey},
 }
 
 // numberOwner says, in txn, who has number: one of the owner kinds, or ""

@@ -286,8 +286,8 @@ func (s *Store) CreateQueue(q Queue) error {
 // filling the defaults. It refuses (*FieldError) a number that is an
 // extension's or a ring group's, a tenant that does not exist, agents that
 // are not extensions of the queue's tenant, and a
-// no_answer to an extension, group or queue that does not exist or that
-// leads back to this queue; it forgets the login and pause state of
+// no_answer to an extension, group or queue that does not exist, is of
+// another tenant or leads back to this queue; it forgets the login and pause state of
 // agents no longer in the queue. Synced.
 func (s *Store) PutQueue(q Queue) error {
 	if err := s.putQueue(q, false); err != nil {
@@ -314,7 +314,7 @@ func (s *Store) putQueue(q Queue, create bool) error {
 		if err := checkMembers(txn, q.Tenant, q.Agents(), field); err != nil {
 			return err
 		}
-		if err := checkDestination(txn, "no_answer", q.NoAnswer); err != nil {
+		if err := checkDestination(txn, "no_answer", q.NoAnswer, q.Tenant); err != nil {
 			return err
 		}
 		if err := noAnswerLoop(txn, Destination{Kind: DestQueue, Target: q.Number}, q.NoAnswer); err != nil {

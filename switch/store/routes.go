@@ -358,7 +358,8 @@ func outKey(name string) []byte { return []byte(outRoutePrefix + name) }
 
 // PutInboundRule creates or replaces an inbound rule (by name). It refuses
 // unknown trunks or time conditions, and destinations to an extension,
-// group or queue that does not exist (*FieldError), and a rule that
+// group or queue that does not exist or is of another tenant than the
+// rule's (*FieldError), and a rule that
 // overlaps another (*ConflictError naming it, with a call that would
 // match both). Synced.
 func (s *Store) PutInboundRule(r InboundRule) error {
@@ -369,10 +370,10 @@ func (s *Store) PutInboundRule(r InboundRule) error {
 		if err := checkRefs(txn, r.Trunks, r.TimeCondition, ""); err != nil {
 			return err
 		}
-		if err := checkDestination(txn, "destination", r.Destination); err != nil {
+		if err := checkDestination(txn, "destination", r.Destination, r.Tenant); err != nil {
 			return err
 		}
-		if err := checkDestination(txn, "closed_destination", r.Closed); err != nil {
+		if err := checkDestination(txn, "closed_destination", r.Closed, r.Tenant); err != nil {
 			return err
 		}
 		if err := checkRuleTenant(txn, &r); err != nil { // tenant.go

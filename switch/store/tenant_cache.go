@@ -18,7 +18,7 @@ type Tenancy struct {
 	tenants  []Tenant          // compiled, for Inbound
 	byName   map[string]int    // tenant name -> index in tenants
 	byDomain map[string]string // lower-case domain -> tenant name
-	numbers  map[string]string // ring group or queue number -> its tenant ("" none)
+	numbers  map[string]string // ring group, queue, IVR or room number -> its tenant ("" none)
 }
 
 // ByDomain names the tenant whose SIP domain host is (case-insensitive, a
@@ -65,7 +65,8 @@ type tenantCache struct {
 	view atomic.Pointer[Tenancy]
 }
 
-// forget drops the view after a change to a tenant, group or queue.
+// forget drops the view after a change to a tenant, group, queue, IVR or
+// room.
 func (c *tenantCache) forget() {
 	c.mu.Lock()
 	c.gen++
@@ -88,7 +89,7 @@ func (s *Store) Tenancy() (*Tenancy, error) {
 		if v.tenants, err = listTenants(txn); err != nil {
 			return err
 		}
-		for _, prefix := range []string{groupPrefix, queuePrefix} {
+		for _, prefix := range []string{groupPrefix, queuePrefix, ivrPrefix, roomPrefix} {
 			if err := iterate(txn, prefix, func(item *badger.Item) error {
 				var rec struct {
 					Number string `json:"number"`

@@ -82,10 +82,14 @@ func lockTenant(txn *badger.Txn, field, name string) (*Tenant, error) {
 // checkExtTenant checks, in the transaction that writes e (old: the record
 // it replaces, nil for a new one), that e's tenant exists, that its
 // extension quota has room when e joins it, and that a move to another
-// tenant leaves no ring group or queue with a member of another tenant.
+// tenant leaves no ring group or queue with a member of another tenant,
+// nor a destination (of its old tenant's records) sending calls to it.
 func checkExtTenant(txn *badger.Txn, e *Extension, old *Extension) error {
 	if old != nil && old.Tenant != e.Tenant {
 		if err := membersStay(txn, e.Number, e.Tenant); err != nil {
+			return err
+		}
+		if err := destinationInUse(txn, Destination{Kind: DestExtension, Target: e.Number}); err != nil {
 			return err
 		}
 	}

@@ -63,8 +63,9 @@ func (*DialogInfo) ContentType() string { return "application/dialog-info+xml" }
 func (*DialogInfo) Authorize(user, resource string) bool { return mayWatch(user, resource) }
 
 // mayWatch is the BLF policy: BLF keys are for colleagues, so every user of
-// the switch may watch every extension of it. It is the one place a
-// tenant rule would narrow that; the subscribe hook decides what it refuses.
+// the switch may watch every extension of it; the server keeps watchers
+// inside their tenant (sameTenant), and the subscribe hook decides what
+// it refuses.
 func mayWatch(user, _ string) bool { return user != "" }
 
 // Body is ext's document at version 0 (the existence check of a new

@@ -126,6 +126,16 @@ func (s *Server) initial(req *gosip.Request, p Package, id string, exp time.Dura
 	if r, ok := s.authorize(req, p, user, resource); !ok {
 		return r
 	}
+	// Subscriptions stay inside a tenant, as calls do: another tenant's
+	// extension (or the switch's own, for a tenant's user) is answered as
+	// one that does not exist, after the package's rule and the hook, as
+	// an unknown one is, so that the answer tells nothing more.
+	if ok, err := s.sameTenant(user, resource); err != nil {
+		s.log.Error("subscribe: tenant", "user", user, "resource", resource, "error", err)
+		return fail(500, "")
+	} else if !ok {
+		return fail(404, "Not Found (no such "+p.Name()+" resource)")
+	}
 	if _, err := p.Body(resource); err != nil {
 		if errors.Is(err, ErrNoResource) {
 			return fail(404, "Not Found (no such "+p.Name()+" resource)")
@@ -231,6 +241,16 @@ func (s *Server) authorize(req *gosip.Request, p Package, user, resource string)
 		return forbidden, false
 	}
 	return fail(dec.Code, ""), false
+}
+
+// sameTenant says whether user may watch resource by the tenants' rule
+// (registrar.Reaches).
+func (s *Server) sameTenant(user, resource string) (bool, error) {
+	tenant, err := registrar.UserTenant(s.st, user)
+	if err != nil {
+		return false, err
+	}
+	return registrar.Reaches(s.st, tenant, resource)
 }
 
 func secs(d time.Duration) string { return strconv.FormatInt(int64(d/time.Second), 10) }

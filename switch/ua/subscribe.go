@@ -88,6 +88,12 @@ func (a *Account) Subscribe(ctx context.Context, event, resource, accept string,
 		a.mu.Lock()
 		delete(a.subs, sub)
 		a.mu.Unlock()
+		// An Unregister that raced us (the account ending) took sub from
+		// a.subs and waits for it in Unsubscribe: end it there at once.
+		sub.mu.Lock()
+		sub.ended = true
+		sub.mu.Unlock()
+		close(sub.done)
 		return nil, fmt.Errorf("ua: subscribe %s to %s: %w", event, resource, err)
 	}
 	if !a.s.spawn(sub.run) {

@@ -167,7 +167,7 @@ func hostConfigExtension(inst *instance, s []uint64) {
 		s[0] = uint64(uint32(inst.failWith(abi.ErrNotFound, "no such extension")))
 		return
 	}
-	var w abi.Writer
+	w := abi.Writer{Features: inst.layout} // the settings fields for a guest that set FeatureSettings
 	e.Append(&w)
 	s[0] = uint64(uint32(inst.give(w.B, u32(s[2]), u32(s[3]))))
 }
@@ -177,7 +177,7 @@ func hostConfigExtensions(inst *instance, s []uint64) {
 	if dir := inst.p.o.Directory; dir != nil {
 		list = dir.Extensions()
 	}
-	var w abi.Writer
+	w := abi.Writer{Features: inst.layout}
 	w.U32(uint32(len(list)))
 	for i := range list {
 		list[i].Append(&w)

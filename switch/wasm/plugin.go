@@ -22,7 +22,7 @@ import (
 // fail at run time when the switch has no store or allow list, rather than
 // refusing the plugin).
 const hostFeatures = abi.FeatureLog | abi.FeatureConfig | abi.FeatureKV | abi.FeatureHTTP | abi.FeatureProgram | abi.FeatureKVAdd |
-	abi.FeatureMedia | abi.FeatureRouting | abi.FeatureQueue
+	abi.FeatureMedia | abi.FeatureRouting | abi.FeatureQueue | abi.FeatureSettings
 
 // plugin is one loaded .wasm file of a generation: its own wazero runtime
 // (which carries the memory limit), the compiled module and a pool of
@@ -262,7 +262,7 @@ func (p *plugin) newInstance() (_ *instance, err error) {
 
 // featureList names feature bits ("kv_add, bit 20").
 func featureList(mask uint32) string {
-	names := []string{"log", "config", "kv", "http", "program", "kv_add", "media", "routing", "queue"}
+	names := []string{"log", "config", "kv", "http", "program", "kv_add", "media", "routing", "queue", "settings"}
 	var out []string
 	for i := range 32 {
 		if mask&(1<<i) == 0 {

@@ -15,7 +15,7 @@ func encodeRequest(inst *instance, req hook.Request) (abi.HookID, string) {
 	switch r := req.(type) {
 	case hook.RouteRequest:
 		m := abi.RouteRequest{CallID: r.CallID, From: r.From, FromDisplay: r.FromDisplay, FromDomain: r.FromDomain,
-			To: r.To, ToDomain: r.ToDomain, SourceIP: r.SourceIP, Transport: r.Transport, Authenticated: r.Authenticated, Trunk: r.Trunk}
+			To: r.To, ToDomain: r.ToDomain, SourceIP: r.SourceIP, Transport: r.Transport, Authenticated: r.Authenticated, Trunk: r.Trunk, Language: r.Language}
 		m.Append(&w)
 		return abi.HookRoute, r.CallID
 	case hook.RegisterRequest:

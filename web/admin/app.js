@@ -16,6 +16,9 @@ import * as audit from './audit.js';
 import * as logs from './logs.js';
 import * as trace from './trace.js';
 import * as diagnostics from './diagnostics.js';
+import * as ivrs from './ivrs.js';
+import * as rooms from './rooms.js';
+import * as settings from './settings.js';
 import { entityPage } from './entity.js';
 import { entities } from './entities.js';
 import { portalPages, refreshBadge } from './portal.js';
@@ -29,6 +32,11 @@ const pages = [
   { id: 'extensions', label: 'Extensions', page: extensions, roles: [...ADMINS, 'operator'] },
   { id: 'groups', label: 'Ring groups', entity: 'groups', roles: ADMINS },
   { id: 'queues', label: 'Queues', entity: 'queues', roles: [...ADMINS, 'supervisor'] },
+  // PBX applications (ivrs.js, rooms.js, settings.js): operators read
+  // them; settings are switch-wide, so not a tenant admin's.
+  { id: 'ivrs', label: 'IVRs', page: ivrs, roles: [...ADMINS, 'operator'] },
+  { id: 'rooms', label: 'Conference rooms', page: rooms, roles: [...ADMINS, 'operator'] },
+  { id: 'settings', label: 'PBX settings', page: settings, roles: ['admin', 'operator'] },
   { id: 'trunks', label: 'Trunks', entity: 'trunks', roles: ['admin'] },
   { id: 'inbound', label: 'Inbound rules', entity: 'inbound', roles: ADMINS },
   // Switch-wide: tenant admins may not change them (web/auth/policy.go).
@@ -45,7 +53,7 @@ const pages = [
   { id: 'backup', label: 'Backup', page: backup, roles: ['admin'] },
   { id: 'audit', label: 'Audit log', page: audit, roles: ADMINS },
   { id: 'logs', label: 'Logs', page: logs, roles: ['admin'] },
-  { id: 'trace', label: 'SIP trace', page: trace, roles: ['admin', 'operator'] },
+  { id: 'trace', label: 'SIP trace', page: trace, roles: trace.TRACE_ROLES },
   { id: 'diagnostics', label: 'Diagnostics', page: diagnostics, roles: ['admin', 'operator'] },
   { id: 'users', label: 'Users', entity: 'users', roles: ADMINS },
   ...portalPages, // extension users see only these (portal.js)

@@ -1,9 +1,10 @@
 // Calls & CDRs: a search form (number, from/to, status), the matching
-// records a page at a time, a CSV export of the same search, and playback
-// of a call's recording.
+// records a page at a time, a CSV export of the same search, playback
+// of a call's recording and a link to its SIP trace.
 
 import * as api from './api.js';
 import { h, pageHeader, table, emptyState, errorBox, loading, badge, fmtTime, fmtDuration, toast, busy } from './ui.js';
+import { traceLink } from './trace.js';
 
 const PAGE = 50;
 const DIRECTIONS = [['', 'Any direction'], ['internal', 'Internal'], ['inbound', 'Inbound'], ['outbound', 'Outbound'], ['transit', 'Transit']];
@@ -62,7 +63,7 @@ export async function render(ctx) {
       { label: 'Ring', cls: 'num', value: (c) => fmtDuration(c.ring_duration) },
       { label: 'Talk', cls: 'num', value: (c) => fmtDuration(c.talk_duration) },
       { label: 'Trunk', value: (c) => c.trunk || c.inbound_trunk },
-      { label: '', cls: 'right', value: (c) => c.call_status === 'answered' ? h('button.btn.small', { type: 'button', 'aria-label': `Play the recording of the call from ${c.caller}`, onclick: (ev) => play(c, ev.currentTarget) }, 'Play') : null },
+      { label: '', cls: 'right', value: (c) => actions(c) },
     ], rows, (c) => c.id);
     const pager = h('div.pager', h('span.muted', `${page * PAGE + 1}–${page * PAGE + rows.length} of ${total}`),
       h('button.btn.small', { type: 'button', disabled: page === 0, onclick: () => { page--; search(); } }, '‹ Previous'),
@@ -70,21 +71,26 @@ export async function render(ctx) {
     result.replaceChildren(t, pager);
   }
 
+  // actions: Play for an answered call; its SIP trace for the roles that
+  // may read one (any call: a failed one is where a trace helps most).
+  function actions(c) {
+    const playBtn = c.call_status === 'answered' ? h('button.btn.small', { type: 'button', 'aria-label': `Play the recording of the call from ${c.caller}`, onclick: (ev) => play(c, ev.currentTarget) }, 'Play') : null;
+    const trace = traceLink(c.call_id, `the call from ${c.caller} to ${c.callee}`);
+    return playBtn || trace ? h('span.row-actions', playBtn, trace) : null;
+  }
+
   let playing = '';
   async function play(c, btn) {
     await busy(btn, async () => {
-      // Recordings carry the call's Call-ID; look around the call's time.
-      const pad = 60000;
-      const since = new Date(new Date(c.start_time).getTime() - pad).toISOString().replace(/\.\d{3}Z$/, 'Z');
-      const until = new Date(new Date(c.end_time || c.start_time).getTime() + pad).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      // Recordings carry the call's Call-ID: the call's own, newest first.
       let list;
       try {
-        list = await api.get('/api/v1/recordings' + api.query({ since, until, limit: 200 }));
+        list = await api.get('/api/v1/recordings' + api.query({ call_id: c.call_id, limit: 10 }));
       } catch (err) {
         toast(err.status === 503 ? 'Recordings are not configured on this switch.' : err.message, 'error');
         return;
       }
-      const recs = ((list && list.recordings) || []).filter((r) => r.call_id === c.call_id);
+      const recs = (list && list.recordings) || [];
       if (!recs.length) {
         toast('This call was not recorded.', 'error');
         return;

@@ -1,9 +1,10 @@
-// Dashboard: live registrations and calls (with hang-up), the system's
-// CPU, memory and goroutines, and calls per hour.
+// Dashboard: live registrations and calls (with hang-up and SIP trace),
+// the system's CPU, memory and goroutines, and calls per hour.
 
 import * as api from './api.js';
 import { subscribe } from './live.js';
 import { barChart, lineChart } from './chart.js';
+import { traceLink } from './trace.js';
 import { h, pageHeader, table, emptyState, badge, confirm, toast, fmtBytes, fmtDuration, fmtTime, notAvailable, isMissing } from './ui.js';
 
 export async function render(ctx) {
@@ -51,7 +52,8 @@ export async function render(ctx) {
       { label: 'State', value: (c) => badge(c.state, c.state === 'talking' ? 'ok' : 'warn') },
       { label: 'Duration', value: (c) => fmtDuration((now - new Date(c.answer_time || c.start_time).getTime()) / 1000) },
       { label: 'Trunk', value: (c) => c.trunk },
-      { label: '', cls: 'right', value: (c) => h('button.btn.small.danger', { type: 'button', 'aria-label': `Hang up the call from ${c.caller} to ${c.callee}`, onclick: () => hangup(c) }, 'Hang up') },
+      { label: '', cls: 'right', value: (c) => h('span.row-actions', traceLink(c.call_id, `the call from ${c.caller} to ${c.callee}`),
+        h('button.btn.small.danger', { type: 'button', 'aria-label': `Hang up the call from ${c.caller} to ${c.callee}`, onclick: () => hangup(c) }, 'Hang up')) },
     ], calls, (c) => c.call_id));
   };
   async function hangup(c) {

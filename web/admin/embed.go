@@ -18,6 +18,10 @@
 //	scripts.js     the script editor: check and save, rollback
 //	entity.js      the generic list/detail/form page
 //	entities.js    the per-entity descriptions the generic page runs on
+//	ivrs.js, rooms.js, settings.js, pickers.js  IVRs, conference rooms,
+//	               PBX settings, and their shared destination pickers
+//	trace.js       a call's SIP ladder diagram and pcap; diagnostics.js: ping
+//	portal*.js     the user portal's pages
 //	recordings.js, voicemail.js, plugins.js, backup.js, audit.js, logs.js
 package admin
 

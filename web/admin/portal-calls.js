@@ -1,16 +1,18 @@
 // Portal: the calls the user made and received, newest first, a page at
-// a time (the server pages: ?after is the cursor of the next page).
+// a time (the server pages: ?after is the cursor of the next page); a
+// recorded call plays here (the server finds its recording by Call-ID).
 
 import * as api from './api.js';
-import { h, pageHeader, table, emptyState, errorBox, loading, badge, fmtTime, fmtDuration } from './ui.js';
+import { h, pageHeader, table, emptyState, errorBox, loading, badge, fmtTime, fmtDuration, toast } from './ui.js';
 
 const PAGE = 25;
 const STATUS = { answered: ['answered', 'ok'], no_answer: ['missed', 'warn'], busy: ['busy', 'warn'], failed: ['failed', 'warn'], canceled: ['canceled', ''], rejected: ['rejected', 'warn'] };
 
 export async function render(ctx) {
   ctx.root.append(pageHeader('Call history', 'Calls you made and received.'));
+  const player = h('div.player#calls-player', { hidden: true });
   const box = h('div', loading());
-  ctx.root.append(box);
+  ctx.root.append(player, box);
   const cursors = ['']; // cursors[i] is the ?after of page i
   let page = 0;
   let total = 0; // the first page's: a later one counts from its cursor on
@@ -42,7 +44,20 @@ export async function render(ctx) {
       { label: 'Time', value: (c) => fmtTime(c.start_time) },
       { label: 'Result', value: (c) => { const [t, k] = STATUS[c.call_status] || [c.call_status, '']; return badge(t, k); } },
       { label: 'Talk', cls: 'num', value: (c) => (c.call_status === 'answered' ? fmtDuration(c.talk_duration) : '') },
+      { label: '', cls: 'right', value: (c) => (c.recorded ? h('button.btn.small.call-play', { type: 'button', 'aria-label': `Play the recording of the call at ${fmtTime(c.start_time)}`, onclick: () => play(c) }, 'Play') : null) },
     ], calls, (c) => c.id), pager));
+  }
+
+  async function play(c) {
+    try {
+      const url = await api.mediaURL(`/api/v1/me/calls/${api.enc(c.id)}/recording`);
+      const who = c.incoming ? c.caller : c.callee;
+      player.replaceChildren(h('span', `Call with ${who}, ${fmtTime(c.start_time)}`), h('audio', { controls: true, autoplay: true, src: url }),
+        h('button.btn.small', { type: 'button', onclick: () => { player.hidden = true; player.replaceChildren(); } }, 'Close'));
+      player.hidden = false;
+    } catch (err) {
+      toast(err.message, 'error');
+    }
   }
   await show();
 }

@@ -70,6 +70,14 @@ func init() {
 		"GET /api/v1/tenants", "GET /api/v1/tenants/{name}", "GET /api/v1/timeconditions",
 		"GET /api/v1/dialpolicy", "GET /api/v1/blacklist", "GET /api/v1/conferences",
 		"GET /api/v1/billing/rates", "GET /api/v1/billing/balances", "GET /api/v1/billing/balances/{ext}")
+	// IVRs and conference rooms: operators and tenant admins read (tenant
+	// admins their tenant's), tenant admins manage their tenant's; the
+	// switch-wide application settings are read by operators, changed by
+	// admins only.
+	grant([]Role{ta, op}, "GET /api/v1/ivrs", "GET /api/v1/ivrs/{number}", "GET /api/v1/rooms", "GET /api/v1/rooms/{number}")
+	grant([]Role{op}, "GET /api/v1/settings")
+	grant([]Role{ta}, "POST /api/v1/ivrs", "PUT /api/v1/ivrs/{number}", "DELETE /api/v1/ivrs/{number}",
+		"POST /api/v1/rooms", "PUT /api/v1/rooms/{number}", "DELETE /api/v1/rooms/{number}")
 	// Tenant admins manage their tenant's extensions, groups, queues,
 	// inbound rules, voicemail and recordings.
 	grant([]Role{ta},
