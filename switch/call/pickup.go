@@ -209,6 +209,9 @@ func (c *Call) takePicker(pk pickupReq) (*gosip.Response, error) {
 	if err != nil {
 		return nil, err
 	}
+	if _, err := media.ParseSDP(res.Body()); err != nil { // the caller is answered with it
+		return nil, &sip.Error{Code: 488, Err: fmt.Errorf("pickup: the picker's answer: %w", err)}
+	}
 	m := c.m
 	m.mu.Lock()
 	c.mu.Lock()
@@ -228,27 +231,5 @@ func (c *Call) takePicker(pk pickupReq) (*gosip.Response, error) {
 		return nil, &sip.Error{Code: 487, Reason: "Request Terminated (a call ended)"}
 	}
 	c.blfSync()
-	return res, nil
-}
-
-// reofferRes is reoffer that also returns the 2xx (its body is the
-// answer the caller is answered with).
-func (c *Call) reofferRes(l *leg, body []byte) (*gosip.Response, error) {
-	out := l.d.request(gosip.INVITE, 0)
-	out.AppendHeader(gosip.NewHeader("Allow", Allowed))
-	out.AppendHeader(gosip.NewHeader("Content-Type", "application/sdp"))
-	out.SetBody(body)
-	res := c.m.send(out, gosip.Timer_B)
-	if res == nil {
-		return nil, &sip.Error{Code: 408}
-	}
-	if res.StatusCode >= 300 {
-		return nil, &sip.Error{Code: res.StatusCode, Reason: res.Reason}
-	}
-	l.d.confirm(res)
-	c.m.stack.Write(l.d.request(gosip.ACK, out.CSeq().SeqNo))
-	if _, err := media.ParseSDP(res.Body()); err != nil {
-		return nil, &sip.Error{Code: 488, Err: fmt.Errorf("pickup: the picker's answer: %w", err)}
-	}
 	return res, nil
 }

@@ -559,6 +559,21 @@ func (c *Call) unlockMedia() {
 // reoffer sends our own re-INVITE with offer body on l, ACKs its 2xx and
 // learns the answer.
 func (c *Call) reoffer(l *leg, body []byte) (*media.SDP, error) {
+	res, err := c.reofferRes(l, body)
+	if err != nil {
+		return nil, err
+	}
+	ans, err := l.parseRemote(res.Body())
+	if err != nil {
+		return nil, &sip.Error{Code: 488, Err: fmt.Errorf("re-INVITE answer: %w", err)}
+	}
+	l.learn(ans)
+	return ans, nil
+}
+
+// reofferRes sends our own re-INVITE with offer body on l and ACKs and
+// returns its 2xx.
+func (c *Call) reofferRes(l *leg, body []byte) (*gosip.Response, error) {
 	out := l.d.request(gosip.INVITE, 0)
 	out.AppendHeader(gosip.NewHeader("Allow", Allowed))
 	out.AppendHeader(gosip.NewHeader("Content-Type", "application/sdp"))
@@ -572,12 +587,7 @@ func (c *Call) reoffer(l *leg, body []byte) (*media.SDP, error) {
 	}
 	l.d.confirm(res)
 	c.m.stack.Write(l.d.request(gosip.ACK, out.CSeq().SeqNo))
-	ans, err := l.parseRemote(res.Body())
-	if err != nil {
-		return nil, &sip.Error{Code: 488, Err: fmt.Errorf("re-INVITE answer: %w", err)}
-	}
-	l.learn(ans)
-	return ans, nil
+	return res, nil
 }
 
 // resumeTransferee offers a transferred caller the media of its new callee
