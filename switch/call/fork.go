@@ -99,7 +99,13 @@ func (c *Call) ringGroup(g []target, timeout time.Duration) (*gosip.Response, []
 				c.cancelFork(o)
 			}
 		}
-		go drainForks(c, forks, winner, events)
+		// Close waits for the losers too; and while drainForks counts in
+		// m.wg, cancelFork's Add never meets a zero count being waited on.
+		c.m.wg.Add(1)
+		go func() {
+			defer c.m.wg.Done()
+			drainForks(c, forks, winner, events)
+		}()
 	}
 	for pending := len(forks); pending > 0; {
 		select {

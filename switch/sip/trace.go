@@ -274,12 +274,12 @@ func (c *tracedPacket) ReadFrom(b []byte) (int, net.Addr, error) {
 	return n, a, err
 }
 
+// WriteTo records before it sends: the answer may be read (and recorded)
+// before WriteTo returns, and a trace must keep the order. A datagram the
+// socket then refuses stays in the trace; the log says why.
 func (c *tracedPacket) WriteTo(b []byte, a net.Addr) (int, error) {
-	n, err := c.PacketConn.WriteTo(b, a)
-	if err == nil {
-		c.t.Record(true, "udp", c.local, addrPort(a), b[:n])
-	}
-	return n, err
+	c.t.Record(true, "udp", c.local, addrPort(a), b)
+	return c.PacketConn.WriteTo(b, a)
 }
 
 // tracedListener wraps the connections a TCP or TLS listener accepts.
@@ -308,12 +308,10 @@ type tracedConn struct {
 	in            []byte // read bytes not yet a whole message (one reader)
 }
 
+// Write records before it sends, for the order (see tracedPacket.WriteTo).
 func (c *tracedConn) Write(b []byte) (int, error) {
-	n, err := c.Conn.Write(b)
-	if n > 0 {
-		c.t.Record(true, c.transport, c.local, c.remote, b[:n])
-	}
-	return n, err
+	c.t.Record(true, c.transport, c.local, c.remote, b)
+	return c.Conn.Write(b)
 }
 
 func (c *tracedConn) Read(b []byte) (int, error) {

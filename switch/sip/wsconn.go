@@ -108,11 +108,11 @@ func (c *wsConn) Write(p []byte) (int, error) {
 		// The payload of the held header: both go out together.
 		frame := append(c.held, p...)
 		c.held = nil
+		if c.onText != nil && frame[0]&0x0f == 1 {
+			c.onText(p) // before the write: the answer may be read first
+		}
 		if _, err := c.Conn.Write(frame); err != nil {
 			return 0, err
-		}
-		if c.onText != nil && frame[0]&0x0f == 1 {
-			c.onText(p)
 		}
 		return len(p), nil
 	}
