@@ -81,25 +81,32 @@ func (d Destination) validate(field string) error {
 }
 
 // record is the stored record a destination sends calls to, as a
-// destination of kind extension, group or queue (a voicemail box is its
-// extension's); ok false for kinds the store does not hold.
+// destination of kind extension, group, queue, ivr or conference (a
+// voicemail box is its extension's); ok false for kinds the store does not
+// hold. An ivr or conference may instead be a menu or room of
+// scripts/apps.lua, which the store does not know.
 func (d Destination) record() (Destination, bool) {
 	switch d.Kind {
 	case DestExtension, DestVoicemail:
 		return Destination{Kind: DestExtension, Target: d.Target}, true
-	case DestGroup, DestQueue:
+	case DestGroup, DestQueue, DestIVR, DestConference:
 		return d, true
 	}
 	return Destination{}, false
 }
 
-// recordKey is the key of the record of kind extension, group or queue.
+// recordKey is the key of the record of kind extension, group, queue, ivr
+// or conference.
 func recordKey(r Destination) []byte {
 	switch r.Kind {
 	case DestGroup:
 		return groupKey(r.Target)
 	case DestQueue:
 		return queueKey(r.Target)
+	case DestIVR:
+		return ivrKey(r.Target)
+	case DestConference:
+		return roomKey(r.Target)
 	}
 	return extKey(r.Target)
 }
@@ -120,6 +127,10 @@ func checkDestination(txn *badger.Txn, field string, d Destination, tenant strin
 		what = "extension " + r.Target
 	case DestQueue:
 		what = "queue " + r.Target
+	case DestIVR:
+		what = "ivr " + r.Target
+	case DestConference:
+		what = "conference room " + r.Target
 	}
 	if d.Kind == DestVoicemail {
 		what = fmt.Sprintf("voicemail %s: %s", d.Target, what)
@@ -132,6 +143,9 @@ func checkDestination(txn *badger.Txn, field string, d Destination, tenant strin
 		return err
 	}
 	if !found {
+		if r.Kind == DestIVR || r.Kind == DestConference {
+			return nil // a menu or room of apps.lua, which the store cannot check
+		}
 		return invalid(field, what+" does not exist")
 	}
 	if rec.Tenant != tenant {
@@ -164,10 +178,10 @@ func referDecode(txn *badger.Txn, key []byte, v any) (bool, error) {
 }
 
 // destinationInUse refuses, as a *ConflictError naming the user, deleting
-// the record r (a destination of kind extension, group or queue) while an
-// inbound rule (destination or closed destination), a ring group's or a
-// queue's no_answer sends calls to it (to an extension's voicemail
-// included).
+// the record r (a destination of kind extension, group, queue, ivr or
+// conference) while an inbound rule (destination or closed destination),
+// an IVR's key or on_timeout, a ring group's or a queue's no_answer sends
+// calls to it (to an extension's voicemail included).
 func destinationInUse(txn *badger.Txn, r Destination) error {
 	to := func(d Destination) bool {
 		got, ok := d.record()

@@ -255,6 +255,9 @@ func (s *Store) DeleteIVR(number string) error {
 	}
 	defer s.tenants.forget()
 	err := s.deleteKey(ivrKey(number), func(txn *badger.Txn) error {
+		if err := destinationInUse(txn, Destination{Kind: DestIVR, Target: number}); err != nil {
+			return err
+		}
 		return iterate(txn, ivrPrefix, func(item *badger.Item) error {
 			var o IVR
 			if err := decodeItem(item, &o); err != nil {

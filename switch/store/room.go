@@ -149,8 +149,7 @@ func (s *Store) DeleteRoom(number string) error {
 	}
 	defer s.tenants.forget()
 	err := s.deleteKey(roomKey(number), func(txn *badger.Txn) error {
-		d := Destination{Kind: DestConference, Target: number}
-		return ivrsSendingTo(txn, func(o Destination) bool { return o == d })
+		return destinationInUse(txn, Destination{Kind: DestConference, Target: number})
 	})
 	if err != nil {
 		return fmt.Errorf("delete room %s: %w", number, err)

@@ -56,3 +56,45 @@ func TestTenantDestinations(t *testing.T) {
 	e.Tenant = "b"
 	wantConflict(t, s.UpdateExtension(e), "inbound rule in", "in use by inbound rule in")
 }
+
+// IVRs and rooms of the store are destinations like the others: of the
+// sender's tenant, and not deleted while a rule, a group or another IVR
+// sends calls to them. A name the store does not have may be a menu or
+// room of scripts/apps.lua and passes.
+func TestIVRAndRoomDestinations(t *testing.T) {
+	s := tenantStore(t)
+	if err := s.PutTenant(Tenant{Name: "a", Domain: "a.example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateExtension(Extension{Number: "110", Password: "Secret-110-pw", Tenant: "a"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateIVR(IVR{Number: "5100", Tenant: "a"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateRoom(Room{Number: "8100"}); err != nil {
+		t.Fatal(err)
+	}
+	ivr := Destination{Kind: DestIVR, Target: "5100"}
+	room := Destination{Kind: DestConference, Target: "8100"}
+	wantField(t, s.PutQueue(Queue{Number: "700", NoAnswer: ivr}), "no_answer", "ivr 5100 is of tenant a, not of no tenant")
+	wantField(t, s.PutGroup(Group{Number: "500", Tenant: "a", Members: []string{"110"}, NoAnswer: room}),
+		"no_answer", "conference room 8100 is of no tenant, not of tenant a")
+	if err := s.PutInboundRule(InboundRule{Name: "menu", DID: "*", Destination: Destination{Kind: DestIVR, Target: "main"}}); err != nil {
+		t.Fatalf("an apps.lua menu by name: %v", err)
+	}
+	if err := s.PutGroup(Group{Number: "500", Tenant: "a", Members: []string{"110"}, NoAnswer: ivr}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutInboundRule(InboundRule{Name: "conf", DID: "5551234", Destination: room}); err != nil {
+		t.Fatal(err)
+	}
+	wantConflict(t, s.DeleteIVR("5100"), "ring group 500", "in use by ring group 500")
+	wantConflict(t, s.DeleteRoom("8100"), "inbound rule conf", "in use by inbound rule conf")
+	if err := s.DeleteInboundRule("conf"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteRoom("8100"); err != nil {
+		t.Fatalf("a room nothing sends calls to: %v", err)
+	}
+}
