@@ -138,6 +138,10 @@ type API struct {
 	// Diag is the switch's SIP stack: call traces and pings (web/trace.go,
 	// web/diagnostics.go); nil: those routes answer 503.
 	Diag Diagnostics
+	// PromptsDir is the data dir's prompts directory, whose files override
+	// and add to the shipped prompts; "": the shipped ones only
+	// (web/prompts.go).
+	PromptsDir string
 }
 
 // Handler returns the router.
@@ -184,6 +188,7 @@ func (a *API) Handler() http.Handler {
 	a.queueRoutes(r)
 	a.appRoutes(r)    // IVRs, conference rooms, settings (web/ivrs.go, appsettings.go)
 	a.portalRoutes(r) // the user portal's /api/v1/me/... (web/portal.go)
+	r.Get("/api/v1/prompts", a.listPrompts)
 	r.Get("/api/v1/dialpolicy", a.getDialPolicy)
 	r.Put("/api/v1/dialpolicy", a.putDialPolicy)
 	r.Get("/api/v1/extensions/{number}/features", a.getFeatures)

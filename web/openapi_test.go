@@ -275,6 +275,7 @@ var openAPITypes = map[string]reflect.Type{
 	"LogPage":               reflect.TypeFor[LogPage](),
 	"BackupFile":            reflect.TypeFor[BackupFile](),
 	"BackupSchedulePage":    reflect.TypeFor[BackupSchedulePage](),
+	"Prompt":                reflect.TypeFor[Prompt](),
 }
 
 // jsonField is a field as encoding/json writes it.

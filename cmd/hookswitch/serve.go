@@ -408,7 +408,8 @@ func serveAPI(f serveFlags, st *store.Store, srv *server.Server, admin *adminCre
 	stopBG := func() { stopSched(); stopRegs() }
 	api := func(check func(user, password string) bool) *web.API {
 		return &web.API{B: st, L: l, VM: srv.Voicemail, Rec: srv.Recordings, Rooms: srv.Rooms, TrunkCtl: trunkCtl{srv},
-			Queues: srv.Queues, Auth: check, PhoneURL: phoneURL, Logs: logs, Schedule: sched, Regs: regs, Diag: srv.Stack}
+			Queues: srv.Queues, Auth: check, PhoneURL: phoneURL, Logs: logs, Schedule: sched, Regs: regs, Diag: srv.Stack,
+			PromptsDir: filepath.Join(f.data, "prompts")}
 	}
 	// The admin web UI at /admin/, next to the API it calls.
 	ui, err := adminui.With(api(admin.check).Handler())

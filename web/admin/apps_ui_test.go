@@ -2,12 +2,15 @@ package admin
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/hookswitch/hookswitch/switch/conference"
+	"github.com/hookswitch/hookswitch/switch/media/wav"
 	"github.com/hookswitch/hookswitch/switch/store"
 	"github.com/hookswitch/hookswitch/switch/timecond"
 	"github.com/hookswitch/hookswitch/tests/browser"
@@ -48,7 +51,13 @@ func TestAppsUI(t *testing.T) {
 	tc, err := timecond.New("office", "UTC", timecond.Schedule{}, nil)
 	must(t, err)
 	must(t, st.PutTimeCondition(tc))
-	a := &adminHarness{t: t, st: st, live: &fakeLive{}, ui: serveAdmin(t, env, &web.API{B: st, L: &fakeLive{}, Rooms: fakeRooms{}})}
+	// The admin's own prompt, in two languages, to pick in the editor.
+	prompts := t.TempDir()
+	for lang, secs := range map[string]int{"en": 2, "de": 3} {
+		must(t, os.MkdirAll(filepath.Join(prompts, lang, "sales"), 0o755))
+		must(t, os.WriteFile(filepath.Join(prompts, lang, "sales", "intro.wav"), wav.Encode(make([]int16, secs*8000), 8000, 1), 0o644))
+	}
+	a := &adminHarness{t: t, st: st, live: &fakeLive{}, ui: serveAdmin(t, env, &web.API{B: st, L: &fakeLive{}, Rooms: fakeRooms{}, PromptsDir: prompts})}
 	u := a.ui
 	a.login()
 
@@ -66,6 +75,19 @@ func TestAppsUI(t *testing.T) {
 	u.Fill("#ivr-prompts li:nth-child(1) input", "ivr/main_menu")
 	u.Fill("#ivr-prompts li:nth-child(2) input", "ivr/welcome")
 	u.Click("#ivr-prompts li:nth-child(2) button[aria-label='Move up']") // welcome first
+	// The third is picked from the switch's prompts: the list offers the
+	// admin's own with its length; the field then says what it is.
+	u.Click("#ivr-add-prompt")
+	var label string
+	u.Eval(`(document.querySelector('#ivr-prompt-names option[value="sales/intro"]') || {}).label || ''`, &label)
+	if label != "2 s · de, en · yours" {
+		t.Errorf("the list's sales/intro: %q, want its length, languages and origin", label)
+	}
+	u.Fill("#ivr-prompts li:nth-child(3) input", "sales/intro")
+	u.WaitText("#ivr-prompts li:nth-child(3) .prompt-info", "2 s · de, en · yours")
+	u.Fill("#ivr-invalid_prompt", "ivr/no_such_prompt")
+	u.WaitText("[data-field=invalid_prompt] .prompt-info[data-state=unknown]", "Not a known prompt")
+	u.Fill("#ivr-invalid_prompt", "")
 	pick(u, "#ivr-key-1", "extension")
 	pick(u, "[data-field='keys.1'] .dest-target select", "2001")
 	pick(u, "#ivr-key-2", "extension")
@@ -93,7 +115,7 @@ func TestAppsUI(t *testing.T) {
 	u.Click("#ivr-save")
 	u.Wait("tr[data-id='5000']")
 	v, err := st.GetIVR("5000")
-	if err != nil || v.Tenant != "acme" || v.Name != "Main menu" || !slices.Equal(v.Prompts, []string{"ivr/welcome", "ivr/main_menu"}) ||
+	if err != nil || v.Tenant != "acme" || v.Name != "Main menu" || !slices.Equal(v.Prompts, []string{"ivr/welcome", "ivr/main_menu", "sales/intro"}) ||
 		len(v.Keys) != 2 || v.Keys["1"] != (store.Destination{Kind: "extension", Target: "2001"}) ||
 		v.Keys["2"] != (store.Destination{Kind: "extension", Target: "2002"}) || v.Timeout != store.DefaultIVRTimeout || v.WhenClosed != (store.WhenClosed{}) {
 		t.Fatalf("stored IVR: %+v, %v", v, err)

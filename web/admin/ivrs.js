@@ -8,8 +8,9 @@ import * as api from './api.js';
 import { h, pageHeader, listView, field, clearErrors, confirm, toast, busy, loading, errorBox, badge } from './ui.js';
 import { canWrite, isAdmin, loadLists, optionsOf, selectOf, destPicker, tenantPicker, showFieldError, inUse } from './pickers.js';
 
-// The shipped prompts an IVR typically plays (prompts/en.txt); there is
-// no API listing prompts, so any other name may be typed.
+// The shipped prompts an IVR typically plays (prompts/en.txt): the
+// suggestions when GET /api/v1/prompts cannot be read. Any name may be
+// typed either way.
 const PROMPTS = ['ivr/welcome', 'ivr/main_menu', 'ivr/enter_extension', 'ivr/invalid', 'ivr/timeout', 'ivr/transfer',
   'ivr/no_answer', 'ivr/closed', 'ivr/goodbye'];
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0', '*', '#'];
@@ -72,18 +73,54 @@ async function list(ctx) {
   }
 }
 
+const SOURCES = { shipped: 'shipped', override: 'your recording', added: 'yours' };
+
+// promptNames is the datalist every prompt field picks from (the browser
+// filters it as one types): the API's prompts with their length,
+// languages and origin, else the shipped IVR ones.
+function promptNames(known) {
+  const opts = known
+    ? [...known.values()].map((p) => h('option', { value: p.name, label: promptLabel(p) }))
+    : PROMPTS.map((p) => h('option', { value: p }));
+  return h('datalist#ivr-prompt-names', opts);
+}
+
+const promptLabel = (p) => `${p.duration} s · ${(p.languages || []).join(', ')} · ${SOURCES[p.source] || p.source}${p.error ? ' · unreadable' : ''}`;
+
+// promptInfo is the line under a prompt field saying what the typed name
+// is: its length and origin, or that no such prompt is known (it plays
+// only once its file exists). Nothing when the list could not be read.
+function promptInfo(input, known) {
+  const info = h('p.help.prompt-info', { 'aria-live': 'polite' });
+  const show = () => {
+    const name = input.value.trim().replace(/\.wav$/, '');
+    const p = known && name ? known.get(name) : null;
+    info.dataset.state = !known || !name ? '' : !p ? 'unknown' : p.error ? 'error' : 'ok';
+    info.textContent = !known || !name ? '' : !p ? 'Not a known prompt: callers hear nothing until its file exists.'
+      : p.error ? `${promptLabel(p)}: ${p.error}` : promptLabel(p);
+    info.hidden = !info.textContent;
+  };
+  input.addEventListener('input', show);
+  input.addEventListener('change', show);
+  show();
+  return info;
+}
+
 // promptList edits the prompts in play order: a row each, moved with the
-// arrows; names suggested from the shipped ones.
-function promptList(values, disabled) {
+// arrows; names picked from the switch's prompts (known: name -> prompt,
+// null when unknown), any other name typed.
+function promptList(values, disabled, known) {
   const ol = h('ol.prompts#ivr-prompts', { 'aria-label': 'Prompts in play order' });
   const row = (v) => {
+    const input = h('input', { name: 'prompt', 'aria-label': 'Prompt name', list: 'ivr-prompt-names', placeholder: 'ivr/welcome', maxlength: 128, value: v, disabled, autocomplete: 'off' });
     const li = h('li.field.prompt', { dataset: { field: 'prompts' } },
       h('div.row',
-        h('input', { name: 'prompt', 'aria-label': 'Prompt name', list: 'ivr-prompt-names', placeholder: 'ivr/welcome', maxlength: 128, value: v, disabled }),
+        input,
         disabled ? null : [
           h('button.btn.small', { type: 'button', 'aria-label': 'Move up', onclick: () => { if (li.previousElementSibling) li.previousElementSibling.before(li); renumber(); } }, '↑'),
           h('button.btn.small', { type: 'button', 'aria-label': 'Move down', onclick: () => { if (li.nextElementSibling) li.nextElementSibling.after(li); renumber(); } }, '↓'),
           h('button.btn.small', { type: 'button', 'aria-label': 'Remove this prompt', onclick: () => { li.remove(); renumber(); } }, 'Remove')]),
+      promptInfo(input, known),
       h('p.field-error', { hidden: true }));
     ol.append(li);
     renumber();
@@ -95,9 +132,11 @@ function promptList(values, disabled) {
   const addBtn = disabled ? null : h('button.btn.small#ivr-add-prompt', { type: 'button', onclick: () => row('').querySelector('input').focus() }, 'Add a prompt');
   const el = h('div.field', { dataset: { field: 'prompts' } },
     h('span.label', 'Prompts'),
-    h('p.help', 'Played in this order while the caller chooses, e.g. ivr/welcome then ivr/main_menu. Names of the shipped prompts are suggested; a prompt you added under the prompts directory works by its name too.'),
+    h('p.help', known
+      ? 'Played in this order while the caller chooses, e.g. ivr/welcome then ivr/main_menu. Type to search the switch’s prompts (shipped, and yours under the data directory’s prompts/); any other name works once its file is there.'
+      : 'Played in this order while the caller chooses, e.g. ivr/welcome then ivr/main_menu. Names of the shipped prompts are suggested; a prompt you added under the prompts directory works by its name too.'),
     ol, addBtn, h('p.field-error', { hidden: true }),
-    h('datalist#ivr-prompt-names', PROMPTS.map((p) => h('option', { value: p }))));
+    promptNames(known));
   return { el, get: () => [...ol.querySelectorAll('input[name=prompt]')].map((i) => i.value.trim()).filter(Boolean) };
 }
 
@@ -142,11 +181,13 @@ async function editor(ctx, number) {
   const box = h('div', loading());
   ctx.root.append(box);
   let v = { prompts: [], keys: {} };
-  let lists;
+  let lists, known;
   try {
-    [v, lists] = await Promise.all([
+    [v, lists, known] = await Promise.all([
       creating ? Promise.resolve(v) : api.get('/api/v1/ivrs/' + api.enc(number)),
       loadLists(['extension', 'group', 'queue', 'ivr', 'conference', 'timecondition', ...(isAdmin() ? ['tenant'] : [])]),
+      // The prompts to pick from; without them, names are typed freely.
+      api.get('/api/v1/prompts').then((ps) => new Map((ps || []).map((p) => [p.name, p])), () => null),
     ]);
   } catch (err) {
     box.replaceChildren(err.status === 404 ? h('div.empty', h('p', `IVR ${number} does not exist.`), h('a.btn.primary', { href: '#/ivrs' }, 'Back to the IVRs')) : errorBox(err));
@@ -156,7 +197,14 @@ async function editor(ctx, number) {
   const ro = !write || null;
   // An IVR does not send callers to itself by when_closed.
   if (lists.ivr) lists.ivr = lists.ivr.filter((x) => x.number !== number);
-  const prompts = promptList(v.prompts || [], ro);
+  const prompts = promptList(v.prompts || [], ro, known);
+  // A single prompt field: the same list, and what the name is.
+  const promptField = (f) => {
+    const el = field(f, 'ivr');
+    const input = el.querySelector('input');
+    input.after(promptInfo(input, known));
+    return el;
+  };
   const keys = keyMap(v.keys || {}, lists, ro);
   const onTimeout = destPicker('ivr-on_timeout', 'After the last loop', v.on_timeout, lists, 'The operator (default)', ro);
   const wc = v.when_closed || {};
@@ -175,8 +223,8 @@ async function editor(ctx, number) {
       tenant || (v.tenant ? h('p.help', 'Tenant: ', badge(v.tenant)) : null)),
     h('fieldset', h('legend', 'What callers hear'),
       prompts.el,
-      field({ name: 'invalid_prompt', label: 'On a wrong key', value: v.invalid_prompt || '', placeholder: 'ivr/invalid', max: 128, help: 'Empty: ivr/invalid.', attrs: { list: 'ivr-prompt-names', disabled: ro } }, 'ivr'),
-      field({ name: 'timeout_prompt', label: 'On silence', value: v.timeout_prompt || '', placeholder: 'ivr/timeout', max: 128, help: 'Empty: ivr/timeout.', attrs: { list: 'ivr-prompt-names', disabled: ro } }, 'ivr')),
+      promptField({ name: 'invalid_prompt', label: 'On a wrong key', value: v.invalid_prompt || '', placeholder: 'ivr/invalid', max: 128, help: 'Empty: ivr/invalid.', attrs: { list: 'ivr-prompt-names', disabled: ro } }),
+      promptField({ name: 'timeout_prompt', label: 'On silence', value: v.timeout_prompt || '', placeholder: 'ivr/timeout', max: 128, help: 'Empty: ivr/timeout.', attrs: { list: 'ivr-prompt-names', disabled: ro } })),
     h('fieldset', h('legend', 'Key map'),
       keys.el,
       field({ name: 'direct_dial', label: 'Direct dial: callers may dial any extension number', type: 'checkbox', value: v.direct_dial, attrs: { disabled: ro } }, 'ivr')),

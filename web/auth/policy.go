@@ -76,6 +76,9 @@ func init() {
 	// admins only.
 	grant([]Role{ta, op}, "GET /api/v1/ivrs", "GET /api/v1/ivrs/{number}", "GET /api/v1/rooms", "GET /api/v1/rooms/{number}")
 	grant([]Role{op}, "GET /api/v1/settings")
+	// The prompts an IVR can play are switch-wide and hold no secrets:
+	// those who read or edit IVRs list them.
+	grant([]Role{ta, op}, "GET /api/v1/prompts")
 	grant([]Role{ta}, "POST /api/v1/ivrs", "PUT /api/v1/ivrs/{number}", "DELETE /api/v1/ivrs/{number}",
 		"POST /api/v1/rooms", "PUT /api/v1/rooms/{number}", "DELETE /api/v1/rooms/{number}")
 	// Tenant admins manage their tenant's extensions, groups, queues,
