@@ -192,31 +192,8 @@ func (s *Stack) referOf(req *gosip.Request) *Transfer {
 
 // onNotify takes a NOTIFY of the refer subscription (RFC 3515 2.4.4).
 func (t *Transfer) onNotify(req *gosip.Request, tx gosip.ServerTransaction) {
-	d := t.c.d
-	if !d.matches(req) {
-		hsip.Respond(tx, req, 481, "", nil)
-		return
-	}
-	ev := ""
-	if h := req.GetHeader("Event"); h != nil {
-		ev, _, _ = strings.Cut(h.Value(), ";")
-		ev = strings.TrimSpace(ev)
-	}
-	if !strings.EqualFold(ev, "refer") {
-		hsip.Respond(tx, req, 489, "Bad Event", nil)
-		return
-	}
-	state, reason, ok := subscriptionState(req)
+	state, reason, ok := checkNotify(t.c.d, "refer", req, tx)
 	if !ok {
-		hsip.Respond(tx, req, 400, "Bad Request (invalid Subscription-State)", nil)
-		return
-	}
-	if !d.accept(req) {
-		hsip.Respond(tx, req, 500, "Server Internal Error (CSeq out of order)", nil)
-		return
-	}
-	if len(req.Body()) > maxInfoLen {
-		hsip.Respond(tx, req, 413, "", nil)
 		return
 	}
 	code, phrase, ok := parseSipfrag(req.Body())

@@ -279,6 +279,40 @@ func (s *Stack) onNotify(req *gosip.Request, tx gosip.ServerTransaction) {
 	sub.onNotify(req, tx)
 }
 
+// checkNotify answers (and reports false for) a NOTIFY that is not one of
+// d's for event: another dialog 481, another event 489, a bad
+// Subscription-State 400, an old CSeq 500, an oversized body 413. It
+// returns the subscription's state and reason.
+func checkNotify(d *dialog, event string, req *gosip.Request, tx gosip.ServerTransaction) (state, reason string, ok bool) {
+	if !d.matches(req) {
+		hsip.Respond(tx, req, 481, "", nil)
+		return "", "", false
+	}
+	ev := ""
+	if h := req.GetHeader("Event"); h != nil {
+		ev, _, _ = strings.Cut(h.Value(), ";")
+		ev = strings.TrimSpace(ev)
+	}
+	if !strings.EqualFold(ev, event) {
+		hsip.Respond(tx, req, 489, "Bad Event", nil)
+		return "", "", false
+	}
+	state, reason, ok = subscriptionState(req)
+	if !ok {
+		hsip.Respond(tx, req, 400, "Bad Request (invalid Subscription-State)", nil)
+		return "", "", false
+	}
+	if !d.accept(req) {
+		hsip.Respond(tx, req, 500, "Server Internal Error (CSeq out of order)", nil)
+		return "", "", false
+	}
+	if len(req.Body()) > maxInfoLen {
+		hsip.Respond(tx, req, 413, "", nil)
+		return "", "", false
+	}
+	return state, reason, true
+}
+
 func (sub *Subscription) onNotify(req *gosip.Request, tx gosip.ServerTransaction) {
 	sub.mu.Lock()
 	d := sub.d
@@ -288,30 +322,8 @@ func (sub *Subscription) onNotify(req *gosip.Request, tx gosip.ServerTransaction
 		return
 	}
 	d.learnTag(tagOf(req.From().Params), req.Contact())
-	if !d.matches(req) {
-		hsip.Respond(tx, req, 481, "", nil)
-		return
-	}
-	ev := ""
-	if h := req.GetHeader("Event"); h != nil {
-		ev, _, _ = strings.Cut(h.Value(), ";")
-		ev = strings.TrimSpace(ev)
-	}
-	if !strings.EqualFold(ev, sub.event) {
-		hsip.Respond(tx, req, 489, "Bad Event", nil)
-		return
-	}
-	state, reason, ok := subscriptionState(req)
+	state, reason, ok := checkNotify(d, sub.event, req, tx)
 	if !ok {
-		hsip.Respond(tx, req, 400, "Bad Request (invalid Subscription-State)", nil)
-		return
-	}
-	if !d.accept(req) {
-		hsip.Respond(tx, req, 500, "Server Internal Error (CSeq out of order)", nil)
-		return
-	}
-	if len(req.Body()) > maxInfoLen {
-		hsip.Respond(tx, req, 413, "", nil)
 		return
 	}
 	hsip.Respond(tx, req, 200, "", nil)
