@@ -433,7 +433,7 @@ func (a *API) addMyContact(w http.ResponseWriter, r *http.Request) {
 	}
 	c, err := cs.AddContact(ext, store.Contact{Name: in.Name, Number: in.Number})
 	if err != nil {
-		writeErr(w, statusOf(err), err)
+		writeRouteErr(w, err) // names the field for the form
 		return
 	}
 	writeJSON(w, http.StatusCreated, c)
@@ -450,7 +450,7 @@ func (a *API) putMyContact(w http.ResponseWriter, r *http.Request) {
 	}
 	c, err := cs.UpdateContact(ext, chi.URLParam(r, "id"), store.Contact{Name: in.Name, Number: in.Number})
 	if err != nil {
-		writeErr(w, statusOf(err), err)
+		writeRouteErr(w, err) // names the field for the form
 		return
 	}
 	writeJSON(w, http.StatusOK, c)

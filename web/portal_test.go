@@ -283,13 +283,13 @@ func TestPortalContacts(t *testing.T) {
 
 	// Validation names the field.
 	for _, tc := range []struct{ method, path, body, want string }{
-		{"POST", "", `{"name":"","number":"1002"}`, "invalid name"},
-		{"POST", "", `{"name":"` + strings.Repeat("x", 65) + `","number":"1002"}`, "invalid name"},
-		{"POST", "", `{"name":"Bad\u0007","number":"1002"}`, "invalid name"},
-		{"POST", "", `{"name":"Bob","number":"sip:bob@example.com"}`, "invalid number"},
-		{"POST", "", `{"name":"Bob","number":""}`, "invalid number"},
+		{"POST", "", `{"name":"","number":"1002"}`, `"field":"name"`},
+		{"POST", "", `{"name":"` + strings.Repeat("x", 65) + `","number":"1002"}`, `"field":"name"`},
+		{"POST", "", `{"name":"Bad\u0007","number":"1002"}`, `"field":"name"`},
+		{"POST", "", `{"name":"Bob","number":"sip:bob@example.com"}`, `"field":"number"`},
+		{"POST", "", `{"name":"Bob","number":""}`, `"field":"number"`},
 		{"POST", "", `{"name":"Bob","number":"1002","email":"b@x"}`, `unknown field \"email\"`},
-		{"PUT", "/" + zoe.ID, `{"name":"Zoe","number":"12-34"}`, "invalid number"},
+		{"PUT", "/" + zoe.ID, `{"name":"Zoe","number":"12-34"}`, `"field":"number"`},
 	} {
 		if code, body, _ := p.as(t, "1001", tc.method, "/api/v1/me/contacts"+tc.path, tc.body); code != 400 || !strings.Contains(body, tc.want) {
 			t.Errorf("%s %s: %d %s; want 400 %s", tc.method, tc.body, code, body, tc.want)
