@@ -188,14 +188,7 @@ func (a *API) myVoicemailSave(w http.ResponseWriter, r *http.Request) {
 	if vm == nil {
 		return
 	}
-	var body struct {
-		Folder string `json:"folder"`
-	}
-	if !readJSON(w, r, &body, `{"folder": "saved"}`) {
-		return
-	}
-	if body.Folder != voicemail.FolderSaved {
-		writeErr(w, http.StatusBadRequest, fmt.Errorf("invalid folder: %q: want %q", truncateField(body.Folder), voicemail.FolderSaved))
+	if !readSavedFolder(w, r) {
 		return
 	}
 	id := chi.URLParam(r, "id")

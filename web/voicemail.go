@@ -124,6 +124,23 @@ func (a *API) voicemailAudio(w http.ResponseWriter, r *http.Request) {
 	serveWAV(w, r, path, id+".wav")
 }
 
+// readSavedFolder reads {"folder": "saved"}, the one move a message makes
+// (heard: saved); false when it answered 400.
+func readSavedFolder(w http.ResponseWriter, r *http.Request) bool {
+	var body struct {
+		Folder string `json:"folder"`
+	}
+	if !readJSON(w, r, &body, `{"folder": "saved"}`) {
+		return false
+	}
+	if body.Folder != voicemail.FolderSaved {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"field": "folder",
+			"error": fmt.Sprintf("invalid folder: %q: want %q", truncateField(body.Folder), voicemail.FolderSaved)})
+		return false
+	}
+	return true
+}
+
 // moveVoicemail takes {"folder": "saved"}: a message once heard is saved
 // (moving it back to new is not a thing the boxes do).
 func (a *API) moveVoicemail(w http.ResponseWriter, r *http.Request) {
@@ -131,14 +148,7 @@ func (a *API) moveVoicemail(w http.ResponseWriter, r *http.Request) {
 	if vm == nil {
 		return
 	}
-	var body struct {
-		Folder string `json:"folder"`
-	}
-	if !readJSON(w, r, &body, `{"folder": "saved"}`) {
-		return
-	}
-	if body.Folder != voicemail.FolderSaved {
-		writeErr(w, 400, fmt.Errorf("invalid folder: %q: want %q", body.Folder, voicemail.FolderSaved))
+	if !readSavedFolder(w, r) {
 		return
 	}
 	box, id := chi.URLParam(r, "box"), chi.URLParam(r, "id")

@@ -249,24 +249,7 @@ func (c *continuity) follow(pkt []byte, ts uint32) {
 }
 
 // sendInjected is Send for a packet stamped into the stream already.
-func (l *Leg) sendInjected(pkt []byte, sc *SendScratch) error {
-	s := l.s
-	s.sendMu.RLock()
-	defer s.sendMu.RUnlock()
-	if s.sendOff {
-		return ErrClosed
-	}
-	to := l.rtpPeer.Load().dest()
-	if !to.IsValid() {
-		return nil
-	}
-	if err := l.pair.rtp.send(pkt, to, sc); err != nil {
-		return fmt.Errorf("send rtp to %s: %w", to, err)
-	}
-	l.packetsOut.Add(1)
-	l.bytesOut.Add(uint64(len(pkt)))
-	return nil
-}
+func (l *Leg) sendInjected(pkt []byte, sc *SendScratch) error { return l.send(pkt, sc, false) }
 
 // durSamples turns a duration into samples within one event's bounds.
 func durSamples(d time.Duration) int {

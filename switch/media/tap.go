@@ -47,7 +47,11 @@ func (l *Leg) Owner() Sink {
 // the caller's scratch space (one per sending goroutine). It does nothing
 // once the session is closing, and drops the packet while the peer's
 // address is unknown or the socket buffer is full: media is real time.
-func (l *Leg) Send(pkt []byte, sc *SendScratch) error {
+func (l *Leg) Send(pkt []byte, sc *SendScratch) error { return l.send(pkt, sc, true) }
+
+// send is Send; stamp false leaves the timestamps alone (a packet written
+// into the relayed stream already carries the stream's own).
+func (l *Leg) send(pkt []byte, sc *SendScratch, stamp bool) error {
 	s := l.s
 	s.sendMu.RLock()
 	defer s.sendMu.RUnlock()
@@ -58,7 +62,7 @@ func (l *Leg) Send(pkt []byte, sc *SendScratch) error {
 	if !to.IsValid() {
 		return nil
 	}
-	if len(pkt) >= rtpHeaderLen {
+	if stamp && len(pkt) >= rtpHeaderLen {
 		l.out.apply(pkt, s.e.now())
 	}
 	if err := l.pair.rtp.send(pkt, to, sc); err != nil {
